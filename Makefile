@@ -1,0 +1,41 @@
+# Two commands on a fresh machine with Python 3.11 (see README):
+#   make demo   set up .venv, run the main job on the bundled seeds (embedded models, no network)
+#   make test   set up .venv with the test extras, run ruff and the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+OUT ?= out
+
+.PHONY: demo test lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e ".[test,ct2]"
+	touch $@
+
+SEEDS := $(notdir $(wildcard seeds/de/*.txt))
+
+demo: $(VENV)/.installed-demo
+	mkdir -p $(OUT)
+	for f in $(SEEDS); do \
+	  HF_HUB_OFFLINE=1 $(BIN)/align segment seeds/de/$$f --format jsonl -o $(OUT)/$${f%.txt}.de.segments.jsonl || exit $$?; \
+	  HF_HUB_OFFLINE=1 $(BIN)/align segment seeds/en/$$f --format jsonl -o $(OUT)/$${f%.txt}.en.segments.jsonl || exit $$?; \
+	done
+	@echo "wrote $(OUT)/"
+
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check align tests benchmarks
+	$(BIN)/ruff format --check align tests benchmarks
+	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) $(OUT)

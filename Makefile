@@ -25,14 +25,15 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 SEEDS := $(notdir $(wildcard seeds/de/*.txt))
 
 demo: $(VENV)/.installed-demo
-	mkdir -p $(OUT)
 	for f in $(SEEDS); do \
-	  HF_HUB_OFFLINE=1 $(BIN)/align segment seeds/de/$$f --format jsonl -o $(OUT)/$${f%.txt}.de.segments.jsonl || exit $$?; \
-	  HF_HUB_OFFLINE=1 $(BIN)/align segment seeds/en/$$f --format jsonl -o $(OUT)/$${f%.txt}.en.segments.jsonl || exit $$?; \
+	  HF_HUB_OFFLINE=1 $(BIN)/align run seeds/de/$$f --reference seeds/en/$$f -o $(OUT)/$${f%.txt} || exit $$?; \
 	done
-	@echo "wrote $(OUT)/"
+	@echo "open $(OUT)/*/report.html"
 
 test: $(VENV)/.installed-test
+	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null \
+	  || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "chromium could not be installed: the browser tests will be skipped"
 	$(BIN)/ruff check align tests benchmarks
 	$(BIN)/ruff format --check align tests benchmarks
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q

@@ -96,6 +96,20 @@ class Unit:
     origin: Origin = Origin("<memory>", "pairs")
 
 
+def sniff_table_format(text: str) -> str:
+    """'jsonl' when the first non-blank character opens a JSON object, else 'tsv' (for stdin and odd names)."""
+    return "jsonl" if text.lstrip().startswith("{") else "tsv"
+
+
+def units_from_text(
+    text: str, where: str, fmt: str, source_language: str = "de", target_language: str = "en"
+) -> tuple[Unit, ...]:
+    """Units of a table or JSON Lines text already read (`fmt` is 'jsonl', 'tsv' or 'csv')."""
+    if fmt == "jsonl":
+        return tuple(_jsonl_units(text, where, source_language, target_language))
+    return tuple(_table_units(text, where, fmt, source_language, target_language))
+
+
 def detect_format(path: str | os.PathLike[str], input_format: str | None = None) -> str:
     """The bilingual format: `input_format` when given, else by suffix (.xlf .xliff .tmx .tsv .csv .jsonl)."""
     if input_format is not None:
@@ -127,10 +141,8 @@ def read_units(
         slots = _xliff_slots(xml, where) if fmt == "xliff" else _tmx_slots(xml, where, source_language, target_language)
         units = tuple(_unit_from_slot(slot, xml, (source_language, target_language)) for slot in slots)
         _check_languages(units, source_language, target_language)
-    elif fmt == "jsonl":
-        units = tuple(_jsonl_units(read_text(path), where, source_language, target_language))
     else:
-        units = tuple(_table_units(read_text(path), where, fmt, source_language, target_language))
+        units = units_from_text(read_text(path), where, fmt, source_language, target_language)
     if not units:
         what = {"xliff": "trans-units or units", "tmx": "<tu> elements", "jsonl": "records"}.get(fmt, "rows")
         raise InputError(where, f"has no {what}", "give a file with at least one source/target pair")

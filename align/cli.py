@@ -86,8 +86,20 @@ def segment(doc: str, fmt: str, lang: str | None, input_format: str | None, outp
 @click.argument("src", type=click.Path(dir_okay=False, allow_dash=True))
 @click.argument("tgt", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--pretokenized", is_flag=True, help="Tokens are separated by spaces already (gold sets).")
-@click.option("--method", type=click.Choice(["inter", "itermax", "mwmf"]), default="inter", show_default=True)
-@click.option("--layer", "layers", type=int, multiple=True, help="Encoder layer (repeat to average layers).")
+@click.option(
+    "--method",
+    type=click.Choice(["growdiag", "inter", "itermax", "mwmf"]),
+    default="growdiag",
+    show_default=True,
+    help="growdiag: hubness-corrected argmax both ways, symmetrized (best measured); others: SimAlign's own.",
+)
+@click.option(
+    "--layer",
+    "layers",
+    type=int,
+    multiple=True,
+    help="Encoder layer, 0 = embeddings (default 7, best measured; repeat to average layers).",
+)
 @click.option(
     "--format",
     "fmt",
@@ -102,7 +114,9 @@ def segment(doc: str, fmt: str, lang: str | None, input_format: str | None, outp
     default=None,
     help="Beads from `align sentences`; SRC and TGT are then the two documents.",
 )
-@click.option("--encoder", default=None, help="A local transformers model directory (default: embedded).")
+@click.option(
+    "--encoder", default=None, help="Encoder name or local transformers directory (default: embedded e5-small)."
+)
 @click.option("--src-lang", default="de", show_default=True)
 @click.option("--tgt-lang", default="en", show_default=True)
 @output_option
@@ -149,7 +163,7 @@ def words_command(
             )
             for s_ids, t_ids in groups
         ]
-    options: dict[str, object] = {"method": method}
+    options: dict[str, object] = {"matching": method}
     if layers:
         options["layers"] = layers
     if progress_enabled(progress):
@@ -157,7 +171,13 @@ def words_command(
 
         bar = tqdm(total=None, unit="seq", desc="embedding", file=sys.stderr)
         options["progress"] = bar.update
-    aligned = w.align_tokens(tokens, w.load_encoder(encoder), **options)
+    tokenizer, model = w.load_encoder(encoder)
+    depth = model.config.num_hidden_layers
+    if any(not 0 <= k <= depth for k in layers):
+        raise InputError("--layer", f"the encoder has layers 0 to {depth}", f"give --layer between 0 and {depth}")
+    aligned = w.align_tokens(tokens, (tokenizer, model), **options)
+    if "progress" in options:
+        bar.close()
     with atomic_output(output) as out:
         for k, pair in enumerate(aligned):
             if fmt == "pharaoh":
@@ -197,6 +217,379 @@ def evaluate_words(gold: str, pred: str, one_based: bool, fmt: str, output: str)
     scores = word_alignment_scores(gold_links, predicted)
     with atomic_output(output) as out:
         out.write((json.dumps(to_json(scores)) if fmt == "json" else str(scores)) + "\n")
+    return 0
+
+
+@cli.command("translate")
+@click.argument("doc", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--model", default=None, help="Model name or directory (default: Helsinki-NLP/opus-mt-de-en).")
+@click.option(
+    "--backend", type=click.Choice(["transformers", "ctranslate2"]), default="transformers", show_default=True
+)
+@click.option("--beam", type=click.IntRange(1, 16), default=None, help="Beam size (default: the model's; opus-mt: 4).")
+@click.option("--batch-tokens", type=click.IntRange(16), default=2048, show_default=True, help="Padded tokens a batch.")
+@click.option("--compute-type", default="int8", show_default=True, help="CTranslate2 weights: int8, float32, ...")
+@click.option("--threads", type=click.IntRange(0), default=0, help="CPU threads (default: all cores, at most 8).")
+@click.option("--input-format", type=click.Choice(["text", "markdown", "lines"]), default=None)
+@click.option("--mapping", type=click.Path(dir_okay=False), default=None, help="Write the segment mapping as JSONL.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the translation cache.")
+@output_option
+@progress_option
+def translate_command(
+    doc: str,
+    model: str | None,
+    backend: str,
+    beam: int | None,
+    batch_tokens: int,
+    compute_type: str,
+    threads: int,
+    input_format: str | None,
+    mapping: str | None,
+    no_cache: bool,
+    output: str,
+    progress: bool | None,
+) -> int:
+    """Translate German DOC to English with MarianMT; only sentences change, the structure stays byte-identical."""
+    import json
+
+    from align.documents import load_document
+    from align.segment import segment as segment_document
+    from align.translate import TranslateSettings, default_cache_dir, load_translator, translate_document
+
+    source = load_document(doc, language="de", format=input_format)
+    settings = TranslateSettings(backend, beam, batch_tokens, compute_type=compute_type, threads=threads)
+    cache_dir = None if no_cache else default_cache_dir()
+    translator = load_translator(model, settings, default_cache_dir())
+    result = translate_document(source, translator, cache_dir, progress_enabled(progress))
+    with atomic_output(output) as out:
+        out.write(result.document.text)
+    if mapping:
+        by_index = {seg.index: seg for seg in segment_document(source)}
+        with atomic_output(mapping) as out:
+            for seg, src in zip(result.segments, (by_index[i] for i in result.sources or ()), strict=True):
+                record = {
+                    "target": seg.index,
+                    "source": src.index,
+                    "target_span": [seg.start, seg.end],
+                    "source_span": [src.start, src.end],
+                }
+                out.write(json.dumps(record) + "\n")
+    return 0
+
+
+@cli.command("models")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@output_option
+def models_command(fmt: str, output: str) -> int:
+    """The models align knows, whether each is available here, and the exact command to get it."""
+    import json
+
+    from align.models import registry, status
+    from align.serialize import to_json
+
+    with atomic_output(output) as out:
+        for entry in registry():
+            state = status(entry)
+            if fmt == "json":
+                out.write(json.dumps(to_json(state), ensure_ascii=False) + "\n")
+                continue
+            where = f"available: {state.location}" if state.location else "MISSING"
+            out.write(f"{entry.name}  [{entry.task}, {entry.licence.split(' ')[0]}]  {where}\n")
+            if not state.location:
+                out.write(f"    to get it: {state.how_to_get}\n")
+    return 0
+
+
+@evaluate.command("translation")
+@click.argument("hyp", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("ref", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@output_option
+def evaluate_translation(hyp: str, ref: str, fmt: str, output: str) -> int:
+    """sacreBLEU BLEU and chrF of HYP against REF (one sentence per line), with their signatures."""
+    import json
+
+    from align.evaluate import translation_scores
+    from align.files import read_text
+    from align.serialize import to_json
+
+    hypotheses, references = read_text(hyp).splitlines(), read_text(ref).splitlines()
+    if len(hypotheses) != len(references):
+        raise InputError(hyp, f"has {len(hypotheses)} lines but {ref} has {len(references)}", "give one line per line")
+    scores = translation_scores(hypotheses, references)
+    with atomic_output(output) as out:
+        out.write((json.dumps(to_json(scores)) if fmt == "json" else str(scores)) + "\n")
+    return 0
+
+
+@cli.command("check")
+@click.argument("src", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("tgt", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--pairs",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default=None,
+    help="TSV (header source/target[/id]) or JSON Lines of independent sentence pairs, each checked alone "
+    "(further pairs files may follow as arguments, as pre-commit passes them).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "junit", "sarif", "xliff"]),
+    default="text",
+    show_default=True,
+    help="xliff: the checked XLIFF file itself, with a <note> per unit that has a finding.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "never"]),
+    default="error",
+    show_default=True,
+    help="Exit 1 on a finding of this severity or worse (error: changed/dropped figures).",
+)
+@click.option(
+    "--severity",
+    "severity_overrides",
+    multiple=True,
+    metavar="KIND.STATUS=LEVEL",
+    help="Override a severity, e.g. figure.added=error or name.dropped=info (repeatable).",
+)
+@click.option("--presegmented", is_flag=True, help="SRC and TGT hold one sentence per line, aligned 1-1.")
+@click.option(
+    "--beads",
+    "beads_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Sentence alignment to use, as `align sentences` writes it ([0]:[0, 1] per line).",
+)
+@click.option("--input-format", type=click.Choice(["text", "markdown", "lines"]), default=None)
+@click.option("--src-lang", default="de", show_default=True)
+@click.option("--tgt-lang", default="en", show_default=True)
+@click.option("--no-claims", is_flag=True, help="Check figures only.")
+@click.option("--all", "show_all", is_flag=True, help="List preserved figures and claims too.")
+@output_option
+def check_command(
+    src: str | None,
+    tgt: str | None,
+    pairs: str | None,
+    fmt: str,
+    fail_on: str,
+    severity_overrides: tuple[str, ...],
+    presegmented: bool,
+    beads_path: str | None,
+    input_format: str | None,
+    src_lang: str,
+    tgt_lang: str,
+    no_claims: bool,
+    show_all: bool,
+    output: str,
+) -> int:
+    """Compare the figures and claims of SRC (German) and TGT (English); exit 1 on findings at --fail-on.
+
+    A single bilingual file (XLIFF, TMX, TSV, JSON Lines) is checked unit by unit: `align check reviewed.xlf`.
+    """
+    from align.compare import check_documents, check_pairs, parse_severities
+    from align.report import writers
+
+    severities = parse_severities(severity_overrides)
+    if pairs is None and src and not tgt:
+        pairs, src = src, None
+    if pairs is not None:
+        files = [pairs, *(f for f in (src, tgt) if f)]
+        report = check_pairs(files, src_lang, tgt_lang, severities, not no_claims, fail_on, show_all)
+        if fmt == "xliff":
+            _write_xliff_notes(files, report, output)
+            return 1 if report.failed() else 0
+    elif fmt == "xliff":
+        raise InputError("--format xliff", "writes notes into a bilingual XLIFF file", "give one .xlf file")
+    else:
+        if not src or not tgt:
+            raise InputError("align check", "needs SRC and TGT (or --pairs FILE)", "see `align check --help`")
+        report = check_documents(
+            src,
+            tgt,
+            src_lang,
+            tgt_lang,
+            severities,
+            not no_claims,
+            fail_on,
+            show_all,
+            presegmented,
+            beads_path,
+            input_format,
+        )
+    with atomic_output(output) as out:
+        writers()[fmt](report, out)
+    return 1 if report.failed() else 0
+
+
+def _write_xliff_notes(files: list[str], report: object, output: str) -> None:
+    """Write the checked XLIFF file back with one note per finding that is not `preserved`."""
+    from align.bilingual import detect_format, read_units, write_xliff
+
+    if len(files) != 1 or files[0] == "-" or detect_format(files[0]) != "xliff":
+        raise InputError(files[0], "--format xliff needs exactly one XLIFF file", "give one .xlf/.xliff file")
+    notes = {
+        item.id: [f.message for f in item.findings if f.status != "preserved"]
+        for item in report.items
+        if any(f.status != "preserved" for f in item.findings)
+    }
+    write_xliff(read_units(files[0]), notes, output, template=files[0])
+
+
+@cli.command("sentences")
+@click.argument("src", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("tgt", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--presegmented", is_flag=True, help="SRC and TGT hold one sentence per line (blank lines skipped).")
+@click.option(
+    "--encoder",
+    default="e5-small",
+    show_default=True,
+    help="e5-small (embedded), length (no model), a known name (LaBSE) or a model directory.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["beads", "jsonl", "tsv", "tmx"]),
+    default="beads",
+    show_default=True,
+    help="beads: [0]:[0, 1] per line (Vecalign/Bertalign); jsonl: texts, spans, score; tsv: text pairs; "
+    "tmx: a translation memory of the aligned pairs.",
+)
+@click.option("--input-format", type=click.Choice(["text", "markdown", "lines"]), default=None)
+@click.option("--src-lang", default=None, help="Source language (default: guessed).")
+@click.option("--tgt-lang", default=None, help="Target language (default: guessed).")
+@output_option
+def sentences_command(
+    src: str,
+    tgt: str,
+    presegmented: bool,
+    encoder: str,
+    fmt: str,
+    input_format: str | None,
+    src_lang: str | None,
+    tgt_lang: str | None,
+    output: str,
+) -> int:
+    """Align the sentences of SRC and TGT (beads of 0-1, 1-0, 1-1, 1-2, 2-1, 2-2, 1-3, 3-1 sentences)."""
+    import warnings
+
+    from align import sentences as s
+    from align.encoders import load_encoder
+    from align.files import read_text
+
+    enc = load_encoder(encoder)
+    if presegmented:
+        sides = [s.line_sentences(read_text(path)) for path in (src, tgt)]
+    else:
+        from align.documents import load_document
+        from align.segment import segment as segment_document
+
+        docs = [load_document(path, lang, input_format) for path, lang in ((src, src_lang), (tgt, tgt_lang))]
+        sides = [tuple(s.Sentence(x.text, x.start, x.end) for x in segment_document(doc)) for doc in docs]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", s.AlignmentWarning)
+        beads = s.align_texts([x.text for x in sides[0]], [x.text for x in sides[1]], enc)
+    for warning in caught:
+        click.echo(f"align: warning: {warning.message}", err=True)
+    if fmt == "tmx":
+        from align.bilingual import units_from_pairs, write_tmx
+
+        pairs = [
+            (" ".join(sides[0][i].text for i in b.source), " ".join(sides[1][j].text for j in b.target))
+            for b in beads
+            if b.source and b.target
+        ]
+        languages = {"source_language": src_lang or "de", "target_language": tgt_lang or "en"}
+        write_tmx(units_from_pairs(pairs, **languages), output)
+        return 0
+    with atomic_output(output) as out:
+        if fmt == "beads":
+            out.write(s.format_beads(beads))
+        elif fmt == "jsonl":
+            out.write(s.format_jsonl(beads, sides[0], sides[1]))
+        else:
+            out.write(s.format_tsv(beads, sides[0], sides[1]))
+    return 0
+
+
+@evaluate.command("sentences")
+@click.argument("gold", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("pred", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@output_option
+def evaluate_sentences(gold: str, pred: str, fmt: str, output: str) -> int:
+    """Strict and lax precision/recall/F1 of beads PRED against GOLD (Vecalign's score.py), and F1 per bead type."""
+    import json
+
+    from align.evaluate import sentence_alignment_scores
+    from align.files import read_text
+    from align.sentences import parse_beads
+    from align.serialize import to_json
+
+    scores = sentence_alignment_scores([parse_beads(read_text(gold), gold)], [parse_beads(read_text(pred), pred)])
+    with atomic_output(output) as out:
+        out.write((json.dumps(to_json(scores)) if fmt == "json" else str(scores)) + "\n")
+    return 0
+
+
+@cli.command("run")
+@click.argument("source", type=click.Path(dir_okay=True, allow_dash=False))
+@click.option("--reference", type=click.Path(dir_okay=False), default=None, help="English reference translation.")
+@click.option(
+    "--translation",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="A translation made elsewhere; takes the place of machine translation.",
+)
+@click.option("--model", default=None, help="MarianMT model name or directory (default: opus-mt-de-en if present).")
+@click.option("--encoder", default="e5-small", show_default=True, help="Sentence/word encoder name or directory.")
+@click.option("--no-words", is_flag=True, help="Skip word alignment.")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), required=True, help="Output folder.")
+@progress_option
+def run_command(
+    source: str,
+    reference: str | None,
+    translation: str | None,
+    model: str | None,
+    encoder: str,
+    no_words: bool,
+    out_dir: str,
+    progress: bool | None,
+) -> int:
+    """The whole pipeline: translate (when a model is there), align, check, and write every output into a folder."""
+    from align.pipeline import run as run_pipeline
+
+    summary = run_pipeline(
+        source,
+        out_dir,
+        reference=reference,
+        translation=translation,
+        model=model,
+        encoder=encoder,
+        words=not no_words,
+        progress=progress_enabled(progress),
+    )
+    for label, pair in summary["pairs"].items():
+        click.echo(f"{label}: {pair['beads']} beads, {pair['problems']} problems", err=True)
+    click.echo(f"wrote {out_dir}/report.html and summary.json", err=True)
+    return 0
+
+
+@cli.command("report")
+@click.argument("src", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("tgt", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--encoder", default="e5-small", show_default=True, help="Sentence/word encoder name or directory.")
+@click.option("--no-words", is_flag=True, help="Skip word alignment.")
+@click.option("--title", default=None, help="Title of the report.")
+@output_option
+def report_command(src: str, tgt: str, encoder: str, no_words: bool, title: str | None, output: str) -> int:
+    """The side-by-side HTML report of a German source and its English translation."""
+    from align.pipeline import check
+
+    result = check(src, tgt, encoder=encoder, words=not no_words)
+    with atomic_output(output) as out:
+        out.write(result.html(title))
     return 0
 
 

@@ -67,6 +67,12 @@ def read_text(path: str | os.PathLike[str]) -> str:
     return text
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Iterator[IO]:
     """Open an output for writing: stdout for None or '-', else a temporary file renamed on success.
@@ -81,6 +87,7 @@ def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Itera
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.chmod(tmp, 0o666 & ~_umask())
     try:
         with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as out:
             yield out

@@ -1,0 +1,505 @@
+"""Claims in a German or English segment, model-free: names, negation, hedges, quotes, attributions.
+
+Names: English capitalizes names only, so a capitalized word that does not start a sentence (and is not a
+title, weekday or month) is a name. German capitalizes every noun, so a German word counts as a name only
+with evidence: an acronym or inner capital ("CSU", "DeepSeek"), a country or language from CLDR (babel),
+two capitalized words in a row not led by an article ("Markus Söder", "Buenos Aires"), a person title
+before it ("Ministerpräsident Söder"), or the same word, spelled alike, on the English side. Matching
+across languages uses accent-folded string similarity and babel's German and English territory names.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import cache, lru_cache
+
+from babel import Locale
+
+from align.figures import currency_code
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One claim marker: a name, a negation, a hedge, a quotation or an attribution, with its span."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The claim markers of one segment (spans shifted by the segment's offset)."""
+
+    language: str
+    names: tuple[Cue, ...] = ()
+    negations: tuple[Cue, ...] = ()
+    hedges: tuple[Cue, ...] = ()
+    quotes: tuple[Cue, ...] = ()
+    attributions: tuple[Cue, ...] = ()
+    segment: int = 0
+
+
+_NEGATION = {
+    "de": r"nicht|kein|keine|keinen|keinem|keiner|keines|nie|niemals|nichts|niemand|weder|ohne|nirgends",
+    "en": r"not|no|never|nothing|nobody|none|neither|nor|without|nowhere|cannot|\w+n't|n't",
+}
+_HEDGE = {
+    "de": r"könnte|könnten|dürfte|dürften|soll|sollen|angeblich|vermutlich|wahrscheinlich|möglicherweise"
+    r"|offenbar|mutmaßlich|vielleicht|scheint|scheinen|womöglich|Berichten zufolge",
+    "en": r"could|might|may|reportedly|allegedly|supposedly|probably|possibly|apparently|likely|perhaps"
+    r"|seems|seem|appears to|is said to|are said to|is meant to|are meant to|is supposed to|are supposed to"
+    r"|is to|are to",
+}
+_ATTRIBUTION = {
+    "de": r"sagte|sagten|sagt|erklärte|erklärten|teilte|teilten|mitteilte|mitteilten|betonte|berichtete"
+    r"|berichtet|laut|zufolge|nach Angaben|meinte|kündigte|warnte|schätzte|hob|erzählte|schrieb",
+    "en": r"said|says|say|told|stated|announced|explained|stressed|according to|reported|reportedly|warned"
+    r"|noted|estimated|emphasized|emphasised|argued|wrote",
+}
+_QUOTE_RE = re.compile(r"[„“\"»«‚‘]([^„“”\"»«]{2,})[“”\"«»‘’]")
+_TOKEN_RE = re.compile(r"[^\W\d_][\w’'&.-]*[\w]|[^\W\d_]|\d[\w-]*|\S")
+_SENTENCE_START = set('.!?:;"„“”»«–—-()[]')
+_ARTICLES_DE = {
+    "der",
+    "die",
+    "das",
+    "den",
+    "dem",
+    "des",
+    "ein",
+    "eine",
+    "einen",
+    "einem",
+    "einer",
+    "eines",
+    "kein",
+    "keine",
+    "seine",
+    "seinen",
+    "seinem",
+    "seiner",
+    "ihre",
+    "ihren",
+    "ihrem",
+    "ihrer",
+    "unsere",
+    "dieser",
+    "diese",
+    "dieses",
+    "diesem",
+    "diesen",
+    "jede",
+    "jeder",
+    "jedes",
+    "alle",
+    "beim",
+    "vom",
+    "zum",
+    "zur",
+    "im",
+    "am",
+}
+_FUNCTION_WORDS_DE = set(
+    "ab als also am an auch auf aus außer bei beim bin bis bist da dabei damit dann darum das dass dem den denn der "
+    "des dessen deshalb die dies doch dort du durch ein eine einem einen einer eines er es etwa euer falls für gegen "
+    "hier hinter ich ihm ihn ihr im in ins indem irgendwann ja je jedoch jetzt kaum mein mit nach nachdem neben noch "
+    "nun nur ob obwohl oder ohne pro schon sein seit sich sie sind so sogar solch sondern sowie statt trotz über um "
+    "und uns unser unter vom von vor während wann warum was weder weil weiter wenn wer wie wir wo zu zum zur zwar "
+    "zwischen nie nicht kein keine heute gestern morgen dazu danach davor zudem dennoch sonst bereits immer".split()
+)
+_IDIOM_NOUNS_DE = set("kraft folge frage zukunft richtung ordnung betrieb gefahr ruhe zeit kauf acht angriff".split())
+_BEFORE_NAMES_DE = set(
+    "hat hatte hatten ist war wird wurde kann konnte soll sollte will wollte muss musste gelang traf sagte sagten "
+    "erklärte betonte meinte erzählte schrieb fragte antwortete kritisierte lobte forderte warnte half gewann "
+    "verlor besiegte schlug".split()
+)
+_SPEECH_AND_ACTION_DE = set(
+    "sagte erklärte betonte meinte erzählte schrieb forderte warnte kritisierte lobte half traf gewann verlor "
+    "besiegte schlug starb wurde war hatte".split()
+)
+_ADJECTIVE_END_RE = re.compile(r"(?:e|en|em|er|es|n|s)$")
+_TITLES = {
+    "präsident",
+    "präsidentin",
+    "ministerpräsident",
+    "ministerpräsidentin",
+    "kanzler",
+    "kanzlerin",
+    "minister",
+    "ministerin",
+    "herr",
+    "frau",
+    "dr.",
+    "prof.",
+    "moderator",
+    "moderatorin",
+    "trainer",
+    "chef",
+    "chefin",
+    "sprecher",
+    "sprecherin",
+    "bürgermeister",
+    "bürgermeisterin",
+    "autor",
+    "autorin",
+    "sänger",
+    "sängerin",
+    "spieler",
+    "spielerin",
+    "regisseur",
+    "gründer",
+    "mitbegründer",
+    "ceo",
+    "papst",
+    "könig",
+    "königin",
+    "senator",
+    "abgeordnete",
+    "abgeordneter",
+    "stürmer",
+    "torhüter",
+    "kollege",
+    "kollegin",
+    "schauspieler",
+    "schauspielerin",
+    "premierminister",
+    "außenminister",
+    "regierungschef",
+    "vorsitzende",
+    "vorsitzender",
+    "parteichef",
+    "kapitän",
+    "gouverneur",
+}
+_EN_NOT_NAMES = {
+    "i",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prime",
+    "minister",
+    "president",
+    "chancellor",
+    "mayor",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "ministry",
+    "federal",
+    "state",
+    "government",
+    "parliament",
+    "court",
+    "university",
+    "city",
+    "council",
+    "party",
+    "league",
+    "cup",
+    "club",
+    "chairman",
+    "ceo",
+    "professor",
+    "sir",
+    "lord",
+    "king",
+    "queen",
+    "pope",
+    "national",
+    "international",
+    "christmas",
+    "easter",
+    "internet",
+    "covid",
+    "corona",
+    "coronavirus",
+    "god",
+    "the",
+    "a",
+    "an",
+    "of",
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "navy",
+    "army",
+    "economy",
+    "hurricane",
+    "ocean",
+    "sea",
+    "river",
+    "mount",
+    "lake",
+    "island",
+    "islands",
+    "parks",
+    "park",
+    "union",
+    "nations",
+    "united",
+    "republic",
+    "kingdom",
+    "democratic",
+    "street",
+    "station",
+    "airport",
+    "company",
+    "group",
+    "bank",
+    "museum",
+    "church",
+    "school",
+    "hospital",
+    "police",
+    "air",
+    "force",
+    "house",
+    "senate",
+    "congress",
+    "supreme",
+    "high",
+    "new",
+    "old",
+    "great",
+    "prize",
+    "award",
+    "day",
+    "war",
+    "world",
+    "games",
+    "olympic",
+    "olympics",
+    "championship",
+    "open",
+    "grand",
+    "prix",
+    "premier",
+    "division",
+    "bundesliga",
+}
+_DEMONYM_RE = re.compile(
+    r"\w{3,}(?:ish|ese|ian|ean|ican|man)(?:'s|s)?$|greek|thai|swiss|dutch|french|welsh|swede|swedes"
+)
+_NOUN_SUFFIX_RE = re.compile(
+    r"(?:ung|ungen|heit|keit|schaft|tion|tionen|ismus|tät|nis|chen|lein|ie|ien|ik|ur|e|en"
+    r"|er|el|ern|eln|s)$"
+)
+
+
+@cache
+def _cue_re(table: str, language: str) -> re.Pattern[str]:
+    words = {"negation": _NEGATION, "hedge": _HEDGE, "attribution": _ATTRIBUTION}[table][language]
+    return re.compile(rf"(?<![\w'’])(?:{words})(?![\w])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1 << 16)
+def fold(word: str) -> str:
+    """Lower case without accents or German ß/umlaut spelling differences, for cross-lingual matching."""
+    word = word.lower().replace("ß", "ss").replace("ä", "a").replace("ö", "o").replace("ü", "u")
+    word = unicodedata.normalize("NFKD", word)
+    word = word.removesuffix("'s").removesuffix("’s")
+    return "".join(c for c in word if c.isalnum())
+
+
+def _skeleton(word: str) -> str:
+    return "".join(c for c in word if c not in "aeiouy")
+
+
+def _spelling(word: str) -> str:
+    return word.replace("k", "c").replace("z", "c").replace("ph", "f")
+
+
+@cache
+def _place_names() -> dict[str, str]:
+    """German and English country/language names (CLDR via babel), both folded to the English name."""
+    table: dict[str, str] = {}
+    de, en = Locale("de"), Locale("en")
+    for mapping_de, mapping_en in ((de.territories, en.territories), (de.languages, en.languages)):
+        for code, name in mapping_en.items():
+            if code in mapping_de and " " not in name:
+                table[fold(mapping_de[code])] = fold(name)
+                table[fold(name)] = fold(name)
+    return table
+
+
+_ACRONYMS = {
+    "bip": "gdp",
+    "ezb": "ecb",
+    "uno": "un",
+    "usa": "us",
+    "brd": "frg",
+    "ddr": "gdr",
+    "nato": "nato",
+    "eu": "eu",
+    "who": "who",
+    "iwf": "imf",
+    "ki": "ai",
+    "fe": "rd",
+}
+
+
+@lru_cache(maxsize=1 << 16)
+def similar(a: str, b: str) -> bool:
+    """Two spellings of one name across languages: 'Spanien'/'Spain', 'Söder'/'Soeder', 'Alibabas'/'Alibaba'."""
+    fa, fb = fold(a), fold(b)
+    if not fa or not fb:
+        return False
+    if fa == fb or _ACRONYMS.get(fa) == fb or _ACRONYMS.get(fb) == fa:
+        return True
+    places = _place_names()
+    if fa in places and places[fa] == places.get(fb, fb):
+        return True
+    short = min(len(fa), len(fb))
+    if short >= 4 and (fa.startswith(fb[: max(5, short - 2)]) or fb.startswith(fa[: max(5, short - 2)])):
+        return True
+    sa, sb = _spelling(fa), _spelling(fb)
+    if short >= 4 and (sa in sb or sb in sa):
+        return True
+    if sa[:2] == sb[:2] and 3 <= short <= 4 and sa[:3] in sb:
+        return True
+    ka, kb = _skeleton(sa), _skeleton(sb)
+    if sa[0] == sb[0] and min(len(ka), len(kb)) >= 4 and (ka.startswith(kb) or kb.startswith(ka)):
+        return True
+    if sa[:2] == sb[:2] and short >= 5:
+        return SequenceMatcher(None, sa, sb).ratio() >= 0.6
+    return short >= 4 and SequenceMatcher(None, fa, fb).ratio() >= 0.8
+
+
+def _cues(kind: str, text: str, language: str, offset: int) -> tuple[Cue, ...]:
+    return tuple(
+        Cue(kind, m.group(), m.start() + offset, m.end() + offset, m.group().lower())
+        for m in _cue_re(kind, language).finditer(text)
+    )
+
+
+def _capitalized(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _names(text: str, language: str, offset: int) -> tuple[Cue, ...]:
+    tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+    names: list[Cue] = []
+    places = _place_names()
+    for i, (word, start, end) in enumerate(tokens):
+        if not _capitalized(word) or not word[0].isalpha() or text[end : end + 1] in ("$", "€", "£", "¥"):
+            continue
+        if currency_code(word) is not None:
+            continue
+        previous = tokens[i - 1][0] if i else "."
+        initial = i == 0 or previous in _SENTENCE_START
+        inner_caps = any(c.isupper() and word[k] != "-" for k, c in enumerate(word[1:])) or any(
+            c.isdigit() for c in word
+        )
+        nxt = tokens[i + 1][0] if i + 1 < len(tokens) else ""
+        if language == "en":
+            low = word.lower().strip(".")
+            is_name = (
+                low not in _EN_NOT_NAMES
+                and not _DEMONYM_RE.match(low)
+                and (not initial or inner_caps)
+                and "-" not in word
+            )
+        else:
+            pair = nxt if _capitalized(nxt) and nxt[:1].isalpha() else ""
+            run = (
+                bool(pair)
+                and not initial
+                and previous.lower() not in _ARTICLES_DE
+                and not _capitalized(previous)
+                and previous[:1].isalpha()
+                and not _NOUN_SUFFIX_RE.search(word.lower())
+                and not _NOUN_SUFFIX_RE.search(pair.lower())
+            )
+            plain = (
+                not _NOUN_SUFFIX_RE.search(word.lower())
+                and word.lower() not in _FUNCTION_WORDS_DE
+                and word.lower() not in _IDIOM_NOUNS_DE
+                and (not nxt or not nxt[:1].isupper())
+                and (
+                    (initial and (nxt == "(" or nxt in _SPEECH_AND_ACTION_DE))
+                    or previous.lower() in _BEFORE_NAMES_DE
+                    or (previous in ("in", "nach", "aus") and nxt not in _ARTICLES_DE and not nxt[:1].isupper())
+                    or (
+                        previous[:1].islower()
+                        and previous.isalpha()
+                        and previous not in _ARTICLES_DE
+                        and previous not in _FUNCTION_WORDS_DE
+                        and not _ADJECTIVE_END_RE.search(previous)
+                    )
+                )
+            )
+            titled = previous.lower().rsplit("-", 1)[-1] in _TITLES and not initial
+            is_name = (
+                inner_caps
+                or plain
+                or titled
+                or fold(word) in places
+                or (previous.lower() in _TITLES and not initial)
+                or run
+                or (word.isupper() and len(word) > 1)
+            )
+        if is_name and language == "de" and "-" in word and not inner_caps_before_hyphen(word):
+            continue
+        if is_name and language == "de" and "-" in word and word.split("-")[0].isupper():
+            word, end = word.split("-")[0], start + len(word.split("-")[0])
+        if is_name:
+            names.append(Cue("name", word, start + offset, end + offset, fold(word)))
+    return tuple(names)
+
+
+def inner_caps_before_hyphen(word: str) -> bool:
+    """'US-amerikanische' and 'DeepSeek-R1' carry a name before the hyphen; 'U-Bahnhof' does not."""
+    head = word.split("-")[0]
+    return len(head) > 1 and (head.isupper() or any(c.isupper() for c in head[1:]))
+
+
+def extract_claims(text: str, language: str, offset: int = 0, segment: int = 0) -> Claim:
+    """The claim markers of one segment; spans are shifted by `offset`."""
+    language = "de" if language.lower().startswith("de") else "en"
+    quotes = tuple(Cue("quote", m.group(1), m.start(1) + offset, m.end(1) + offset) for m in _QUOTE_RE.finditer(text))
+    return Claim(
+        language=language,
+        names=_names(text, language, offset),
+        negations=_cues("negation", text, language, offset),
+        hedges=_cues("hedge", text, language, offset),
+        quotes=quotes,
+        attributions=_cues("attribution", text, language, offset),
+        segment=segment,
+    )
+
+
+def capitalized_words(text: str) -> tuple[tuple[str, int, int], ...]:
+    """Every capitalized word with its span: the German side's name candidates for cross-lingual matching."""
+    return tuple(
+        (m.group(), m.start(), m.end())
+        for m in _TOKEN_RE.finditer(text)
+        if _capitalized(m.group()) and m.group()[0].isalpha()
+    )

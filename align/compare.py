@@ -1,0 +1,699 @@
+"""Findings: what happened to each figure and claim of the source in the translation.
+
+Within each bead (a sentence-alignment link) source and target figures are matched: equal value and unit
+first, then equal value with a different qualifier, unit or currency (changed), then a value a translator
+would round to (preserved, noted), then the rest pairwise by kind (changed value, scale, decimal, range
+bound, sign) and finally dropped or added. A figure dropped from one bead and added in a neighbouring bead
+is preserved and noted as moved. Claims (names, negation, hedges, quotes, attributions) are compared the
+same way per bead. Each finding has a severity from a table the caller can override.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from align.claims import Claim, Cue, capitalized_words, extract_claims, similar
+from align.figures import Figure, extract, superscript
+
+STATUSES = ("preserved", "changed", "dropped", "added")
+SEVERITIES = ("none", "info", "warning", "error")
+DEFAULT_SEVERITY: dict[str, str] = {
+    "figure.changed": "error",
+    "figure.dropped": "error",
+    "figure.added": "warning",
+    "name.changed": "warning",
+    "name.dropped": "warning",
+    "name.added": "warning",
+    "negation.dropped": "warning",
+    "negation.added": "warning",
+    "hedge.dropped": "warning",
+    "hedge.added": "warning",
+    "quote.dropped": "info",
+    "quote.added": "info",
+    "attribution.dropped": "info",
+    "attribution.added": "info",
+}
+_SCALE_NAMES = {
+    ("de", 3): "Tausend",
+    ("de", 6): "Millionen",
+    ("de", 9): "Milliarden",
+    ("de", 12): "Billion",
+    ("en", 3): "thousand",
+    ("en", 6): "million",
+    ("en", 9): "billion",
+    ("en", 12): "trillion",
+}
+_NUMERIC_KINDS = {"number", "percent", "percentage_points", "money", "quantity", "ordinal", "year"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One figure or claim marker and what happened to it between source and target."""
+
+    status: str
+    kind: str
+    severity: str
+    message: str
+    bead: int
+    aspect: str = ""
+    source: Figure | Cue | None = None
+    target: Figure | Cue | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a bead: its figures and claims, read from its segments."""
+
+    text: str
+    figures: tuple[Figure, ...]
+    claim: Claim
+
+
+def _shown(figure: Figure) -> str:
+    if figure.qualifier_text == "+":
+        return figure.text + "+"
+    return f"{figure.qualifier_text} {figure.text}" if figure.qualifier_text else figure.text
+
+
+def _severity(key: str, severities: Mapping[str, str] | None) -> str:
+    if severities and key in severities:
+        return severities[key]
+    return DEFAULT_SEVERITY.get(key, "warning")
+
+
+def _decimal(value: str) -> Decimal | None:
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        return None
+
+
+_SYMBOLS = set("°%$€£¥₹₩")
+
+
+def _units_agree(a: Figure, b: Figure) -> bool:
+    """Same unit; or one side names none and the other's unit is a word a translation may leave out."""
+    if a.unit is None or b.unit is None:
+        return a.unit == b.unit or not (_SYMBOLS & set(a.text + b.text))
+    if a.unit == b.unit:
+        return True
+    return {a.unit, b.unit} <= {"CNY", "JPY"} and "¥" in a.text + b.text
+
+
+def _same_value(a: Figure, b: Figure) -> str | None:
+    """The reading on which two figures agree, or None."""
+    for value in a.values:
+        if value in b.values:
+            return value
+    return None
+
+
+def _rounded(a: Figure, b: Figure) -> bool:
+    """The target b is the source a rounded to fewer digits, within 5 % ('16,9' → '17'); never the reverse."""
+    if a.kind not in _NUMERIC_KINDS - {"year", "ordinal"} or b.kind not in _NUMERIC_KINDS - {"year", "ordinal"}:
+        return False
+    x, y = _decimal(a.value), _decimal(b.value)
+    if x is None or y is None or x == 0 or y == 0 or not _units_agree(a, b):
+        return False
+    if abs(x - y) > Decimal("0.05") * max(abs(x), abs(y)):
+        return False
+    exponent = y.normalize().as_tuple().exponent
+    return (
+        isinstance(exponent, int)
+        and exponent > x.normalize().as_tuple().exponent
+        and (x.quantize(Decimal(1).scaleb(exponent)) == y)
+    )
+
+
+def _digits(figure: Figure) -> str:
+    return "".join(c for c in figure.text if c.isdigit()).rstrip("0")
+
+
+def _difference(src: Figure, tgt: Figure, src_lang: str, tgt_lang: str) -> tuple[str, str]:
+    """(aspect, message) for two figures that were paired but differ."""
+    if _same_value(src, tgt) is not None:
+        if src.qualifier != tgt.qualifier:
+            if tgt.qualifier is None:
+                return "qualifier", f"hedge lost: '{_shown(src)}' → '{_shown(tgt)}'"
+            if src.qualifier is None:
+                return "qualifier", f"hedge added: '{_shown(src)}' → '{_shown(tgt)}'"
+            return "qualifier", f"qualifier: {src.qualifier} → {tgt.qualifier} ('{_shown(src)}' → '{_shown(tgt)}')"
+        if src.kind == "money" or tgt.kind == "money":
+            return "currency", f"currency: {src.unit} → {tgt.unit} ('{src.text}' → '{tgt.text}')"
+        return "unit", f"unit: {src.unit} → {tgt.unit} ('{src.text}' → '{tgt.text}')"
+    if src.kind == "money" and tgt.kind == "money" and src.unit != tgt.unit:
+        return "currency", f"currency and value: '{src.text}' ({src.unit}) → '{tgt.text}' ({tgt.unit})"
+    if src.scale is not None and tgt.scale is not None and src.scale != tgt.scale:
+        sx, tx = _decimal(src.value), _decimal(tgt.value)
+        if sx is not None and tx is not None and sx.scaleb(-src.scale) == tx.scaleb(-tgt.scale):
+            src_word = _SCALE_NAMES.get((src_lang, src.scale), "")
+            tgt_word = _SCALE_NAMES.get((tgt_lang, tgt.scale), "")
+            return "scale", (
+                f"scale: {superscript(src.scale)} ({src_word}) → {superscript(tgt.scale)} ({tgt_word})"
+                f" ('{src.text}' → '{tgt.text}')"
+            )
+    if src.kind == "range" and tgt.kind == "range":
+        bound = "lower" if src.value.partition("..")[0] != tgt.value.partition("..")[0] else "upper"
+        return "range", f"range {bound} bound: '{src.text}' ({src.value}) → '{tgt.text}' ({tgt.value})"
+    if _digits(src) and _digits(src) == _digits(tgt):
+        return "decimal", f"decimal misread: {src.text} → {tgt.text} ({src.value} → {tgt.value})"
+    if src.value.lstrip("-") == tgt.value.lstrip("-"):
+        return "sign", f"sign: {src.text} → {tgt.text}"
+    if src.kind in ("date", "time") or tgt.kind in ("date", "time"):
+        return src.kind, f"{src.kind}: '{src.text}' ({src.value}) → '{tgt.text}' ({tgt.value})"
+    return "value", f"value: '{_shown(src)}' ({src.value}) → '{_shown(tgt)}' ({tgt.value})"
+
+
+def _pairable(src: Figure, tgt: Figure) -> bool:
+    if src.kind == tgt.kind:
+        return True
+    groups = (
+        {"number", "quantity", "money", "ordinal"},
+        {"percent", "percentage_points"},
+        {"date", "range"},
+        {"number", "year"},
+    )
+    return any(src.kind in g and tgt.kind in g for g in groups)
+
+
+_IMPLICIT_TWO = {
+    "de": re.compile(r"(?i)\b(?:beide\w*|paar|zwillinge?|doppel\w*)\b"),
+    "en": re.compile(r"(?i)\b(?:pair|couple|twins?|double)\b"),
+}
+
+
+def _implicit(figure: Figure, other_text: str, other_lang: str) -> str | None:
+    """A written-out 'two' the other side says without a figure ('zwischen beiden' / 'between the two')."""
+    if figure.value == "2" and figure.text.isalpha() and other_text:
+        found = _IMPLICIT_TWO["de" if other_lang.startswith("de") else "en"].search(other_text)
+        return found.group() if found else None
+    return None
+
+
+_PAIRWISE_LIMIT = 250_000
+
+
+def _exact(left: list[Figure], right: list[Figure], test) -> list[tuple[Figure, Figure]]:
+    """Pairs with equal values (and `test`), in text order, found through an index: linear in the figures."""
+    by_value: dict[str, list[Figure]] = {}
+    for t in right:
+        by_value.setdefault(t.value, []).append(t)
+    pairs = []
+    for s in list(left):
+        for t in by_value.get(s.value, ()):
+            if test(s, t):
+                pairs.append((s, t))
+                by_value[s.value].remove(t)
+                break
+    taken_left = {id(s) for s, _ in pairs}
+    taken_right = {id(t) for _, t in pairs}
+    left[:] = [s for s in left if id(s) not in taken_left]
+    right[:] = [t for t in right if id(t) not in taken_right]
+    return pairs
+
+
+def compare_figures(
+    src: Sequence[Figure],
+    tgt: Sequence[Figure],
+    bead: int = 0,
+    src_lang: str = "de",
+    tgt_lang: str = "en",
+    severities: Mapping[str, str] | None = None,
+    src_text: str = "",
+    tgt_text: str = "",
+) -> list[Finding]:
+    """Match the figures of one bead and say what happened to each (texts help with implicit 'two')."""
+    findings: list[Finding] = []
+    left, right = list(src), list(tgt)
+    read_qualifiers = src_lang[:2] in ("de", "en") and tgt_lang[:2] in ("de", "en")
+
+    def same_q(s: Figure, t: Figure) -> bool:
+        return s.qualifier == t.qualifier or not read_qualifiers
+
+    def take(test) -> list[tuple[Figure, Figure]]:
+        pairs = []
+        if len(left) * len(right) > _PAIRWISE_LIMIT:
+            return pairs
+        for s in list(left):
+            for t in right:
+                if test(s, t):
+                    pairs.append((s, t))
+                    left.remove(s)
+                    right.remove(t)
+                    break
+        return pairs
+
+    for s, t in _exact(left, right, lambda s, t: same_q(s, t) and _units_agree(s, t)):
+        findings.append(
+            Finding(
+                "preserved", "figure", "none", f"preserved: '{_shown(s)}' → '{_shown(t)}'", bead, source=s, target=t
+            )
+        )
+    for s, t in take(lambda s, t: _same_value(s, t) is not None and same_q(s, t) and _units_agree(s, t)):
+        findings.append(
+            Finding(
+                "preserved",
+                "figure",
+                "info",
+                f"preserved: '{_shown(s)}' → '{_shown(t)}'",
+                bead,
+                source=s,
+                target=t,
+                note=f"ambiguous number read as {_same_value(s, t)}",
+            )
+        )
+    for s, t in take(lambda s, t: _rounded(s, t) and same_q(s, t)):
+        findings.append(
+            Finding(
+                "preserved",
+                "figure",
+                "info",
+                f"preserved: '{_shown(s)}' → '{_shown(t)}'",
+                bead,
+                source=s,
+                target=t,
+                note=f"rounded: {s.value} → {t.value}",
+            )
+        )
+    for s, t in take(lambda s, t: _same_value(s, t) is not None or _rounded(s, t)):
+        aspect, message = _difference(s, t, src_lang, tgt_lang)
+        findings.append(
+            Finding("changed", "figure", _severity("figure.changed", severities), message, bead, aspect, s, t)
+        )
+    for s, t in take(lambda s, t: _pairable(s, t) and len(left) == len(right)) + take(
+        lambda s, t: s.kind == t.kind and s.unit == t.unit and s.unit is not None
+    ):
+        aspect, message = _difference(s, t, src_lang, tgt_lang)
+        findings.append(
+            Finding("changed", "figure", _severity("figure.changed", severities), message, bead, aspect, s, t)
+        )
+    for s in list(left):
+        word = _implicit(s, tgt_text, tgt_lang)
+        if word:
+            left.remove(s)
+            findings.append(
+                Finding(
+                    "preserved",
+                    "figure",
+                    "info",
+                    f"preserved: '{s.text}' → '{word}'",
+                    bead,
+                    source=s,
+                    note=f"said without a figure: '{word}'",
+                )
+            )
+    for t in list(right):
+        word = _implicit(t, src_text, src_lang)
+        if word:
+            right.remove(t)
+            findings.append(
+                Finding(
+                    "preserved",
+                    "figure",
+                    "info",
+                    f"preserved: '{word}' → '{t.text}'",
+                    bead,
+                    target=t,
+                    note=f"said without a figure: '{word}'",
+                )
+            )
+    for s in left:
+        findings.append(
+            Finding(
+                "dropped",
+                "figure",
+                _severity("figure.dropped", severities),
+                f"dropped: '{_shown(s)}' ({s.kind} {s.value})",
+                bead,
+                "value",
+                s,
+                None,
+            )
+        )
+    for t in right:
+        findings.append(
+            Finding(
+                "added",
+                "figure",
+                _severity("figure.added", severities),
+                f"added: '{_shown(t)}' ({t.kind} {t.value})",
+                bead,
+                "value",
+                None,
+                t,
+            )
+        )
+    return findings
+
+
+def _count_cues(
+    kind: str, src: Sequence[Cue], tgt: Sequence[Cue], bead: int, severities: Mapping[str, str] | None
+) -> list[Finding]:
+    label = {"negation": "negation", "hedge": "hedge", "quote": "quotation", "attribution": "attribution"}[kind]
+    findings = [
+        Finding("preserved", kind, "none", f"{label} kept: '{s.text}' → '{t.text}'", bead, source=s, target=t)
+        for s, t in zip(src, tgt, strict=False)
+    ]
+    for s in src[len(tgt) :]:
+        findings.append(
+            Finding(
+                "dropped",
+                kind,
+                _severity(f"{kind}.dropped", severities),
+                f"{label} dropped: '{s.text}'",
+                bead,
+                kind,
+                s,
+                None,
+            )
+        )
+    for t in tgt[len(src) :]:
+        findings.append(
+            Finding(
+                "added", kind, _severity(f"{kind}.added", severities), f"{label} added: '{t.text}'", bead, kind, None, t
+            )
+        )
+    return findings
+
+
+def _negations(claim: Claim) -> tuple[Cue, ...]:
+    """Negation cues, minus the ones that do not negate the claim ('nicht nur' / 'not only')."""
+    return tuple(c for c in claim.negations if c.key not in ("nor", "weder"))
+
+
+def compare_claims(src: Side, tgt: Side, bead: int = 0, severities: Mapping[str, str] | None = None) -> list[Finding]:
+    """Names, negation, hedges, quotations and attributions of one bead.
+
+    Negations are counted (one more or one fewer matters); hedges, quotations and attributions only need to be
+    there on both sides, since translations regroup them freely.
+    """
+    findings: list[Finding] = []
+    tgt_words = [w for w, _, _ in capitalized_words(tgt.text)] + tgt.text.split()
+    src_words = [w for w, _, _ in capitalized_words(src.text)] + src.text.split()
+    src_words += [part for w in src_words if "-" in w for part in w.split("-")]
+    tgt_words += [part for w in tgt_words if "-" in w for part in w.split("-")]
+    dropped = [n for n in src.claim.names if not any(similar(n.text, w) for w in tgt_words)]
+    added = [n for n in tgt.claim.names if not any(similar(n.text, w) for w in src_words)]
+    for s, t in zip(dropped, added, strict=False):
+        findings.append(
+            Finding(
+                "changed",
+                "name",
+                _severity("name.changed", severities),
+                f"name: '{s.text}' → '{t.text}'",
+                bead,
+                "name",
+                s,
+                t,
+            )
+        )
+    for s in dropped[len(added) :]:
+        findings.append(
+            Finding(
+                "dropped",
+                "name",
+                _severity("name.dropped", severities),
+                f"name dropped: '{s.text}'",
+                bead,
+                "name",
+                s,
+                None,
+            )
+        )
+    for t in added[len(dropped) :]:
+        findings.append(
+            Finding(
+                "added", "name", _severity("name.added", severities), f"name added: '{t.text}'", bead, "name", None, t
+            )
+        )
+    findings += _count_cues("negation", _negations(src.claim), _negations(tgt.claim), bead, severities)
+    for kind, src_cues, tgt_cues in (
+        ("hedge", src.claim.hedges, tgt.claim.hedges),
+        ("quote", src.claim.quotes, tgt.claim.quotes),
+        ("attribution", src.claim.attributions, tgt.claim.attributions),
+    ):
+        if src_cues and tgt_cues:
+            src_cues, tgt_cues = src_cues[:1], tgt_cues[:1]
+        findings += _count_cues(kind, src_cues, tgt_cues, bead, severities)
+    return findings
+
+
+def read_side(
+    text: str, language: str, offset: int = 0, protected: tuple[tuple[int, int], ...] = (), segment: int = 0
+) -> Side:
+    """Figures and claims of one text (a sentence or the joined sentences of one bead side)."""
+    return Side(
+        text, extract(text, language, protected, offset, segment), extract_claims(text, language, offset, segment)
+    )
+
+
+def compare_pair(
+    source: str,
+    target: str,
+    src_lang: str = "de",
+    tgt_lang: str = "en",
+    bead: int = 0,
+    severities: Mapping[str, str] | None = None,
+    claims: bool = True,
+) -> tuple[Finding, ...]:
+    """Every finding for one independent sentence pair."""
+    src, tgt = read_side(source, src_lang), read_side(target, tgt_lang)
+    findings = compare_figures(src.figures, tgt.figures, bead, src_lang, tgt_lang, severities, source, target)
+    if claims:
+        findings += compare_claims(src, tgt, bead, severities)
+    return tuple(findings)
+
+
+def _bead_side(segments: Sequence[object], indices: Sequence[int], language: str) -> Side:
+    figures: list[Figure] = []
+    texts = []
+    claims: list[Claim] = []
+    for i in indices:
+        seg = segments[i]
+        text = getattr(seg, "text", seg)
+        offset = getattr(seg, "start", 0)
+        protected = getattr(seg, "protected", ())
+        figures += extract(text, language, protected, offset, i)
+        claims.append(extract_claims(text, language, offset, i))
+        texts.append(text)
+    merged = Claim(
+        language,
+        *(
+            tuple(c for cl in claims for c in getattr(cl, field))
+            for field in ("names", "negations", "hedges", "quotes", "attributions")
+        ),
+        segment=indices[0] if indices else 0,
+    )
+    return Side(" ".join(texts), tuple(figures), merged)
+
+
+def _moved(findings: list[Finding], window: int = 1) -> list[Finding]:
+    """A figure dropped in one bead and added with the same value in a neighbouring bead was moved."""
+    result = list(findings)
+    added: dict[tuple[int, str], list[int]] = {}
+    for j, f in enumerate(result):
+        if f.kind == "figure" and f.status == "added" and isinstance(f.target, Figure):
+            for value in f.target.values:
+                added.setdefault((f.bead, value), []).append(j)
+    for i, drop in enumerate(result):
+        s = drop.source
+        if drop.kind != "figure" or drop.status != "dropped" or not isinstance(s, Figure):
+            continue
+        candidates = [
+            j
+            for bead in range(drop.bead - window, drop.bead + window + 1)
+            for value in s.values
+            for j in added.get((bead, value), ())
+            if result[j].status == "added" and result[j].target.qualifier == s.qualifier
+        ]
+        if candidates:
+            j = min(candidates, key=lambda k: abs(result[k].bead - drop.bead))
+            t = result[j].target
+            result[i] = Finding(
+                "preserved",
+                "figure",
+                "info",
+                f"preserved: '{_shown(s)}' → '{_shown(t)}'",
+                drop.bead,
+                "",
+                s,
+                t,
+                note=f"moved from bead {drop.bead} to bead {result[j].bead}",
+            )
+            result[j] = replace(result[j], status="moved")
+    return [f for f in result if f.status != "moved"]
+
+
+def compare_beads(
+    src_segments: Sequence[object],
+    tgt_segments: Sequence[object],
+    beads: Sequence[object],
+    src_lang: str = "de",
+    tgt_lang: str = "en",
+    severities: Mapping[str, str] | None = None,
+    claims: bool = True,
+) -> tuple[Finding, ...]:
+    """Findings for aligned documents: `beads` hold `.source`/`.target` segment indices (or are pairs)."""
+    findings: list[Finding] = []
+    for number, bead in enumerate(beads):
+        src_idx = getattr(bead, "source", None)
+        tgt_idx = getattr(bead, "target", None)
+        if src_idx is None:
+            src_idx, tgt_idx = bead
+        src = _bead_side(src_segments, src_idx, src_lang)
+        tgt = _bead_side(tgt_segments, tgt_idx, tgt_lang)
+        findings += compare_figures(
+            src.figures, tgt.figures, number, src_lang, tgt_lang, severities, src.text, tgt.text
+        )
+        if claims and src_idx and tgt_idx:
+            findings += compare_claims(src, tgt, number, severities)
+    return tuple(_moved(findings))
+
+
+def at_or_above(findings: Sequence[Finding], level: str) -> list[Finding]:
+    """The findings whose severity is `level` or worse (never for 'none'-level preserved figures)."""
+    if level == "never":
+        return []
+    floor = SEVERITIES.index(level)
+    return [f for f in findings if f.status != "preserved" and SEVERITIES.index(f.severity) >= max(floor, 1)]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Inputs for `align check`: independent pairs, and aligned documents
+
+
+def parse_severities(overrides: Sequence[str]) -> dict[str, str]:
+    """`KIND.STATUS=LEVEL` strings (from `--severity`) as a table over the defaults."""
+    from align.errors import InputError
+
+    table = dict(DEFAULT_SEVERITY)
+    for item in overrides:
+        key, _, level = item.partition("=")
+        if not level or level not in SEVERITIES or "." not in key:
+            raise InputError(
+                "--severity",
+                f"'{item}' is not KIND.STATUS=LEVEL",
+                f"e.g. figure.added=error; levels: {', '.join(SEVERITIES)}",
+            )
+        table[key.strip()] = level
+    return table
+
+
+def check_pairs(
+    paths: str | Sequence[str],
+    src_lang: str = "de",
+    tgt_lang: str = "en",
+    severities: Mapping[str, str] | None = None,
+    claims: bool = True,
+    fail_on: str = "error",
+    show_preserved: bool = False,
+    input_format: str | None = None,
+):
+    """A `CheckReport` with one item per unit of one or more bilingual files.
+
+    XLIFF, TMX, TSV/CSV and JSON Lines (`align.bilingual`); stdin and files with another suffix are read as
+    JSON Lines or TSV by their first character. Units without a target are skipped.
+    """
+    from align.bilingual import SUFFIXES, read_units, sniff_table_format, units_from_text
+    from align.files import read_text
+    from align.report import CheckReport, Item
+
+    paths = [paths] if isinstance(paths, str) else list(paths)
+    items = []
+    for path in paths:
+        if input_format or (Path(path).suffix.lower() in SUFFIXES and path != "-"):
+            units = read_units(path, input_format, source_language=src_lang, target_language=tgt_lang)
+        else:
+            text = read_text(path)
+            where = "<stdin>" if path == "-" else path
+            units = units_from_text(text, where, sniff_table_format(text), src_lang, tgt_lang)
+        for unit in units:
+            if unit.target is None:
+                continue
+            findings = compare_pair(unit.source, unit.target, src_lang, tgt_lang, 0, severities, claims)
+            unit_id = unit.id if len(paths) == 1 else f"{path}:{unit.id}"
+            items.append(Item(unit_id, unit.source, unit.target, findings, unit.origin.line or 1, path=path))
+    return CheckReport(", ".join(paths), ", ".join(paths), tuple(items), fail_on, show_preserved)
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def check_documents(
+    src_path: str,
+    tgt_path: str,
+    src_lang: str = "de",
+    tgt_lang: str = "en",
+    severities: Mapping[str, str] | None = None,
+    claims: bool = True,
+    fail_on: str = "error",
+    show_preserved: bool = False,
+    presegmented: bool = False,
+    beads_path: str | None = None,
+    input_format: str | None = None,
+):
+    """A `CheckReport` with one item per bead of two documents, segmented and sentence-aligned."""
+    from align.documents import load_document
+    from align.errors import InputError
+    from align.report import CheckReport, Item
+    from align.segment import segment
+
+    fmt = "lines" if presegmented else input_format
+    src_doc = load_document(src_path, language=src_lang, format=fmt)
+    tgt_doc = load_document(tgt_path, language=tgt_lang, format=fmt)
+    src_segs, tgt_segs = segment(src_doc), segment(tgt_doc)
+    if beads_path is not None:
+        from align.files import read_text
+        from align.sentences import parse_beads
+
+        beads = parse_beads(read_text(beads_path), beads_path)
+        for s_idx, t_idx in beads:
+            if any(i >= len(src_segs) for i in s_idx) or any(i >= len(tgt_segs) for i in t_idx):
+                raise InputError(
+                    beads_path,
+                    "names a sentence past the end of SRC or TGT",
+                    "write the beads for these two documents (align sentences SRC TGT)",
+                )
+    elif presegmented:
+        if len(src_segs) != len(tgt_segs):
+            raise InputError(
+                tgt_path,
+                f"has {len(tgt_segs)} line(s), {src_path} has {len(src_segs)}",
+                "give files with one sentence per line and equal line counts, or drop --presegmented",
+            )
+        beads = tuple(((i,), (i,)) for i in range(len(src_segs)))
+    else:
+        from align.sentences import align_documents
+
+        beads = tuple((b.source, b.target) for b in align_documents(src_doc, tgt_doc))
+    findings = compare_beads(src_segs, tgt_segs, beads, src_lang, tgt_lang, severities, claims)
+    by_bead: dict[int, list[Finding]] = {}
+    for f in findings:
+        by_bead.setdefault(f.bead, []).append(f)
+    items = []
+    for number, (s_idx, t_idx) in enumerate(beads):
+        s_start = src_segs[s_idx[0]].start if s_idx else 0
+        t_start = tgt_segs[t_idx[0]].start if t_idx else 0
+        source = src_doc.text[s_start : src_segs[s_idx[-1]].end] if s_idx else ""
+        target = tgt_doc.text[t_start : tgt_segs[t_idx[-1]].end] if t_idx else ""
+        line = _line_of(tgt_doc.text, t_start) if t_idx else _line_of(src_doc.text, s_start)
+        line_start = tgt_doc.text.rfind("\n", 0, t_start) + 1 if t_idx else -1
+        items.append(
+            Item(
+                f"bead {number} {list(s_idx)}:{list(t_idx)}",
+                source,
+                target,
+                tuple(by_bead.get(number, ())),
+                line,
+                s_start,
+                t_start,
+                line_start=line_start,
+            )
+        )
+    return CheckReport(src_path, tgt_path, tuple(items), fail_on, show_preserved)

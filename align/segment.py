@@ -21,7 +21,7 @@ from functools import cache
 from pysbd.lang.deutsch import Deutsch
 from pysbd.lang.english import English
 
-from align.documents import Block, Document
+from align.documents import Block, Document, strip_span
 
 UNSEGMENTED_KINDS = frozenset({"front_matter", "code"})
 WHOLE_KINDS = frozenset({"line"})
@@ -164,7 +164,7 @@ def split_sentences(
             spans.append((sentence_start, position))
             sentence_start = next_start
     spans.append((sentence_start, end))
-    return [s for s in (_strip(text, a, b) for a, b in spans) if s[0] < s[1]]
+    return [s for s in (strip_span(text, a, b) for a, b in spans) if s[0] < s[1]]
 
 
 def _track(stack: list[str], char: str) -> None:
@@ -175,14 +175,6 @@ def _track(stack: list[str], char: str) -> None:
         stack.append('"')
     elif char in _OPENERS:
         stack.append(char)
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _block_spans(doc: Document, block: Block) -> list[tuple[int, int]]:

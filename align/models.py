@@ -18,7 +18,7 @@ from pathlib import Path
 
 from align.errors import InputError, ModelMissingError
 
-REGISTRY = Path(__file__).resolve().parent.parent / "models" / "registry.json"
+REGISTRY = Path(__file__).resolve().parent / "data" / "models.json"
 
 
 @dataclass(frozen=True)

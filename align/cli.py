@@ -546,6 +546,14 @@ def evaluate_sentences(gold: str, pred: str, fmt: str, output: str) -> int:
 @click.option("--encoder", default="e5-small", show_default=True, help="Sentence/word encoder name or directory.")
 @click.option("--no-words", is_flag=True, help="Skip word alignment.")
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), required=True, help="Output folder.")
+@click.option("--workers", type=int, default=1, show_default=True, help="Worker processes for a corpus folder.")
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Corpus folder: local worker processes, or Ray Data (the running Ray, $RAY_ADDRESS, or a local one).",
+)
 @progress_option
 def run_command(
     source: str,
@@ -555,10 +563,35 @@ def run_command(
     encoder: str,
     no_words: bool,
     out_dir: str,
+    workers: int,
+    executor: str,
     progress: bool | None,
 ) -> int:
-    """The whole pipeline: translate (when a model is there), align, check, and write every output into a folder."""
+    """The whole pipeline: translate (when a model is there), align, check, and write every output into a folder.
+
+    SOURCE is one German document, or a corpus folder with de/ and en/ subfolders (pairs matched by file name,
+    each written to OUT/<stem>/, finished ones skipped on a re-run, totals in OUT/corpus-summary.json).
+    """
+    from pathlib import Path
+
     from align.pipeline import run as run_pipeline
+
+    if Path(source).is_dir():
+        from align.corpus import run_corpus, summary_line
+
+        totals = run_corpus(
+            source,
+            out_dir,
+            workers=workers,
+            executor=executor,
+            encoder=encoder,
+            words=not no_words,
+            progress=progress_enabled(progress),
+        )
+        for failure in totals["failures"]:
+            click.echo(f"align: {failure['reason']}", err=True)
+        click.echo(summary_line(totals), err=True)
+        return 2 if totals["failed"] else 0
 
     summary = run_pipeline(
         source,
@@ -588,6 +621,8 @@ def report_command(src: str, tgt: str, encoder: str, no_words: bool, title: str 
     from align.pipeline import check
 
     result = check(src, tgt, encoder=encoder, words=not no_words)
+    for message in result.warnings:
+        click.echo(f"align: warning: {message}", err=True)
     with atomic_output(output) as out:
         out.write(result.html(title))
     return 0

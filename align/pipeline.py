@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import sys
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from align.compare import Finding, compare_beads
 from align.documents import Document, load_document
 from align.files import atomic_output
 from align.segment import Segment, segment
-from align.sentences import Bead, align_documents, format_beads
+from align.sentences import AlignmentWarning, Bead, align_documents, format_beads
 from align.serialize import from_json, to_json
 from align.tokenize import Token, tokenize
 
@@ -54,7 +55,7 @@ def cached(stage: str, key: str, compute: Callable[[], Any], tp: Any) -> Any:
     if path.is_file():
         try:
             return from_json(tp, json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError, KeyError):
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
             path.unlink(missing_ok=True)
     value = compute()
     with atomic_output(path) as out:
@@ -104,6 +105,7 @@ class AlignedDocuments:
     beads: tuple[Bead, ...]
     findings: tuple[Finding, ...]
     words: tuple[WordAlignment | None, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     def problems(self) -> FindingList:
         """The findings that are not `preserved`."""
@@ -180,10 +182,19 @@ def align_bead_words(
     return tuple(WordAlignment(p[0], p[1], known[n]) if p else None for n, p in enumerate(tokens))
 
 
-def align_sentences_cached(source: Document, target: Document, encoder: str = EMBEDDED) -> tuple[Bead, ...]:
-    """Sentence alignment of two documents, cached by their segment texts and the encoder."""
-    key = _key("beads", encoder, [s.text for s in segment(source)], [s.text for s in segment(target)])
-    return cached("beads", key, lambda: align_documents(source, target, encoder), tuple[Bead, ...])
+def align_sentences_cached(
+    source: Document, target: Document, encoder: str = EMBEDDED
+) -> tuple[tuple[Bead, ...], tuple[str, ...]]:
+    """Sentence alignment of two documents and the aligner's warnings, cached by segment texts and encoder."""
+
+    def compute() -> tuple[tuple[Bead, ...], tuple[str, ...]]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", AlignmentWarning)
+            beads = align_documents(source, target, encoder)
+        return beads, tuple(str(w.message) for w in caught if issubclass(w.category, AlignmentWarning))
+
+    key = _key("beads-with-warnings", encoder, [s.text for s in segment(source)], [s.text for s in segment(target)])
+    return cached("beads", key, compute, tuple[tuple[Bead, ...], tuple[str, ...]])
 
 
 def compare_documents(
@@ -196,21 +207,29 @@ def compare_documents(
     target_segments: Sequence[Segment] | None = None,
     words: bool = True,
     severities: dict[str, str] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> AlignedDocuments:
     """Segment, align (unless `beads` are given), link words and compare figures and claims.
 
     A machine translation brings its own `target_segments` (one per source sentence) and `beads`.
     """
+    step = progress or (lambda stage: None)
+    step("segment")
     source_segments = segment(source)
     target_segments = tuple(target_segments) if target_segments is not None else segment(target)
-    beads = tuple(beads) if beads is not None else align_sentences_cached(source, target, encoder)
+    notes: tuple[str, ...] = ()
+    step("align sentences")
+    if beads is None:
+        beads, notes = align_sentences_cached(source, target, encoder)
+    beads = tuple(beads)
+    step("compare figures and claims")
     findings = compare_beads(
         source_segments, target_segments, beads, source.language, target.language, severities=severities
     )
-    word_links = (
-        align_bead_words(source_segments, target_segments, beads, (source.language, target.language)) if words else ()
-    )
-    return AlignedDocuments(label, source, target, source_segments, target_segments, beads, findings, word_links)
+    step("align words")
+    languages = (source.language, target.language)
+    word_links = align_bead_words(source_segments, target_segments, beads, languages) if words else ()
+    return AlignedDocuments(label, source, target, source_segments, target_segments, beads, findings, word_links, notes)
 
 
 def check(
@@ -245,6 +264,7 @@ def summarize(result: AlignedDocuments) -> dict[str, Any]:
         "bead_types": dict(sorted(types.items())),
         "findings": findings,
         "problems": len(result.problems()),
+        "warnings": list(result.warnings),
     }
 
 
@@ -288,9 +308,19 @@ def run(
     progress: bool = False,
 ) -> dict[str, Any]:
     """The whole pipeline for one German source; returns the summary written to OUT/summary.json."""
+    from tqdm import tqdm
+
     out = Path(out_dir)
     src = load_document(source, language="de")
     pairs: list[AlignedDocuments] = []
+    planned = (translation is not None or model is not None) + (reference is not None) * 2
+    bar = tqdm(total=max(1, planned) * 4, disable=not progress, file=sys.stderr, unit="stage", leave=False)
+
+    def step(stage: str) -> None:
+        bar.set_description(stage)
+        bar.update(1)
+
+    options = {"encoder": encoder, "words": words, "progress": step}
     mt_doc = None
     summary: dict[str, Any] = {"source": str(source), "pairs": {}}
     if translation is not None:
@@ -298,7 +328,7 @@ def run(
 
         mt = load_translation(translation)
         mt_doc = mt.document
-        pairs.append(compare_documents(src, mt_doc, label="mt", encoder=encoder, words=words))
+        pairs.append(compare_documents(src, mt_doc, label="mt", **options))
         summary["translation"] = {"from": str(translation)}
     else:
         mt_result = _machine_translation(src, model, progress)
@@ -309,17 +339,22 @@ def run(
             mt_doc = mt_result.document
             beads = beads_by_construction(mt_result.sources or (), len(segment(src)))
             pairs.append(
-                compare_documents(src, mt_doc, label="mt", beads=beads, target_segments=mt_result.segments, words=words)
+                compare_documents(
+                    src, mt_doc, label="mt", beads=beads, target_segments=mt_result.segments, words=words, progress=step
+                )
             )
             summary["translation"] = {"model": mt_result.model}
             with atomic_output(out / f"mt{Path(str(source)).suffix or '.txt'}") as handle:
                 handle.write(mt_doc.text)
     if reference is not None:
         ref = load_document(reference, language="en")
-        pairs.insert(0, compare_documents(src, ref, label="reference", encoder=encoder, words=words))
+        pairs.insert(0, compare_documents(src, ref, label="reference", **options))
         if mt_doc is not None:
-            pairs.append(compare_documents(ref, mt_doc, label="mt-vs-reference", encoder=encoder, words=words))
+            pairs.append(compare_documents(ref, mt_doc, label="mt-vs-reference", **options))
+    bar.close()
     for result in pairs:
+        for message in result.warnings:
+            _notice(f"warning ({result.label}): {message}")
         write_outputs(result, out)
         summary["pairs"][result.label] = summarize(result)
     if pairs:

@@ -135,3 +135,19 @@ def test_run_with_a_marian_model_aligns_mt_by_construction(tmp_path, cache):
     assert mt["source_segments"] == 19 and mt["beads"] == 19
     assert set(mt["bead_types"]) <= {"1-1", "1-0"}
     assert (tmp_path / "out" / "mt.txt").read_text(encoding="utf-8").count("\n\n") >= 11
+
+
+def test_unrelated_documents_warn_in_the_summary(tmp_path, cache, capsys):
+    summary = pipeline.run(
+        SEEDS / "de" / SEED, tmp_path / "out", reference=SEEDS / "en" / "004_06f121a0a3444192.txt", words=False
+    )
+    assert any("unreliable" in w for w in summary["pairs"]["reference"]["warnings"])
+    assert "align: warning (reference): sentence alignment looks unreliable" in capsys.readouterr().err
+
+
+def test_a_stale_cache_entry_is_recomputed(tmp_path, cache):
+    first = pipeline.check(SEEDS / "de" / SEED, SEEDS / "en" / SEED, words=False)
+    for entry in (pipeline.cache_dir() / "beads").rglob("*.json"):
+        entry.write_text('["not", "beads"]', encoding="utf-8")
+    again = pipeline.check(SEEDS / "de" / SEED, SEEDS / "en" / SEED, words=False)
+    assert again.beads == first.beads

@@ -1,12 +1,15 @@
 """Sentence alignment: dynamic programming over beads, with embeddings, lengths and figure anchors.
 
-A bead links consecutive source sentences to consecutive target sentences (types 0-1, 1-0, 1-1, 1-2, 2-1,
-2-2, 1-3, 3-1). The path maximizes the summed bead scores (as Bertalign does), where a bead scores
+A bead links consecutive source sentences to consecutive target sentences: 0-1, 1-0, and every a-b with
+a + b <= 5 (Bertalign's max_align = 5: 1-1 ... 1-4, 2-3, 3-2, 4-1). The path maximizes the summed bead
+scores (as Bertalign does), where a bead scores
   - the cosine similarity of the embeddings of its two sides, normalized as Vecalign does by the average
     distance of each side to random sentences of the other document (0 = as far apart as random pairs),
   - times Bertalign's length factor log2(1 + shorter/longer), lengths scaled by the document's length ratio,
   - minus a figure anchor term: sides that share their digit sequences score more, different digits less,
-  - minus a small prior against the rarer types; an unaligned sentence scores a fixed -SKIP_COST.
+  - minus EXTRA_SENTENCE_COST per sentence beyond 1-1 (a Gale-Church-like prior that falls with bead size:
+    a mean embedding barely moves when a short unrelated sentence joins it, so without it large beads
+    swallow insertions); an unaligned sentence scores a fixed -SKIP_COST.
 A multi-sentence side is embedded as the length-weighted mean of its sentences' embeddings (for a
 mean-pooled encoder, close to embedding the concatenation, at no extra encoder cost).
 
@@ -29,10 +32,15 @@ import numpy as np
 from align.encoders import EMBEDDED, Encoder, check_embeddings, load_encoder
 from align.errors import InputError
 
-BEAD_TYPES: tuple[tuple[int, int], ...] = ((0, 1), (1, 0), (1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
+MAX_ALIGN = 5  # at most this many sentences in a bead, both sides together (Bertalign's max_align)
+BEAD_TYPES: tuple[tuple[int, int], ...] = (
+    (0, 1),
+    (1, 0),
+    *((a, b) for a in range(1, MAX_ALIGN) for b in range(1, MAX_ALIGN) if a + b <= MAX_ALIGN),
+)
 COARSE_TYPES: tuple[tuple[int, int], ...] = ((0, 1), (1, 0), (1, 1), (1, 2), (2, 1))
 SKIP_COST = 0.15  # one unaligned sentence (Bertalign's skip score is -0.1 on a similar scale)
-TYPE_PRIOR = {(1, 1): 0.0, (1, 2): 0.03, (2, 1): 0.03, (2, 2): 0.05, (1, 3): 0.05, (3, 1): 0.05}
+EXTRA_SENTENCE_COST = 0.04  # per sentence beyond the first on each side of a bead (1-1: 0, 2-1: 0.04, 2-3: 0.12)
 LENGTH_WEIGHT = 1.0  # exponent of the length factor
 LENGTH_SMOOTHING = 10.0  # characters added to both sides before comparing lengths
 FIGURE_WEIGHT = 0.1
@@ -157,7 +165,8 @@ class _Costs:
 
         The negated score: normalized similarity (0 for random pairs, 1 for identical sides) times
         Bertalign's length factor log2(1 + shorter/longer) after scaling the source by the document's
-        length ratio; plus the figure anchor and the prior of the bead type.
+        length ratio; plus the figure anchor and a cost per sentence beyond 1-1, so that a
+        bead only grows when the extra sentences raise its similarity (they would otherwise cost nothing).
         """
         if self.source.norms:
             distance = 1.0 - self.similarity(a, b, i, js)
@@ -167,7 +176,7 @@ class _Costs:
         ls = (self.source.lengths[a][i] + LENGTH_SMOOTHING) * math.exp(self.log_ratio)
         lt = self.target.lengths[b][js] + LENGTH_SMOOTHING
         length = np.log2(1.0 + np.minimum(ls, lt) / np.maximum(ls, lt)) ** LENGTH_WEIGHT
-        cost = -similarity * length + TYPE_PRIOR.get((a, b), 0.0)
+        cost = -similarity * length + EXTRA_SENTENCE_COST * (a + b - 2)
         if self.source.digits:
             cost = cost + FIGURE_WEIGHT * self.figures(a, b, i, js)
         return cost

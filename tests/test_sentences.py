@@ -67,7 +67,7 @@ def test_textberg_dev_accuracy(dev, e5):
     assert _covers(beads, len(src), len(tgt))
     scores = sentence_alignment_scores([gold], [_pairs(beads)])
     assert scores.f1_strict >= 0.82
-    assert scores.f1_lax >= 0.97
+    assert scores.f1_lax >= 0.98
     assert s.align_texts(src, tgt, e5, full=True) == beads
 
 
@@ -76,8 +76,8 @@ def test_length_encoder_aligns_without_a_model(dev):
     beads = s.align_texts(src, tgt, "length")
     scores = sentence_alignment_scores([gold], [_pairs(beads)])
     assert _covers(beads, len(src), len(tgt))
-    assert scores.f1_strict >= 0.65
-    assert scores.f1_lax >= 0.80
+    assert scores.f1_strict >= 0.72
+    assert scores.f1_lax >= 0.87
 
 
 def test_empty_side_gives_only_insertions_or_deletions():
@@ -104,7 +104,7 @@ def test_one_side_a_hundred_times_longer(e5):
         warnings.simplefilter("ignore", s.AlignmentWarning)
         beads = s.align_texts(short, long, e5)
     assert _covers(beads, len(short), len(long))
-    assert all(len(b.source) <= 3 and len(b.target) <= 3 for b in beads)
+    assert all(len(b.source) + len(b.target) <= s.MAX_ALIGN for b in beads)
 
 
 def test_wrong_language_document_warns(e5, shared_data):

@@ -60,6 +60,9 @@ class Bead:
     score: float
 
 
+MIN_SENTENCES_TO_JUDGE = 5  # the random-pair baseline of the reliability warning needs a few sentences a side
+
+
 class AlignmentWarning(UserWarning):
     """The alignment is probably unreliable (e.g. the documents are not translations of each other)."""
 
@@ -301,8 +304,9 @@ def _side(encoder: Encoder, texts: Sequence[str]) -> _Side:
 
 
 def _warn_if_unreliable(costs: _Costs, beads: Sequence[Bead], n: int, m: int) -> None:
+    """Warn when aligned pairs are no closer than random ones; fewer than 5 sentences a side give no baseline."""
     pairs = [b for b in beads if len(b.source) == 1 and len(b.target) == 1]
-    if not costs.source.norms or not pairs:
+    if not costs.source.norms or not pairs or min(n, m) < MIN_SENTENCES_TO_JUDGE:
         return
     distances = [
         (1.0 - b.score) / ((costs.source.norms[1][b.source[0]] + costs.target.norms[1][b.target[0]]) / 2) for b in pairs

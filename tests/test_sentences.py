@@ -220,3 +220,10 @@ def _seed_segments(name: str, language: str):
     if not path.is_file():
         pytest.skip(f"{path} is not there yet")
     return segment(load_document(path, language=language))
+
+
+def test_a_single_sentence_pair_is_not_called_unreliable(e5):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", s.AlignmentWarning)
+        beads = s.align_texts(["Der Umsatz stieg um 5 Prozent."], ["Revenue rose by 5 percent."], e5)
+    assert [(b.source, b.target) for b in beads] == [((0,), (0,))]

@@ -570,24 +570,30 @@ def run_command(
     """The whole pipeline: translate (when a model is there), align, check, and write every output into a folder.
 
     SOURCE is one German document, or a corpus folder with de/ and en/ subfolders (pairs matched by file name,
-    each written to OUT/<stem>/, finished ones skipped on a re-run, totals in OUT/corpus-summary.json).
+    each written to OUT/<stem>/, finished ones skipped on a re-run, totals in OUT/corpus-summary.json), or a
+    dataset (save_to_disk folder, .parquet, .jsonl) with source/target(/id) columns: findings per row in
+    OUT/findings.jsonl.
     """
     from pathlib import Path
 
+    from align.corpus import is_dataset
     from align.pipeline import run as run_pipeline
 
-    if Path(source).is_dir():
-        from align.corpus import run_corpus, summary_line
+    if is_dataset(source) or Path(source).is_dir():
+        from align.corpus import run_corpus, run_dataset, summary_line
 
-        totals = run_corpus(
-            source,
-            out_dir,
-            workers=workers,
-            executor=executor,
-            encoder=encoder,
-            words=not no_words,
-            progress=progress_enabled(progress),
-        )
+        if is_dataset(source):
+            totals = run_dataset(source, out_dir, workers=workers, progress=progress_enabled(progress))
+        else:
+            totals = run_corpus(
+                source,
+                out_dir,
+                workers=workers,
+                executor=executor,
+                encoder=encoder,
+                words=not no_words,
+                progress=progress_enabled(progress),
+            )
         for failure in totals["failures"]:
             click.echo(f"align: {failure['reason']}", err=True)
         click.echo(summary_line(totals), err=True)

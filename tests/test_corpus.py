@@ -1,0 +1,202 @@
+"""`align run DIR`: a corpus of de/ + en/ pairs, per-document outputs, resume, bad files, workers, Ray."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import align.corpus as corpus
+import align.pipeline as pipeline
+from align.cli import run as cli_run
+from align.errors import InputError
+from align.serialize import from_json, to_json
+from tests.conftest import SEED_NAMES, SEEDS
+
+FAST = {"encoder": "length", "words": False}
+GOOD = tuple(Path(name).stem for name in SEED_NAMES)
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("ALIGN_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+@pytest.fixture
+def folder(tmp_path, cache) -> Path:
+    """The two seed pairs, a Latin-1 German file, a German file without reference, an English file without source."""
+    root = tmp_path / "corpus"
+    (root / "de").mkdir(parents=True)
+    (root / "en").mkdir()
+    for name in SEED_NAMES:
+        (root / "de" / name).write_bytes((SEEDS / "de" / name).read_bytes())
+        (root / "en" / name).write_bytes((SEEDS / "en" / name).read_bytes())
+    (root / "de" / "latin1.txt").write_bytes("Die Größe beträgt 5 Meter.\n".encode("latin-1"))
+    (root / "en" / "latin1.txt").write_text("The size is 5 metres.\n", encoding="utf-8")
+    (root / "de" / "alone.txt").write_text("Das Haus kostet 300 000 Euro. Es wurde 1999 gebaut.\n", encoding="utf-8")
+    (root / "en" / "orphan.txt").write_text("Nothing in German matches this.\n", encoding="utf-8")
+    return root
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def _document_files(out: Path) -> dict[str, bytes]:
+    return {name: data for name, data in _files(out).items() if name != corpus.SUMMARY}
+
+
+def test_every_pair_gets_the_outputs_of_a_single_run(folder, tmp_path):
+    summary = corpus.run_corpus(folder, tmp_path / "out", **FAST)
+    out = tmp_path / "out"
+    for stem in GOOD:
+        alone = tmp_path / "single" / stem
+        pipeline.run(folder / "de" / f"{stem}.txt", alone, reference=folder / "en" / f"{stem}.txt", **FAST)
+        assert _files(out / stem) == _files(alone)
+    assert json.loads((out / "alone" / "summary.json").read_text())["source_segments"] == 2
+    assert not (out / "latin1").exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert json.loads((out / corpus.SUMMARY).read_text()) == summary
+
+
+def test_corpus_summary_counts_documents_sentences_findings_and_failures(folder, tmp_path):
+    summary = corpus.run_corpus(folder, tmp_path / "out", **FAST)
+    out = tmp_path / "out"
+    per_document = [json.loads((out / stem / "summary.json").read_text()) for stem in GOOD]
+    assert (summary["documents"], summary["done"], summary["skipped"], summary["failed"]) == (4, 3, 0, 1)
+    assert summary["sentences"] == sum(d["pairs"]["reference"]["source_segments"] for d in per_document) + 2
+    expected: dict[str, int] = {}
+    for document in per_document:
+        for kind, count in document["pairs"]["reference"]["findings"].get("preserved", {}).items():
+            expected[kind] = expected.get(kind, 0) + count
+    assert summary["findings"]["reference"]["preserved"] == expected
+    assert expected["figure"] > 0
+    [failure] = summary["failures"]
+    assert failure["file"].endswith("latin1.txt") and "not valid UTF-8" in failure["reason"]
+    assert summary["no_counterpart"] == [str(folder / "de" / "alone.txt")]
+    assert summary["no_source"] == [str(folder / "en" / "orphan.txt")]
+
+
+def test_rerun_skips_finished_documents_and_redoes_changed_ones(folder, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    corpus.run_corpus(folder, out, **FAST)
+    calls = []
+    original = pipeline.run
+
+    def counting(source, *args, **kwargs):
+        calls.append(Path(source).name)
+        return original(source, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "run", counting)
+    again = corpus.run_corpus(folder, out, **FAST)
+    assert calls == ["latin1.txt"]
+    assert (again["done"], again["skipped"], again["failed"]) == (0, 3, 1)
+    written = (out / GOOD[1] / "summary.json").stat().st_mtime_ns
+    os.utime(folder / "en" / SEED_NAMES[1], ns=(written + 10**9, written + 10**9))
+    calls.clear()
+    third = corpus.run_corpus(folder, out, **FAST)
+    assert sorted(calls) == sorted([SEED_NAMES[1], "latin1.txt"])
+    assert (third["done"], third["skipped"]) == (1, 2)
+    assert third["sentences"] == again["sentences"]
+
+
+def test_interrupt_leaves_finished_documents_and_nothing_half_written(folder, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    original = pipeline.write_outputs
+
+    def interrupted(result, out_dir):
+        if GOOD[1] in str(result.source.path):
+            raise KeyboardInterrupt
+        return original(result, out_dir)
+
+    monkeypatch.setattr(pipeline, "write_outputs", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        corpus.run_corpus(folder, out, **FAST)
+    assert sorted(p.name for p in out.iterdir()) == [GOOD[0]]
+    assert (out / GOOD[0] / "summary.json").is_file()
+
+
+def test_cli_with_two_workers_matches_one_worker_and_exits_2_for_the_bad_file(folder, tmp_path, capsys):
+    one, two = tmp_path / "one", tmp_path / "two"
+    common = ["--encoder", "length", "--no-words", "--quiet"]
+    assert cli_run(["run", str(folder), "-o", str(one), "--workers", "1", *common]) == 2
+    assert cli_run(["run", str(folder), "-o", str(two), "--workers", "2", *common]) == 2
+    err = capsys.readouterr().err
+    assert "latin1.txt: is not valid UTF-8" in err
+    assert "4 documents: 3 done, 0 skipped, 1 failed" in err
+    assert _document_files(one) == _document_files(two)
+    first, second = (json.loads((d / corpus.SUMMARY).read_text()) for d in (one, two))
+    assert {**first, "workers": 2} == second
+
+
+def test_cli_exits_0_when_every_document_is_fine(folder, tmp_path):
+    (folder / "de" / "latin1.txt").unlink()
+    assert cli_run(["run", str(folder), "-o", str(tmp_path / "out"), "--encoder", "length", "--no-words"]) == 0
+
+
+def test_bad_corpus_folders_and_options_are_refused(tmp_path, folder):
+    with pytest.raises(InputError, match="no documents in a de/ folder"):
+        corpus.run_corpus(tmp_path / "out", tmp_path / "o", **FAST)
+    (folder / "de" / "alone.md").write_text("Noch ein Text.\n", encoding="utf-8")
+    with pytest.raises(InputError, match="same stem"):
+        corpus.run_corpus(folder, tmp_path / "o", **FAST)
+    with pytest.raises(InputError, match="unknown executor"):
+        corpus.run_corpus(folder, tmp_path / "o", executor="spark", **FAST)
+
+
+def test_pair_and_outcome_round_trip():
+    pair = corpus.Pair("a", "de/a.txt", None)
+    outcome = corpus.Outcome("a", "done", "de/a.txt", sentences=3, findings={"reference": {"added": {"figure": 1}}})
+    assert from_json(corpus.Pair, to_json(pair)) == pair
+    assert from_json(corpus.Outcome, json.loads(json.dumps(to_json(outcome)))) == outcome
+
+
+def test_ray_executor_writes_the_same_outputs_as_local(folder, tmp_path):
+    ray = pytest.importorskip("ray")
+    corpus.run_corpus(folder, tmp_path / "local", **FAST)
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        summary = corpus.run_corpus(folder, tmp_path / "ray", executor="ray", workers=2, **FAST)
+    finally:
+        ray.shutdown()
+    assert _document_files(tmp_path / "ray") == _document_files(tmp_path / "local")
+    assert (summary["done"], summary["failed"]) == (3, 1)
+    assert "not valid UTF-8" in summary["failures"][0]["reason"]
+
+
+ROWS = {
+    "id": ["a", "b", "c"],
+    "source": ["Der Berg ist 8848 Meter hoch.", "Das kostet 5 Euro.", "Es war 1999."],
+    "target": ["The mountain is 8848 metres high.", "That costs 7 euros.", None],
+}
+
+
+def test_dataset_rows_are_checked_and_a_null_cell_is_reported(tmp_path, cache, capsys):
+    source = tmp_path / "pairs.jsonl"
+    source.write_text(
+        "".join(json.dumps({k: v[n] for k, v in ROWS.items()}) + "\n" for n in range(3)), encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    assert cli_run(["run", str(source), "-o", str(out), "--quiet"]) == 2
+    assert "row 3 (id c) has a null 'target'" in capsys.readouterr().err
+    findings = [json.loads(line) for line in (out / corpus.FINDINGS).read_text().splitlines()]
+    changed = [f for f in findings if f["status"] != "preserved"]
+    assert [(f["id"], f["kind"]) for f in changed] == [("b", "figure")]
+    assert {f["id"] for f in findings if f["status"] == "preserved"} == {"a"}
+    summary = json.loads((out / corpus.SUMMARY).read_text())
+    assert (summary["documents"], summary["done"], summary["failed"]) == (3, 2, 1)
+    assert summary["failures"][0]["row"] == 3
+
+
+def test_saved_dataset_with_two_workers_gives_the_same_findings(tmp_path, cache):
+    datasets = pytest.importorskip("datasets")
+    rows = {k: v[:2] * 3 for k, v in ROWS.items()}
+    datasets.Dataset.from_dict(rows).save_to_disk(str(tmp_path / "saved"))
+    one = corpus.run_dataset(tmp_path / "saved", tmp_path / "one")
+    two = corpus.run_dataset(tmp_path / "saved", tmp_path / "two", workers=2)
+    assert (tmp_path / "one" / corpus.FINDINGS).read_bytes() == (tmp_path / "two" / corpus.FINDINGS).read_bytes()
+    assert {**one, "workers": 2} == two
+    assert one["findings"]["rows"]["preserved"]["figure"] == 3

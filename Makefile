@@ -19,7 +19,7 @@ $(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e ".[test,ct2]"
+	$(BIN)/pip install --quiet -e ".[test,ct2,ray]"
 	touch $@
 
 SEEDS := $(notdir $(wildcard seeds/de/*.txt))

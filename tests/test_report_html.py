@@ -182,3 +182,8 @@ def test_no_script_from_a_document_runs(page_of, hostile_html):
         assert link.get_attribute("href").startswith("#bead-")
     shown = page.locator("main").inner_text()
     assert "<script>alert(1" in shown and "<img src=x onerror=" in shown
+
+
+def test_narrow_window_has_no_horizontal_overflow(page_of, seed_html):
+    page = page_of(seed_html, width=420)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 420

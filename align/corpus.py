@@ -23,7 +23,6 @@ import logging
 import os
 import shutil
 import signal
-import tempfile
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -34,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from align.errors import InputError
-from align.files import atomic_output
+from align.files import atomic_output, replace_dir
 from align.serialize import from_json, to_json
 
 SUMMARY = "corpus-summary.json"
@@ -125,17 +124,6 @@ def _counts(stem: str, status: str, source: str, summary: dict[str, Any]) -> Out
     return Outcome(stem, status, source, translation=translation, sentences=sentences, findings=findings)
 
 
-def _publish(partial: Path, final: Path) -> None:
-    """Put a finished document folder in place of the old one (if any) with renames only."""
-    if final.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{final.name}{PARTIAL}old-", dir=final.parent))
-        os.replace(final, old / final.name)
-        os.replace(partial, final)
-        shutil.rmtree(old)
-    else:
-        os.replace(partial, final)
-
-
 def process_pair(pair: Pair, out_root: str, encoder: str = "e5-small", words: bool = True) -> Outcome:
     """Run the pipeline for one pair into OUT/<stem>/ (all or nothing); bad input becomes a `failed` outcome."""
     from align.documents import load_document
@@ -153,7 +141,7 @@ def process_pair(pair: Pair, out_root: str, encoder: str = "e5-small", words: bo
             summary["source_segments"] = len(segment(load_document(pair.source, language="de")))
             with atomic_output(partial / "summary.json") as out:
                 json.dump(summary, out, ensure_ascii=False, indent=2)
-        _publish(partial, root / pair.stem)
+        replace_dir(partial, root / pair.stem)
     except InputError as err:
         return Outcome(pair.stem, "failed", pair.source, reason=str(err))
     finally:

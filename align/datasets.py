@@ -25,7 +25,7 @@ from datasets import Dataset, Features, List, Value
 
 from align.bilingual import Origin, Unit
 from align.errors import InputError
-from align.files import atomic_output
+from align.files import atomic_output, replace_dir
 from align.serialize import to_json
 
 FINDING = {
@@ -120,13 +120,7 @@ def save_dataset(dataset: Dataset, path: str | os.PathLike[str]) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         dataset.save_to_disk(str(tmp))
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
-            os.replace(target, old / target.name)
-            os.replace(tmp, target)
-            shutil.rmtree(old)
-        else:
-            os.replace(tmp, target)
+        replace_dir(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

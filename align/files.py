@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -95,3 +96,14 @@ def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Itera
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def replace_dir(finished: Path, target: Path) -> None:
+    """Put the finished folder at `target` with renames only; an existing `target` is replaced whole."""
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        os.replace(target, old / target.name)
+        os.replace(finished, target)
+        shutil.rmtree(old)
+    else:
+        os.replace(finished, target)

@@ -563,15 +563,88 @@ def check_embeddings(encoder_name: str, texts: Sequence[str], vectors: np.ndarra
         )
 
 
+def embedding_cache_path() -> Path:
+    """The on-disk embedding cache: $ALIGN_CACHE_DIR/embeddings.sqlite3 (default ~/.cache/align)."""
+    root = (
+        os.environ.get("ALIGN_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "align"
+    )
+    return Path(root) / "embeddings.sqlite3"
+
+
+def _model_identity(encoder: Encoder) -> str:
+    """What makes an encoder's vectors what they are: its files (by size and time), prefix and pooling."""
+    weights = Path(encoder.path or "") / "model.safetensors"
+    stamp = f"{weights.stat().st_size}:{weights.stat().st_mtime_ns}" if weights.is_file() else ""
+    return f"{encoder.path}|{stamp}|{encoder.prefix}|{encoder.pooling}|{encoder.dim}"
+
+
+def _stored_vectors(encoder: Encoder, texts: Sequence[str]) -> tuple[dict[str, np.ndarray], Any]:
+    """Vectors found in the disk cache for `texts`, and the open connection (None if the cache is unusable)."""
+    import sqlite3
+
+    path = embedding_cache_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(path, timeout=30)
+        connection.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB)")
+    except (OSError, sqlite3.Error):
+        return {}, None
+    identity = _model_identity(encoder)
+    keys = {hashlib.sha256(f"{identity}|{t}".encode()).hexdigest(): t for t in texts}
+    found: dict[str, np.ndarray] = {}
+    wanted = list(keys)
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        query = f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(chunk))})"
+        for key, blob in connection.execute(query, chunk):
+            vector = np.frombuffer(blob, np.float32)
+            if vector.shape == (encoder.dim,):
+                found[keys[key]] = vector
+    return found, connection
+
+
+def _store_vectors(connection: Any, encoder: Encoder, texts: Sequence[str], vectors: np.ndarray) -> None:
+    import sqlite3
+
+    identity = _model_identity(encoder)
+    rows = [
+        (hashlib.sha256(f"{identity}|{t}".encode()).hexdigest(), np.ascontiguousarray(v, np.float32).tobytes())
+        for t, v in zip(texts, vectors, strict=True)
+    ]
+    try:
+        with connection:
+            connection.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
+    except sqlite3.Error:
+        return
+
+
+def _embed_missing(encoder: Encoder, missing: list[str]) -> np.ndarray:
+    """Vectors for texts not in memory: from the disk cache where stored, the rest computed and stored."""
+    stored, connection = _stored_vectors(encoder, missing)
+    todo = [t for t in missing if t not in stored]
+    if todo:
+        computed = _run(encoder, todo)
+        check_embeddings(encoder.name, todo, computed)
+        stored.update(zip(todo, computed, strict=True))
+        if connection is not None:
+            _store_vectors(connection, encoder, todo, computed)
+    if connection is not None:
+        connection.close()
+    return np.stack([stored[t] for t in missing])
+
+
 def embed(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
-    """L2-normalized float32 embeddings, shape (len(texts), encoder.dim); cached per (encoder, text)."""
+    """L2-normalized float32 embeddings, shape (len(texts), encoder.dim).
+
+    Cached per (encoder, text) in memory and on disk (`embedding_cache_path()`), so a re-run after an edit
+    embeds only the sentences that changed.
+    """
     texts = list(texts)
     if encoder.dim == 0 or encoder.path is None:
         return np.zeros((len(texts), 0), np.float32)
     missing = list(dict.fromkeys(t for t in texts if (encoder, t) not in _CACHE))
     if missing:
-        vectors = _run(encoder, missing)
-        check_embeddings(encoder.name, missing, vectors)
+        vectors = _embed_missing(encoder, missing)
     found = {t: _CACHE[(encoder, t)] for t in texts if (encoder, t) in _CACHE}
     if missing:
         if len(_CACHE) + len(missing) > _CACHE_LIMIT:

@@ -151,3 +151,28 @@ def test_a_stale_cache_entry_is_recomputed(tmp_path, cache):
         entry.write_text('["not", "beads"]', encoding="utf-8")
     again = pipeline.check(SEEDS / "de" / SEED, SEEDS / "en" / SEED, words=False)
     assert again.beads == first.beads
+
+
+def test_rerun_after_an_edit_embeds_only_the_edited_sentence(tmp_path, cache, monkeypatch):
+    import align.encoders as encoders
+
+    source, reference = SEEDS / "de" / SEED, SEEDS / "en" / SEED
+    monkeypatch.setattr(encoders, "_CACHE", {})
+    pipeline.run(source, tmp_path / "first", reference=reference, words=False)
+    edited = tmp_path / "edited.txt"
+    edited.write_text(
+        reference.read_text(encoding="utf-8").replace("Muted market reaction", "Market reaction muted"),
+        encoding="utf-8",
+    )
+    embedded: list[str] = []
+    original = encoders._run
+
+    def counting(encoder, texts):
+        embedded.extend(texts)
+        return original(encoder, texts)
+
+    monkeypatch.setattr(encoders, "_CACHE", {})
+    monkeypatch.setattr(encoders, "_run", counting)
+    summary = pipeline.run(source, tmp_path / "second", reference=edited, words=False)
+    assert embedded == ["Market reaction muted"]
+    assert summary["pairs"]["reference"]["bead_types"] == {"1-1": 19}

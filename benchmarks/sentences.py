@@ -16,6 +16,7 @@ import argparse
 import os
 import resource
 import sys
+import tempfile
 import time
 import tracemalloc
 import warnings
@@ -91,6 +92,7 @@ def main() -> None:
 
     torch.set_num_threads(args.threads)
     os.environ["OMP_NUM_THREADS"] = str(args.threads)
+    os.environ["ALIGN_CACHE_DIR"] = tempfile.mkdtemp(prefix="align-bench-cache-")  # measure real embedding
     if not DEV.is_dir():
         sys.exit(f"gold data not found at {DEV} (set ALIGN_SHARED_DATA)")
     src = (DEV / "dev.de").read_text(encoding="utf-8").splitlines()

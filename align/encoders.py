@@ -457,7 +457,8 @@ def load_transformers(directory: str | os.PathLike[str]) -> tuple[Any, Any]:
 
 
 @cache
-def _cached_transformers(directory: str) -> tuple[Any, Any]:
+def shared_transformers(directory: str) -> tuple[Any, Any]:
+    """(tokenizer, model) loaded once per process and directory, shared by sentence and word alignment."""
     return load_transformers(directory)
 
 
@@ -528,7 +529,7 @@ def _run(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
     import torch
 
     assert encoder.path is not None
-    tokenizer, model = _cached_transformers(encoder.path)
+    tokenizer, model = shared_transformers(encoder.path)
     encoded = tokenizer([encoder.prefix + t for t in texts], truncation=True, max_length=MAX_TOKENS)["input_ids"]
     out = np.zeros((len(texts), encoder.dim), np.float32)
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0

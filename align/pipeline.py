@@ -27,7 +27,7 @@ from align.compare import Finding, compare_beads
 from align.documents import Document, load_document
 from align.files import atomic_output
 from align.segment import Segment, segment
-from align.sentences import AlignmentWarning, Bead, align_documents, format_beads
+from align.sentences import AlignmentWarning, Bead, align_texts, format_beads
 from align.serialize import from_json, to_json
 from align.tokenize import Token, tokenize
 
@@ -183,17 +183,18 @@ def align_bead_words(
 
 
 def align_sentences_cached(
-    source: Document, target: Document, encoder: str = EMBEDDED
+    source: Sequence[Segment], target: Sequence[Segment], encoder: str = EMBEDDED
 ) -> tuple[tuple[Bead, ...], tuple[str, ...]]:
-    """Sentence alignment of two documents and the aligner's warnings, cached by segment texts and encoder."""
+    """Sentence alignment of two segmented documents and the aligner's warnings, cached by texts and encoder."""
+    source_texts, target_texts = [s.text for s in source], [s.text for s in target]
 
     def compute() -> tuple[tuple[Bead, ...], tuple[str, ...]]:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", AlignmentWarning)
-            beads = align_documents(source, target, encoder)
+            beads = align_texts(source_texts, target_texts, encoder)
         return beads, tuple(str(w.message) for w in caught if issubclass(w.category, AlignmentWarning))
 
-    key = _key("beads-with-warnings", encoder, [s.text for s in segment(source)], [s.text for s in segment(target)])
+    key = _key("beads-with-warnings", encoder, source_texts, target_texts)
     return cached("beads", key, compute, tuple[tuple[Bead, ...], tuple[str, ...]])
 
 
@@ -220,7 +221,7 @@ def compare_documents(
     notes: tuple[str, ...] = ()
     step("align sentences")
     if beads is None:
-        beads, notes = align_sentences_cached(source, target, encoder)
+        beads, notes = align_sentences_cached(source_segments, target_segments, encoder)
     beads = tuple(beads)
     step("compare figures and claims")
     findings = compare_beads(

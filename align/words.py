@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -449,12 +448,14 @@ def align_tokens(
     return [AlignedPair(tuple(src), tuple(tgt), pair) for (src, tgt), pair in zip(pairs, links, strict=True)]
 
 
-@cache
 def load_encoder(name: str | None = None) -> tuple[Any, Any]:
-    """(tokenizer, model) for word alignment: the embedded encoder (default), a known name, or a model directory."""
-    from align.encoders import EMBEDDED, load_transformers, resolve_model
+    """(tokenizer, model) for word alignment: the embedded encoder (default), a known name, or a model directory.
 
-    return load_transformers(resolve_model(name or EMBEDDED))
+    The same loaded model serves sentence embeddings (`align.encoders.shared_transformers`).
+    """
+    from align.encoders import EMBEDDED, resolve_model, shared_transformers
+
+    return shared_transformers(str(resolve_model(name or EMBEDDED)))
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -68,7 +68,7 @@ def test_rerun_after_an_edit_redoes_only_the_edited_bead(tmp_path, cache, monkey
         return original(pairs, *args, **kwargs)
 
     monkeypatch.setattr(align.words, "align_word_lists", counting)
-    monkeypatch.setattr(pipeline, "align_documents", lambda *a, **k: pytest.fail("beads should come from the cache"))
+    monkeypatch.setattr(pipeline, "align_texts", lambda *a, **k: pytest.fail("beads should come from the cache"))
     pipeline.run(source, tmp_path / "second", reference=reference)
     assert calls == []
 

@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 from align.compare import Finding
 from align.documents import Document
 from align.segment import Segment
+from align.sentences import Bead
 
 STATUSES = ("preserved", "changed", "dropped", "added")
 _SYMBOL = {"preserved": "✓", "changed": "≠", "dropped": "−", "added": "+"}
@@ -40,13 +41,6 @@ class Mark:
     status: str
     kind: str
     message: str
-
-
-@dataclass(frozen=True)
-class Bead:
-    source: tuple[int, ...]
-    target: tuple[int, ...]
-    score: float = 0.0
 
 
 def _marks(findings: Sequence[Finding], side: str, segments: Sequence[Segment]) -> dict[int, list[Mark]]:
@@ -149,20 +143,19 @@ def render_html(
     target: Document,
     source_segments: Sequence[Segment],
     target_segments: Sequence[Segment],
-    beads: Sequence[Any],
+    beads: Sequence[Bead],
     findings: Sequence[Finding],
     word_links: Mapping[int, Sequence[tuple[str, str]]] | None = None,
     title: str | None = None,
 ) -> str:
-    """The whole report as one HTML string. `beads` need `.source`/`.target` index tuples."""
-    plain_beads = [Bead(tuple(b.source), tuple(b.target), float(getattr(b, "score", 0.0))) for b in beads]
+    """The whole report as one HTML string."""
     source_marks = _marks(findings, "source", source_segments)
     target_marks = _marks(findings, "target", target_segments)
     per_bead: dict[int, list[tuple[int, Finding]]] = {}
     for number, finding in enumerate(findings):
         per_bead.setdefault(finding.bead, []).append((number, finding))
     rows = []
-    for number, bead in enumerate(plain_beads):
+    for number, bead in enumerate(beads):
         bead_findings = per_bead.get(number, [])
         problems = [f for _, f in bead_findings if f.status != "preserved"]
         rows.append(
@@ -188,7 +181,7 @@ def render_html(
         kinds=kinds,
         counts=counts,
         totals=Counter(f.status for f in findings),
-        survival=_survival(source, source_segments, plain_beads, findings),
+        survival=_survival(source, source_segments, beads, findings),
         problems=sum(1 for f in findings if f.status != "preserved"),
     )
 

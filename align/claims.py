@@ -4,17 +4,22 @@ Names: English capitalizes names only, so a capitalized word that does not start
 title, weekday or month) is a name. German capitalizes every noun, so a German word counts as a name only
 with evidence: an acronym or inner capital ("CSU", "DeepSeek"), a country or language from CLDR (babel),
 two capitalized words in a row not led by an article ("Markus Söder", "Buenos Aires"), a person title
-before it ("Ministerpräsident Söder"), or the same word, spelled alike, on the English side. Matching
-across languages uses accent-folded string similarity and babel's German and English territory names.
+before it ("Ministerpräsident Söder"), or the lexicons: spaCy's German lemma table and Brown clusters
+(spacy-lookups-data, MIT, loaded once on first use) tell common nouns ("Schubser", "Treibnetzfischerei")
+from bare surnames and places ("Flick", "Nantes", "Rakoczy-Reitturnier"). Matching across languages uses
+accent-folded string similarity and babel's German and English territory names.
 """
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
+from importlib import resources
 
 from babel import Locale
 
@@ -400,6 +405,90 @@ def _cues(kind: str, text: str, language: str, offset: int) -> tuple[Cue, ...]:
     )
 
 
+# Brown clusters of spaCy's German word list (spacy-lookups-data, MIT) whose most frequent capitalized members are
+# proper names: surnames (40, 8), first names (56, 24, 248, 504, 120, 184), places (16, 80, 208, 976, 476, 1116),
+# foreign names (220), companies (112), sports clubs (4092), and English words inside German text (924: 'Star',
+# 'World', 'Green'), which a translation keeps as they are. Labelled once by reading each cluster's top members.
+_NAME_CLUSTERS = frozenset((40, 8, 56, 24, 248, 504, 120, 184, 16, 80, 208, 976, 476, 1116, 220, 112, 4092, 924))
+
+
+def _lookup(name: str) -> dict[str, object]:
+    try:
+        folder = resources.files("spacy_lookups_data") / "data"
+    except ModuleNotFoundError:
+        from align.errors import ModelMissingError
+
+        raise ModelMissingError(
+            "spacy-lookups-data (German word lists for names)", "pip install spacy-lookups-data"
+        ) from None
+    return json.loads(gzip.decompress((folder / name).read_bytes()))
+
+
+@cache
+def german_lexicon() -> tuple[frozenset[str], frozenset[str]]:
+    """(common words, words that look like proper names) of spaCy's German lemma table, read once.
+
+    A lemma with more forms than itself and its genitive ('Haus', 'Häuser', ...) is a common word;
+    'Hanna'/'Hannas' is a name the table happens to list.
+    """
+    table = _lookup("de_lemma_lookup.json.gz")
+    forms: dict[str, set[str]] = {}
+    for form, lemma in table.items():
+        forms.setdefault(str(lemma), {str(lemma)}).add(form)
+    common = {w for lemma, fs in forms.items() if fs - {lemma, lemma + "s"} for w in fs}
+    return frozenset(common), frozenset(w for fs in forms.values() for w in fs) - common
+
+
+@cache
+def german_clusters() -> dict[str, bool]:
+    """Capitalized German words with a Brown cluster, mapped to whether that cluster holds names; read once."""
+    return {
+        word: cluster in _NAME_CLUSTERS
+        for word, cluster in _lookup("de_lexeme_cluster.json.gz").items()
+        if cluster and word[:1].isupper() and word.isalpha()
+    }
+
+
+def _common_german(word: str) -> bool:
+    common, _ = german_lexicon()
+    variants = {word, word.lower(), word.replace("ss", "ß"), word.lower().replace("ss", "ß")}
+    return bool(variants & common)
+
+
+_STREET_RE = re.compile(r"\w\w(?:straße|strasse|platz|gasse|allee|damm|ufer)$")
+_DERIVED_NOUN_RE = re.compile(r"(?:ung|heit|keit|schaft|tät|ismus|ion|nis|tum|ling|ei)(?:en|e|s|n)?$")
+
+
+def _common_compound(word: str) -> bool:
+    """'Treibnetzfischerei', 'Mitentscheidungsverfahrens': a word ending in a common German noun."""
+    for k in range(2, len(word) - 2):
+        head, tail = word[:k], word[k].upper() + word[k + 1 :]
+        stems = {tail, tail.removesuffix("s"), tail.removesuffix("es"), tail.removesuffix("n"), tail.removesuffix("en")}
+        if not any(
+            (len(t) >= 3 and _common_german(t)) or (len(t) >= 5 and german_clusters().get(t) is False) for t in stems
+        ):
+            continue
+        if len(tail) >= 4 or any(_common_german(h) or h.lower() in _FUNCTION_WORDS_DE for h in (head, head[:-1])):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1 << 16)
+def lexical_name(word: str) -> bool:
+    """A capitalized German word that the lexicons call a name: in a name cluster and not a common word; or
+    in no cluster, unknown to the lemma table and neither a derived noun ('-ung', '-keit') nor a compound."""
+    if len(word) < 3 or word.lower() in _FUNCTION_WORDS_DE or _common_german(word):
+        return False
+    clusters = german_clusters()
+    if word.endswith("s") and clusters.get(word[:-1]):
+        return True
+    if word in clusters:
+        return clusters[word]
+    if word in german_lexicon()[1] or _STREET_RE.search(word):
+        return True
+    return not _DERIVED_NOUN_RE.search(word) and not _common_compound(word)
+
+
 def _capitalized(word: str) -> bool:
     return word[:1].isupper()
 
@@ -460,19 +549,36 @@ def _names(text: str, language: str, offset: int) -> tuple[Cue, ...]:
             is_name = (
                 inner_caps
                 or plain
+                or lexical_name(word)
                 or titled
                 or fold(word) in places
                 or (previous.lower() in _TITLES and not initial)
-                or run
+                or (run and not _common_german(word))
                 or (word.isupper() and len(word) > 1)
             )
-        if is_name and language == "de" and "-" in word and not inner_caps_before_hyphen(word):
+        if language == "de" and "-" in word and not (is_name and inner_caps_before_hyphen(word)):
+            names += _hyphen_part_names(word, start + offset)
             continue
         if is_name and language == "de" and "-" in word and word.split("-")[0].isupper():
             word, end = word.split("-")[0], start + len(word.split("-")[0])
         if is_name:
             names.append(Cue("name", word, start + offset, end + offset, fold(word)))
     return tuple(names)
+
+
+def _hyphen_part_names(word: str, start: int) -> list[Cue]:
+    """The name parts of a German hyphenated compound: 'Rakoczy' in 'Rakoczy-Reitturnier', both in
+    'Dingolfing-Landau'; the last part is the compound's head noun, a name only when every part is one."""
+    parts = word.split("-")
+    found = [_capitalized(p) and p.isalpha() and lexical_name(p) for p in parts]
+    if not all(found):
+        found[-1] = False
+    cues, position = [], start
+    for part, is_name in zip(parts, found, strict=True):
+        if is_name:
+            cues.append(Cue("name", part, position, position + len(part), fold(part)))
+        position += len(part) + 1
+    return cues
 
 
 def inner_caps_before_hyphen(word: str) -> bool:

@@ -368,6 +368,21 @@ def _negations(claim: Claim) -> tuple[Cue, ...]:
     return tuple(c for c in claim.negations if c.key not in ("nor", "weder"))
 
 
+def _repeats_lost(names: Sequence[Cue], tgt_text: str, dropped: Sequence[Cue]) -> list[Cue]:
+    """A name said twice in the source and once in the target lost one mention ('Vinson-Massiv … Mount Vinson')."""
+    by_key: dict[str, list[Cue]] = {}
+    for n in names:
+        if n not in dropped:
+            by_key.setdefault(n.key, []).append(n)
+    tokens = [re.split(r"[-/]", w) for w in tgt_text.split()]
+    lost: list[Cue] = []
+    for cues in by_key.values():
+        if len(cues) > 1:
+            found = sum(any(similar(cues[0].text, part) for part in parts) for parts in tokens)
+            lost += cues[found:]
+    return lost
+
+
 def compare_claims(src: Side, tgt: Side, bead: int = 0, severities: Mapping[str, str] | None = None) -> list[Finding]:
     """Names, negation, hedges, quotations and attributions of one bead.
 
@@ -380,6 +395,7 @@ def compare_claims(src: Side, tgt: Side, bead: int = 0, severities: Mapping[str,
     src_words += [part for w in src_words if "-" in w for part in w.split("-")]
     tgt_words += [part for w in tgt_words if "-" in w for part in w.split("-")]
     dropped = [n for n in src.claim.names if not any(similar(n.text, w) for w in tgt_words)]
+    dropped += _repeats_lost(src.claim.names, tgt.text, dropped)
     added = [n for n in tgt.claim.names if not any(similar(n.text, w) for w in src_words)]
     for s, t in zip(dropped, added, strict=False):
         findings.append(

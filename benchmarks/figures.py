@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # benchmarks/translate.py would shadow translate-toolkit's `translate` package: search the repository root instead.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
 
-from align.claims import fold, similar  # noqa: E402
+from align.claims import fold, lexical_name, similar  # noqa: E402
 from align.compare import at_or_above, compare_beads, compare_pair  # noqa: E402
 from align.figures import extract  # noqa: E402
 from align.mutations import KINDS, catch_rates  # noqa: E402
@@ -90,6 +90,29 @@ def demetr(run_pofilter) -> dict[str, float]:
         print(f"flags {pof_false:.1%} of good mt_sent")
     base_false = sum(digit_strings_differ(r["src_sent"], r["mt_sent"]) for r in rows) / len(rows)
     print(f"  digit-string comparison flags {base_false:.1%} of the good mt_sent (ours: {false['figure']:.1%})")
+    return result
+
+
+def names_elsewhere() -> dict[str, float]:
+    """Name findings on good human translations the name rules were not developed on: DEMETR's reference
+    translations (eng_sent) and the 508 Europarl sentence pairs of the RWTH word-alignment set."""
+    rows = [json.loads(line) for line in (DATA / "demetr-de-en-dev.jsonl").open()]
+    references = {r["src_sent"]: r["eng_sent"] for r in rows}
+    ref_false = sum(flagged(compare_pair(s, t), "name") for s, t in references.items()) / len(references)
+    print(f"  name findings on DEMETR's {len(references)} human reference translations: {ref_false:.1%}")
+    result = {"names_false_demetr_reference": ref_false}
+    rwth = ROOT.parent / "shared" / "data" / "word-alignment" / "rwth-deen"
+    if (rwth / "deen.de").is_file():
+        from sacremoses import MosesDetokenizer
+
+        de, en = MosesDetokenizer("de"), MosesDetokenizer("en")
+        pairs = [
+            (de.detokenize(s.split()), en.detokenize(t.split()))
+            for s, t in zip((rwth / "deen.de").open(), (rwth / "deen.en").open(), strict=True)
+        ]
+        false = sum(flagged(compare_pair(s, t), "name") for s, t in pairs) / len(pairs)
+        print(f"  name findings on {len(pairs)} Europarl human translations (RWTH de-en): {false:.1%}")
+        result["names_false_europarl"] = false
     return result
 
 
@@ -215,6 +238,7 @@ def speed() -> dict[str, float]:
     ):
         fold.cache_clear()
         similar.cache_clear()
+        lexical_name.cache_clear()
         start = time.process_time()
         for s, t in pairs:
             fn(s, t)
@@ -235,6 +259,7 @@ def main() -> None:
     result = {}
     run_pofilter = pofilter()
     result.update(demetr(run_pofilter))
+    result.update(names_elsewhere())
     result.update(number_cases(run_pofilter))
     result.update(seeds())
     result.update(speed())

@@ -144,6 +144,24 @@ def test_seed_references_have_no_figure_findings(seeds):
         assert len(findings) == sum(1 for line in (seeds / "gold" / f"{stem}.de.figures.jsonl").open())
 
 
+def test_seed_references_have_no_name_findings(seeds):
+    from align.sentences import parse_beads
+
+    for stem, (de, en) in zip(("000_196887d79a86fdb7", "004_06f121a0a3444192"), gold_pairs(seeds), strict=True):
+        beads = parse_beads((seeds / "gold" / f"{stem}.beads").read_text())
+        findings = compare_beads(de, en, beads)
+        assert [f.message for f in findings if f.kind == "name" and f.status != "preserved"] == []
+
+
+def test_a_name_said_twice_and_translated_once_lost_a_mention():
+    source = "Die Sentinel Range hat das Vinson-Massiv, dessen höchster Gipfel mit 4892 m der Mount Vinson ist."
+    good = "The Sentinel Range has the Vinson massif, the highest peak of which is Mount Vinson at 4892 m."
+    bad = "The Sentinel Range has the Vinson massif, the highest peak of which is at 4892 m."
+    assert [f for f in compare_pair(source, good) if f.kind == "name" and f.status != "preserved"] == []
+    lost = [f for f in compare_pair(source, bad) if f.kind == "name" and f.status != "preserved"]
+    assert [(f.status, f.source.text) for f in lost] == [("dropped", "Mount"), ("dropped", "Vinson")]
+
+
 def test_every_figure_mutation_of_the_seed_references_is_caught(seeds):
     pairs = [(s.text, t.text) for de, en in gold_pairs(seeds) for s, t in zip(de, en, strict=True)]
     rates = catch_rates(pairs)

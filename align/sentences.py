@@ -2,14 +2,19 @@
 
 A bead links consecutive source sentences to consecutive target sentences: 0-1, 1-0, and every a-b with
 a + b <= 5 (Bertalign's max_align = 5: 1-1 ... 1-4, 2-3, 3-2, 4-1). The path maximizes the summed bead
-scores (as Bertalign does), where a bead scores
+scores, where a bead scores
   - the cosine similarity of the embeddings of its two sides, normalized as Vecalign does by the average
     distance of each side to random sentences of the other document (0 = as far apart as random pairs),
   - times Bertalign's length factor log2(1 + shorter/longer), lengths scaled by the document's length ratio,
-  - minus a figure anchor term: sides that share their digit sequences score more, different digits less,
-  - minus EXTRA_SENTENCE_COST per sentence beyond 1-1 (a Gale-Church-like prior that falls with bead size:
-    a mean embedding barely moves when a short unrelated sentence joins it, so without it large beads
-    swallow insertions); an unaligned sentence scores a fixed -SKIP_COST.
+  - times the bead's size: its characters (both sides) relative to an average 1-1 pair, to the power
+    SIZE_EXPONENT. Summing unweighted bead scores rewards cutting text into many small beads (two 1-1 beads
+    score about twice one 2-2 bead over the same sentences); weighting each bead by the text it covers
+    makes the path choose how to cut by how well each piece matches, not by how many pieces there are,
+  - minus a figure anchor term: sides that share their digit sequences score more, different digits less.
+  - minus EXTRA_SENTENCE_COST per sentence beyond 1-1.
+Sizes and lengths count letters and digits only. An unaligned sentence costs SKIP_SCORE times its size
+weight, so OCR debris
+("- _-", ".....") costs nothing to leave out, and a little (EXTRA_SENTENCE_COST) to glue to a neighbour.
 A multi-sentence side is embedded as the length-weighted mean of its sentences' embeddings (for a
 mean-pooled encoder, close to embedding the concatenation, at no extra encoder cost).
 
@@ -39,11 +44,11 @@ BEAD_TYPES: tuple[tuple[int, int], ...] = (
     *((a, b) for a in range(1, MAX_ALIGN) for b in range(1, MAX_ALIGN) if a + b <= MAX_ALIGN),
 )
 COARSE_TYPES: tuple[tuple[int, int], ...] = ((0, 1), (1, 0), (1, 1), (1, 2), (2, 1))
-SKIP_COST = 0.15  # one unaligned sentence (Bertalign's skip score is -0.1 on a similar scale)
-EXTRA_SENTENCE_COST = 0.04  # per sentence beyond the first on each side of a bead (1-1: 0, 2-1: 0.04, 2-3: 0.12)
-LENGTH_WEIGHT = 1.0  # exponent of the length factor
+SKIP_SCORE = 0.2  # an unaligned sentence of average size costs this much (times its size weight)
+SIZE_EXPONENT = 0.3  # bead scores are weighted by (bead characters / average 1-1 pair characters) ** this
+EXTRA_SENTENCE_COST = 0.01  # per sentence beyond 1-1: debris is cheaper to leave out than to glue on
 LENGTH_SMOOTHING = 10.0  # characters added to both sides before comparing lengths
-FIGURE_WEIGHT = 0.1
+FIGURE_WEIGHT = 0.2
 BLOCK = 8  # downsampling factor of the coarse pass
 FULL_LIMIT = 200 * 200  # below this many cells, one exact pass over the whole matrix
 BAND_PAD = 2  # coarse blocks of slack on each side of the coarse path
@@ -74,7 +79,7 @@ class AlignmentWarning(UserWarning):
 @dataclass(frozen=True)
 class _Side:
     vectors: np.ndarray  # (n, d) L2-normalized sentence (or block) embeddings; d may be 0
-    lengths: np.ndarray  # (n,) characters
+    lengths: np.ndarray  # (n,) letters and digits (punctuation and OCR debris carry no content)
     digits: tuple[frozenset[str], ...]  # digit sequences per sentence; empty tuple on coarse levels
 
 
@@ -140,7 +145,20 @@ class _Costs:
     source: _Spans
     target: _Spans
     log_ratio: float  # the document's log(target length / source length)
-    skip: float
+    pair_size: float  # characters of an average 1-1 pair, the source scaled by the length ratio
+
+    def size_weight(self, source_chars: np.ndarray | float, target_chars: np.ndarray | float) -> np.ndarray:
+        """(characters of a bead / those of an average 1-1 pair) ** SIZE_EXPONENT; source scaled by the ratio."""
+        chars = np.asarray(source_chars) * math.exp(self.log_ratio) + np.asarray(target_chars)
+        return (chars / self.pair_size) ** SIZE_EXPONENT
+
+    def skip_source(self, i: int) -> float:
+        """Cost of leaving source sentence i unaligned."""
+        return SKIP_SCORE * float(self.size_weight(self.source.lengths[1][i], 0.0))
+
+    def skip_target(self, js: np.ndarray) -> np.ndarray:
+        """Cost of leaving each target sentence in js unaligned."""
+        return SKIP_SCORE * self.size_weight(0.0, self.target.lengths[1][js])
 
     def similarity(self, a: int, b: int, i: int, js: np.ndarray) -> np.ndarray:
         """Cosine of source span [i, i+a) with target spans [j, j+b) for each j in js."""
@@ -168,8 +186,7 @@ class _Costs:
 
         The negated score: normalized similarity (0 for random pairs, 1 for identical sides) times
         Bertalign's length factor log2(1 + shorter/longer) after scaling the source by the document's
-        length ratio; plus the figure anchor and a cost per sentence beyond 1-1, so that a
-        bead only grows when the extra sentences raise its similarity (they would otherwise cost nothing).
+        length ratio, times the bead's size weight; plus the figure anchor.
         """
         if self.source.norms:
             distance = 1.0 - self.similarity(a, b, i, js)
@@ -178,8 +195,9 @@ class _Costs:
             similarity = np.full(len(js), 0.5)
         ls = (self.source.lengths[a][i] + LENGTH_SMOOTHING) * math.exp(self.log_ratio)
         lt = self.target.lengths[b][js] + LENGTH_SMOOTHING
-        length = np.log2(1.0 + np.minimum(ls, lt) / np.maximum(ls, lt)) ** LENGTH_WEIGHT
-        cost = -similarity * length + EXTRA_SENTENCE_COST * (a + b - 2)
+        length = np.log2(1.0 + np.minimum(ls, lt) / np.maximum(ls, lt))
+        size = self.size_weight(self.source.lengths[a][i], self.target.lengths[b][js])
+        cost = -similarity * length * size + EXTRA_SENTENCE_COST * (a + b - 2)
         if self.source.digits:
             cost = cost + FIGURE_WEIGHT * self.figures(a, b, i, js)
         return cost
@@ -193,7 +211,6 @@ def _dp(costs: _Costs, n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: Se
     """Minimum-cost bead path from (0, 0) to (n, m) through cells lo[i] <= j <= hi[i]; returns the beads."""
     rows: list[np.ndarray] = []
     back: list[np.ndarray] = []
-    skip = costs.skip
     insert = (0, 1) in types
     for i in range(n + 1):
         width = hi[i] - lo[i] + 1
@@ -216,12 +233,12 @@ def _dp(costs: _Costs, n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: Se
             where, total = where[finite], total[finite]
             if not len(where):
                 continue
-            total = total + (skip if b == 0 else costs.bead(a, b, p, prev[where]))
+            total = total + (costs.skip_source(p) if b == 0 else costs.bead(a, b, p, prev[where]))
             better = total < best[where]
             best[where[better]] = total[better]
             arg[where[better]] = t
         if insert and width > 1:
-            steps = np.arange(width) * skip
+            steps = np.concatenate([[0.0], np.cumsum(costs.skip_target(js[1:] - 1))])
             shifted = best - steps
             running = np.minimum.accumulate(shifted)
             from_left = running < shifted
@@ -273,7 +290,8 @@ def _band_from(coarse: list[tuple[int, int, int, int]], n: int, m: int, size: in
 def _costs(source: _Side, target: _Side, sizes: Sequence[int], seed: int = 0) -> _Costs:
     rng = np.random.default_rng(seed)
     log_ratio = math.log((target.lengths.sum() + 1.0) / (source.lengths.sum() + 1.0))
-    return _Costs(_spans(source, target, sizes, rng), _spans(target, source, sizes, rng), log_ratio, SKIP_COST)
+    pair_size = max(float(source.lengths.mean() * math.exp(log_ratio) + target.lengths.mean()), 1.0)
+    return _Costs(_spans(source, target, sizes, rng), _spans(target, source, sizes, rng), log_ratio, pair_size)
 
 
 def _align(source: _Side, target: _Side, types: Sequence[tuple[int, int]], full: bool = False):
@@ -299,7 +317,7 @@ def _embed(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
 
 
 def _side(encoder: Encoder, texts: Sequence[str]) -> _Side:
-    lengths = np.array([max(len(t.strip()), 1) for t in texts], np.float64)
+    lengths = np.array([sum(c.isalnum() for c in t) for t in texts], np.float64)
     return _Side(_embed(encoder, texts), lengths, tuple(digit_sequences(t) for t in texts))
 
 

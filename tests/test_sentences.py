@@ -66,7 +66,7 @@ def test_textberg_dev_accuracy(dev, e5):
     beads = s.align_texts(src, tgt, e5)
     assert _covers(beads, len(src), len(tgt))
     scores = sentence_alignment_scores([gold], [_pairs(beads)])
-    assert scores.f1_strict >= 0.82
+    assert scores.f1_strict >= 0.83
     assert scores.f1_lax >= 0.98
     assert s.align_texts(src, tgt, e5, full=True) == beads
 
@@ -76,8 +76,8 @@ def test_length_encoder_aligns_without_a_model(dev):
     beads = s.align_texts(src, tgt, "length")
     scores = sentence_alignment_scores([gold], [_pairs(beads)])
     assert _covers(beads, len(src), len(tgt))
-    assert scores.f1_strict >= 0.72
-    assert scores.f1_lax >= 0.87
+    assert scores.f1_strict >= 0.80
+    assert scores.f1_lax >= 0.95
 
 
 def test_empty_side_gives_only_insertions_or_deletions():
@@ -227,3 +227,17 @@ def test_a_single_sentence_pair_is_not_called_unreliable(e5):
         warnings.simplefilter("error", s.AlignmentWarning)
         beads = s.align_texts(["Der Umsatz stieg um 5 Prozent."], ["Revenue rose by 5 percent."], e5)
     assert [(b.source, b.target) for b in beads] == [((0,), (0,))]
+
+
+def test_page_debris_is_left_unaligned_not_glued_to_a_sentence(e5):
+    """OCR debris and page headers between translated sentences are 0-1 beads, as in the Text+Berg gold."""
+    de = load_document(SEEDS / "de" / SEED_NAMES[0], language="de")
+    en = load_document(SEEDS / "en" / SEED_NAMES[0], language="en")
+    from align.segment import segment
+
+    source = [x.text for x in segment(de)]
+    target = [x.text for x in segment(en)]
+    target[5:5] = ["- _-", "....."]
+    beads = _pairs(s.align_texts(source, target, e5))
+    assert ((), (5,)) in beads and ((), (6,)) in beads
+    assert [b for b in beads if b[0] and b[1]] == [((i,), (i if i < 5 else i + 2,)) for i in range(len(source))]

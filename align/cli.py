@@ -546,13 +546,13 @@ def evaluate_sentences(gold: str, pred: str, fmt: str, output: str) -> int:
 @click.option("--encoder", default="e5-small", show_default=True, help="Sentence/word encoder name or directory.")
 @click.option("--no-words", is_flag=True, help="Skip word alignment.")
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), required=True, help="Output folder.")
-@click.option("--workers", type=int, default=1, show_default=True, help="Worker processes for a corpus folder.")
+@click.option("--workers", type=int, default=1, show_default=True, help="Worker processes for a corpus or dataset.")
 @click.option(
     "--executor",
     type=click.Choice(["local", "ray"]),
     default="local",
     show_default=True,
-    help="Corpus folder: local worker processes, or Ray Data (the running Ray, $RAY_ADDRESS, or a local one).",
+    help="Corpus or dataset: local worker processes, or Ray Data (the running Ray, $RAY_ADDRESS, or a local one).",
 )
 @progress_option
 def run_command(
@@ -583,7 +583,9 @@ def run_command(
         from align.corpus import run_corpus, run_dataset, summary_line
 
         if is_dataset(source):
-            totals = run_dataset(source, out_dir, workers=workers, progress=progress_enabled(progress))
+            totals = run_dataset(
+                source, out_dir, workers=workers, executor=executor, progress=progress_enabled(progress)
+            )
         else:
             totals = run_corpus(
                 source,

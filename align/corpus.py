@@ -3,9 +3,16 @@
 Pairs are matched by file name (`DIR/de/NAME` with `DIR/en/NAME` as its reference); a German file without an
 English counterpart is still run (machine translation only, when a model is there) and reported as such, an
 English file without a German one is reported and skipped. Each pair is one task for a worker process
-(`ProcessPoolExecutor`, spawn start method) or, with `executor="ray"`, a Ray Data `map` over the same
-function, so a corpus scales out on a Ray cluster. Encoders are cached per process, so models load once per
-worker.
+(`ProcessPoolExecutor`) or, with `executor="ray"`, a Ray Data `map` over the same function, so a corpus
+scales out on a Ray cluster. Encoders are cached per process, so models load once per worker. Local workers
+are forked from a fork server that has imported the pipeline (and torch, for a neural encoder) and loaded its
+lexicons and report template once (`align.warmup`), so a worker starts in milliseconds with them in shared
+memory instead of loading them again (spawned workers where the platform has no fork server). Every outcome
+names the process that ran it, with that process's peak memory and the pair's CPU seconds; the summary has
+the largest peak and the total, for local and Ray workers alike.
+
+A dataset (rows with source/target) is checked row by row (`compare_pair`), in batches of `ROWS_PER_TASK`
+rows: in this process, in worker processes, or as a Ray Data `map_batches` over the same batch function.
 
 Every document is written into a hidden temporary folder next to `OUT/<stem>/` and renamed into place when
 it is complete, so an interrupted run leaves finished documents and nothing half-written. A re-run skips a
@@ -21,14 +28,17 @@ import io
 import json
 import logging
 import os
+import resource
 import shutil
 import signal
+import socket
+import sys
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
-from multiprocessing import get_context
+from dataclasses import dataclass, field, replace
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +76,9 @@ class Outcome:
     translation: str = ""
     sentences: int = 0
     findings: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    worker: str = ""
+    peak_mb: float = 0.0
+    cpu_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -124,13 +137,45 @@ def _counts(stem: str, status: str, source: str, summary: dict[str, Any]) -> Out
     return Outcome(stem, status, source, translation=translation, sentences=sentences, findings=findings)
 
 
+def peak_memory_mb() -> float:
+    """This process's peak resident set: VmHWM (Linux, its own address space only), else ru_maxrss."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def process_pair(pair: Pair, out_root: str, encoder: str = "e5-small", words: bool = True) -> Outcome:
-    """Run the pipeline for one pair into OUT/<stem>/ (all or nothing); bad input becomes a `failed` outcome."""
+    """Run the pipeline for one pair into OUT/<stem>/ (all or nothing); bad input becomes a `failed` outcome.
+
+    The outcome names the process that ran it (host:pid), that process's peak memory so far and the CPU
+    seconds this pair took.
+    """
+    cpu = _cpu_seconds()
+    outcome = _process_pair(pair, Path(out_root), encoder, words)
+    return replace(
+        outcome,
+        worker=f"{socket.gethostname()}:{os.getpid()}",
+        peak_mb=round(peak_memory_mb(), 1),
+        cpu_s=round(_cpu_seconds() - cpu, 3),
+    )
+
+
+def _process_pair(pair: Pair, root: Path, encoder: str, words: bool) -> Outcome:
     from align.documents import load_document
     from align.pipeline import run
     from align.segment import segment
 
-    root = Path(out_root)
     root.mkdir(parents=True, exist_ok=True)
     partial = root / f".{pair.stem}{PARTIAL}{uuid.uuid4().hex}"
     partial.mkdir()
@@ -160,17 +205,53 @@ def _start_worker(threads: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[name] = str(threads)
+    if "torch" in sys.modules:  # imported by the fork server, before these variables were set
+        sys.modules["torch"].set_num_threads(threads)
+
+
+WARM_SOURCE = "Laut Müller stieg der Umsatz der Treibnetzfischerei in Hamburg um fast 5 % auf 2,5 Mrd. Euro."
+WARM_TARGET = "According to Müller, drift-net fishing sales in Hamburg rose by almost 5% to EUR 2.5 billion."
+NEURAL_PRELOAD = ("torch", "transformers", "transformers.models.bert.modeling_bert", "align.encoders", "align.words")
+
+
+def warm_up() -> None:
+    """Load what every document needs (modules, lexicons, report template) by comparing one small pair in memory.
+
+    A failure here is left to the first document, which then reports it with its file name.
+    """
+    from align.documents import document_from_text
+    from align.pipeline import compare_documents
+    from align.sentences import Bead
+
+    source, target = document_from_text(WARM_SOURCE, "de"), document_from_text(WARM_TARGET, "en")
+    with contextlib.suppress(Exception):
+        compare_documents(source, target, beads=(Bead((0,), (0,), 1.0),), words=False).html()
+
+
+def worker_pool(workers: int, neural: bool) -> ProcessPoolExecutor:
+    """`workers` processes that share the cores, forked from a server warmed up once (`align.warmup`).
+
+    Torch and transformers are imported there too when `neural` (only imported: a process that has run torch
+    must not fork). The fork server lives as long as this process, so later pools start at once with what the
+    first pool asked it to preload. Spawned processes where the platform has no fork server.
+    """
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    if "forkserver" in get_all_start_methods():
+        context = get_context("forkserver")
+        context.set_forkserver_preload([*(NEURAL_PRELOAD if neural else ()), "align.warmup"])
+    else:
+        context = get_context("spawn")
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(threads,))
 
 
 def run_local(pairs: Iterable[Pair], out_root: str, encoder: str, words: bool, workers: int) -> Iterator[Outcome]:
-    """Outcomes as pairs finish, from `workers` spawned processes (in this process when workers is 1)."""
+    """Outcomes as pairs finish, from `workers` worker processes (in this process when workers is 1)."""
     todo = list(pairs)
     if workers <= 1:
         for pair in todo:
             yield process_pair(pair, out_root, encoder, words)
         return
-    threads = max(1, (os.cpu_count() or 1) // workers)
-    pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_start_worker, initargs=(threads,))
+    pool = worker_pool(workers, encoder != "length" or words)
     try:
         pending = {pool.submit(process_pair, pair, out_root, encoder, words) for pair in todo}
         while pending:
@@ -186,39 +267,52 @@ def _ray_row(row: dict[str, Any], out_root: str, encoder: str, words: bool) -> d
     return {"outcome": json.dumps(to_json(outcome), ensure_ascii=False)}
 
 
-def run_ray(pairs: Iterable[Pair], out_root: str, encoder: str, words: bool, workers: int) -> Iterator[Outcome]:
-    """The per-pair function on Ray Data: on the running Ray or $RAY_ADDRESS, else a local Ray with `workers` CPUs."""
+@contextlib.contextmanager
+def ray_data(workers: int, preserve_order: bool = False) -> Iterator[Any]:
+    """The `ray` module, connected to the running Ray or $RAY_ADDRESS, else to a local Ray with `workers` CPUs."""
     try:
         import ray
     except ImportError:
         raise InputError("--executor ray", "needs Ray, which is not installed", 'pip install "align[ray]"') from None
-    absolute = (
-        Pair(p.stem, str(Path(p.source).resolve()), p.reference and str(Path(p.reference).resolve())) for p in pairs
-    )
-    todo = [{"pair": json.dumps(to_json(pair), ensure_ascii=False)} for pair in absolute]  # Ray workers' cwd differs
-    if not todo:
-        return
     if not ray.is_initialized():
         if os.environ.get("RAY_ADDRESS"):
             ray.init()
         else:
             ray.init(num_cpus=max(1, workers), include_dashboard=False, log_to_driver=False)
     context = ray.data.DataContext.get_current()
+    options = context.execution_options
     # One map operator: Ray Data's per-operator reservation would otherwise leave half the CPUs of a small Ray idle.
     reservation, context.op_resource_reservation_enabled = context.op_resource_reservation_enabled, False
+    order, options.preserve_order = options.preserve_order, preserve_order
     ray_logger = logging.getLogger("ray.data")
     level = ray_logger.level
     ray_logger.setLevel(logging.WARNING)
     try:
-        blocks = min(len(todo), BLOCKS_PER_CPU * max(1, int(ray.cluster_resources().get("CPU", workers))))
-        rows = ray.data.from_items(todo, override_num_blocks=blocks).map(
+        yield ray
+    finally:
+        context.op_resource_reservation_enabled = reservation
+        options.preserve_order = order
+        ray_logger.setLevel(level)
+
+
+def _ray_blocks(ray: Any, tasks: int, workers: int) -> int:
+    return max(1, min(tasks, BLOCKS_PER_CPU * max(1, int(ray.cluster_resources().get("CPU", workers)))))
+
+
+def run_ray(pairs: Iterable[Pair], out_root: str, encoder: str, words: bool, workers: int) -> Iterator[Outcome]:
+    """The per-pair function on Ray Data: on the running Ray or $RAY_ADDRESS, else a local Ray with `workers` CPUs."""
+    absolute = (
+        Pair(p.stem, str(Path(p.source).resolve()), p.reference and str(Path(p.reference).resolve())) for p in pairs
+    )
+    todo = [{"pair": json.dumps(to_json(pair), ensure_ascii=False)} for pair in absolute]  # Ray workers' cwd differs
+    if not todo:
+        return
+    with ray_data(workers) as ray:
+        rows = ray.data.from_items(todo, override_num_blocks=_ray_blocks(ray, len(todo), workers)).map(
             _ray_row, fn_kwargs={"out_root": str(Path(out_root).resolve()), "encoder": encoder, "words": words}
         )
         for row in rows.iter_rows():
             yield from_json(Outcome, json.loads(row["outcome"]))
-    finally:
-        context.op_resource_reservation_enabled = reservation
-        ray_logger.setLevel(level)
 
 
 def _remove_partials(out_root: Path) -> None:
@@ -226,8 +320,21 @@ def _remove_partials(out_root: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
+def worker_processes(outcomes: Iterable[Outcome]) -> dict[str, Any]:
+    """The processes that ran documents: how many, the largest peak resident memory among them (MB) and the
+    CPU seconds spent on the documents themselves (start-up and hand-over not included)."""
+    peaks: dict[str, float] = {}
+    cpu = 0.0
+    for outcome in outcomes:
+        if outcome.worker:
+            peaks[outcome.worker] = max(peaks.get(outcome.worker, 0.0), outcome.peak_mb)
+            cpu += outcome.cpu_s
+    return {"count": len(peaks), "peak_mb": max(peaks.values(), default=0.0), "document_cpu_s": round(cpu, 2)}
+
+
 def corpus_summary(corpus: Corpus, outcomes: Iterable[Outcome], executor: str, workers: int) -> dict[str, Any]:
-    """The corpus totals: documents, done/skipped/failed, sentences, findings[label][status][kind], failures."""
+    """The corpus totals: documents, done/skipped/failed, sentences, findings[label][status][kind], failures,
+    and the processes that ran the documents (`worker_processes`)."""
     results = sorted(outcomes, key=lambda o: o.stem)
     findings: dict[str, dict[str, dict[str, int]]] = {}
     for outcome in results:
@@ -248,6 +355,7 @@ def corpus_summary(corpus: Corpus, outcomes: Iterable[Outcome], executor: str, w
         "no_source": list(corpus.unmatched_references),
         "executor": executor,
         "workers": workers,
+        "worker_processes": worker_processes(results),
     }
 
 
@@ -313,7 +421,7 @@ def check_rows(rows: list[tuple[int, str, str | None, str | None]]) -> list[tupl
     return results
 
 
-def _row_batches(dataset: Any, where: str) -> Iterator[list[tuple[int, str, str | None, str | None]]]:
+def _pair_columns(dataset: Any, where: str) -> list[str]:
     for column in ("source", "target"):
         if column not in dataset.column_names:
             raise InputError(
@@ -321,40 +429,94 @@ def _row_batches(dataset: Any, where: str) -> Iterator[list[tuple[int, str, str 
                 f"has no '{column}' column (its columns: {', '.join(dataset.column_names)})",
                 "rename its columns",
             )
-    columns = [c for c in ("source", "target", "id") if c in dataset.column_names]
+    return [c for c in ("source", "target", "id") if c in dataset.column_names]
+
+
+def _rows(
+    numbers: Iterable[int], ids: list[Any] | None, sources: list[Any], targets: list[Any]
+) -> list[tuple[int, str, str | None, str | None]]:
+    """(row number, id, source, target); the id is the row number where the dataset has none."""
+    return [
+        (row, str(row) if i is None else str(i), s, t)
+        for row, i, s, t in zip(numbers, ids or [None] * len(sources), sources, targets, strict=True)
+    ]
+
+
+def _row_batches(dataset: Any, where: str) -> Iterator[list[tuple[int, str, str | None, str | None]]]:
     start = 0
-    for batch in dataset.select_columns(columns).iter(batch_size=ROWS_PER_TASK):
-        ids = batch.get("id") or [None] * len(batch["source"])
-        yield [
-            (start + k + 1, str(start + k + 1) if i is None else str(i), s, t)
-            for k, (i, s, t) in enumerate(zip(ids, batch["source"], batch["target"], strict=True))
-        ]
-        start += len(batch["source"])
+    for batch in dataset.select_columns(_pair_columns(dataset, where)).iter(batch_size=ROWS_PER_TASK):
+        count = len(batch["source"])
+        yield _rows(range(start + 1, start + count + 1), batch.get("id"), batch["source"], batch["target"])
+        start += count
+
+
+def _ray_check_batch(batch: Any) -> dict[str, list[Any]]:
+    """`check_rows` over one Arrow batch on a Ray worker; findings travel as JSON text (one value per row)."""
+    ids = batch.column("id").to_pylist() if "id" in batch.column_names else None
+    rows, sources, targets = (batch.column(name).to_pylist() for name in ("row", "source", "target"))
+    results = check_rows(_rows(rows, ids, sources, targets))
+    return {
+        "row": [row for row, _, _ in results],
+        "reason": [reason for _, reason, _ in results],
+        "findings": [json.dumps(findings, ensure_ascii=False) for _, _, findings in results],
+    }
+
+
+def _ray_row_batches(dataset: Any, where: str, workers: int) -> Iterator[list[tuple[int, str, list[dict[str, Any]]]]]:
+    """The results of `check_rows` in row order, computed by Ray Data `map_batches` over the dataset's rows.
+
+    The dataset is handed over as its Arrow table (`ray.data.from_arrow`, what `from_huggingface` does for a
+    local dataset, without its probe of the Hugging Face Hub), with a row number column for the messages.
+    """
+    import pyarrow
+
+    table = dataset.select_columns(_pair_columns(dataset, where)).with_format("arrow")[:]
+    table = table.append_column("row", pyarrow.array(range(1, table.num_rows + 1), pyarrow.int64()))
+    with ray_data(workers, preserve_order=True) as ray:
+        blocks = _ray_blocks(ray, -(-table.num_rows // ROWS_PER_TASK), workers)
+        results = ray.data.from_arrow(table, override_num_blocks=blocks).map_batches(
+            _ray_check_batch, batch_size=ROWS_PER_TASK, batch_format="pyarrow"
+        )
+        for batch in results.iter_batches(batch_size=ROWS_PER_TASK, batch_format="pyarrow"):
+            rows, reasons, findings = (batch.column(name).to_pylist() for name in ("row", "reason", "findings"))
+            yield [(row, reason, json.loads(f)) for row, reason, f in zip(rows, reasons, findings, strict=True)]
 
 
 def run_dataset(
-    path: str | os.PathLike[str], out_root: str | os.PathLike[str], *, workers: int = 1, progress: bool = False
+    path: str | os.PathLike[str],
+    out_root: str | os.PathLike[str],
+    *,
+    workers: int = 1,
+    executor: str = "local",
+    progress: bool = False,
 ) -> dict[str, Any]:
     """Check every source/target row of a dataset; write OUT/findings.jsonl and OUT/corpus-summary.json.
 
     Each row is one pair (`align.compare.compare_pair`); rows with a null cell are listed as failures and the
-    rest completes. The findings file is written whole, atomically, in row order.
+    rest completes. Batches of rows run in this process, in `workers` processes, or on Ray Data
+    (`executor="ray"`). The findings file is written whole, atomically, in row order.
     """
     from tqdm import tqdm
 
     from align.datasets import load_dataset_file
 
+    if executor not in EXECUTORS:
+        raise InputError("--executor", f"unknown executor '{executor}'", f"use one of {', '.join(EXECUTORS)}")
     if workers < 1:
         raise InputError("--workers", f"must be at least 1, not {workers}", "give --workers 1 or more")
     dataset = load_dataset_file(path)
-    batches = _row_batches(dataset, str(path))
+    _pair_columns(dataset, str(path))
     out = Path(out_root)
     failures, checked, findings = [], 0, {}
     with contextlib.ExitStack() as stack:
-        results: Iterable[list[tuple[int, str, list[dict[str, Any]]]]] = map(check_rows, batches)
-        if workers > 1:
-            pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=get_context("spawn")))
-            results = pool.map(check_rows, batches)
+        results: Iterable[list[tuple[int, str, list[dict[str, Any]]]]]
+        if executor == "ray":
+            results = _ray_row_batches(dataset, str(path), workers)
+        elif workers > 1:
+            pool = stack.enter_context(worker_pool(workers, neural=False))
+            results = pool.map(check_rows, _row_batches(dataset, str(path)))
+        else:
+            results = map(check_rows, _row_batches(dataset, str(path)))
         bar = stack.enter_context(tqdm(total=len(dataset), desc="rows", unit="row", disable=not progress, leave=False))
         handle = stack.enter_context(atomic_output(out / FINDINGS))
         for batch in results:
@@ -376,7 +538,7 @@ def run_dataset(
         "sentences": checked,
         "findings": findings,
         "failures": failures,
-        "executor": "local",
+        "executor": executor,
         "workers": workers,
     }
     with atomic_output(out / SUMMARY) as handle:

@@ -360,7 +360,7 @@ def run(
         summary["pairs"][result.label] = summarize(result)
     if pairs:
         with atomic_output(out / "report.html") as handle:
-            handle.write(pairs[0].html())
+            handle.write((out / f"{pairs[0].label}.html").read_text(encoding="utf-8"))
     with atomic_output(out / "summary.json") as handle:
         json.dump(summary, handle, ensure_ascii=False, indent=2)
     return summary
@@ -369,10 +369,10 @@ def run(
 def _machine_translation(src: Document, model: str | None, progress: bool) -> Any:
     """The MT of `src`, or a one-line reason why there is none (no model here and none asked for)."""
     from align.errors import ModelMissingError
-    from align.translate import default_cache_dir, load_translator, translate_document
+    from align.translate import default_cache_dir, shared_translator, translate_document
 
     try:
-        translator = load_translator(model)
+        translator = shared_translator(model)
     except ModelMissingError as missing:
         if model is not None:
             raise

@@ -18,6 +18,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +107,13 @@ def load_translator(
         hf_model = AutoModelForSeq2SeqLM.from_pretrained(path, use_safetensors=True, local_files_only=True).eval()
         generate = _hf_generator(hf_model, beam, threads(settings))
     return Translator(str(model or name), path, checksum, beam, settings, tokenizer, generate)
+
+
+@cache
+def shared_translator(model: str | None = None) -> Translator:
+    """`load_translator(model)` with the default settings, loaded once per process (a corpus worker runs many
+    documents); a missing model is not remembered, so installing it mid-run is picked up."""
+    return load_translator(model)
 
 
 def _hf_generator(hf_model: Any, beam: int, n_threads: int) -> Callable[[list[list[int]], int], list[list[int]]]:

@@ -1,30 +1,37 @@
 """Corpus run throughput: documents per second with 1 worker vs 2 worker processes vs Ray Data with 2 CPUs.
 
-Run: python benchmarks/corpus.py [--documents 210] [--window 20] [--encoder length] [--words] [--no-ray]
-The corpus is built in a temporary folder: the Text+Berg de-fr dev document (../shared/data,
-ALIGN_SHARED_DATA overrides) cut into documents of `--window` consecutive gold beads, overlapping windows
-starting at every even bead, then every odd one (210 pairs of about 20 sentences by default; de/ and en/,
-the French side standing in for the reference: fine for throughput), plus the two seed pairs. By default
-the length encoder and no word alignment, so the run takes a few minutes: it measures the corpus machinery
-and the per-pair pipeline (segmentation, alignment DP, figures, claims, HTML report), not the neural
-encoder. Every executor runs on the
-same corpus with its own empty stage cache and output folder, one after another in this process, for
-`--repeat` rounds in alternating order; the best round counts (the machine is shared). Ray is started before
-its clock starts (on a cluster it is already running); Ray is skipped when not installed.
-Peak memory: the peak resident set (VmHWM, sampled every 0.1 s) of this process after the in-process run,
-and of the largest worker process.
+Two configurations, each measured 1 vs 2 workers vs Ray side by side in its own process:
+  light  the length encoder, no word alignment: the corpus machinery and the per-pair pipeline (segmentation,
+         alignment DP, figures, claims, HTML report), not a neural model;
+  e5     the embedded multilingual-e5-small encoder for sentence alignment (real work; `--e5-words` adds word
+         alignment with the same encoder), on `--e5-documents` pairs.
+The corpus is built in a temporary folder: the Text+Berg de-fr dev document (../shared/data, ALIGN_SHARED_DATA
+overrides) cut into documents of `--window` consecutive gold beads, windows starting at every even bead, then
+every odd one (about 20 sentences each; the French side stands in for the reference: fine for throughput), plus
+the two seed pairs. Every executor runs on the same corpus with its own empty stage and embedding cache and
+output folder, one after another, for `--repeat` rounds in alternating order; the best round counts and the
+spread (slowest / fastest) is printed, because the cores may be shared. 1 and 2 workers are each a fresh
+`align run --workers N` process, start-up included (imports, lexicons, model: once in the 1-worker process;
+for 2 workers once in the fork server, the encoder in each worker); torch uses all cores with 1 worker and one
+thread per worker with 2. Ray is started before the clock (as on a running cluster) and its workers load
+everything themselves. Per executor: documents/s, CPU seconds spent on the documents (summed over the processes
+that ran them; start-up and hand-over not included) and the peak resident memory of the largest process that
+ran documents (VmHWM, else ru_maxrss, reported by each task). Each run is preceded by the same executor on the
+first 2 Text+Berg pairs alone, so that the rate beyond start-up, (N - 2) / (time for N - time for 2), is printed
+too: with a short corpus the start-up (a process, imports, lexicons, models) is a large share of the time.
 The last line is `RESULT ...`.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
-import resource
 import shutil
+import subprocess
+import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -34,6 +41,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("ALIGN_SHARED_DATA", ROOT.parent / "shared" / "data"))
 DEV = DATA / "sentence-alignment" / "textberg-defr-dev"
 SEEDS = ROOT / "seeds"
+CONFIGURATIONS = ("light", "e5")
+STARTUP_DOCUMENTS = 2
+LABELS = {"1": "align run --workers 1", "2": "align run --workers 2", "ray": "Ray Data, 2 CPUs"}
 
 
 def gold_beads(path: Path) -> list[tuple[list[int], list[int]]]:
@@ -70,64 +80,41 @@ def build_corpus(root: Path, documents: int, window: int) -> int:
     return count
 
 
-def high_water_mb(pid: int | str = "self") -> float:
-    """Peak resident set (VmHWM) of a live process: kept per address space, so unlike ru_maxrss it does not
-    include the parent's size at fork time; 0 when the process is gone."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0.0
-    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
-    return int(found.group(1)) / 1024 if found else 0.0
+def cli_run(corpus: Path, work: Path, name: str, workers: int, options: dict) -> tuple[float, dict]:
+    """Wall seconds and summary of `align run CORPUS --workers N` in a fresh process with empty caches."""
+    out = work / f"out-{name}"
+    command = [sys.executable, "-m", "align", "run", str(corpus), "-o", str(out), "--workers", str(workers)]
+    command += ["--encoder", options["encoder"], *([] if options["words"] else ["--no-words"]), "--quiet"]
+    start = time.perf_counter()
+    subprocess.run(command, env={**os.environ, "ALIGN_CACHE_DIR": str(work / f"cache-{name}")}, check=True)
+    seconds = time.perf_counter() - start
+    return seconds, json.loads((out / "corpus-summary.json").read_text(encoding="utf-8"))
 
 
-def watch_children(peaks: dict[int, float], stop: threading.Event) -> None:
-    """Record the peak resident set of each child process of this one until `stop` is set."""
-    me = str(os.getpid())
-    while not stop.wait(0.1):
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                parent = stat.read_text().rsplit(")", 1)[1].split()[1]
-            except (OSError, IndexError):
-                continue
-            if parent == me:
-                pid = int(stat.parent.name)
-                peaks[pid] = max(peaks.get(pid, 0.0), high_water_mb(pid))
-
-
-def cpu_seconds() -> float:
-    """User + system CPU time of this process and its finished children (the local worker processes)."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
-def timed_run(corpus: Path, work: Path, name: str, **options) -> tuple[float, float, dict]:
-    """Wall seconds, CPU seconds (local executors only) and the summary of one run with an empty stage cache."""
-    os.environ["ALIGN_CACHE_DIR"] = str(work / f"cache-{name}")
-    cpu, start = cpu_seconds(), time.perf_counter()
-    summary = run_corpus(corpus, work / f"out-{name}", **options)
-    return time.perf_counter() - start, cpu_seconds() - cpu, summary
-
-
-def run_ray(corpus: Path, work: Path, name: str, **options) -> tuple[float, float, dict]:
+def ray_run(corpus: Path, work: Path, name: str, options: dict) -> tuple[float, dict]:
+    """Wall seconds and summary of `run_corpus(executor="ray")` on a local Ray with 2 CPUs started beforehand."""
     import ray
 
+    os.environ["ALIGN_CACHE_DIR"] = str(work / f"cache-{name}")  # Ray's workers take the environment of ray.init
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
-        return timed_run(corpus, work, name, executor="ray", workers=2, **options)
+        start = time.perf_counter()
+        summary = run_corpus(corpus, work / f"out-{name}", executor="ray", workers=2, **options)
+        return time.perf_counter() - start, summary
     finally:
         ray.shutdown()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--documents", type=int, default=210, help="Document pairs in the corpus (at most ~800).")
-    parser.add_argument("--window", type=int, default=20, help="Gold beads per document.")
-    parser.add_argument("--encoder", default="length")
-    parser.add_argument("--words", action="store_true", help="Also align words (slow: the neural encoder).")
-    parser.add_argument("--repeat", type=int, default=2, help="Rounds, alternating the order; the best is reported.")
-    parser.add_argument("--no-ray", action="store_true")
-    args = parser.parse_args()
+def run_executor(config: str, corpus: Path, work: Path, name: str, options: dict) -> tuple[float, dict]:
+    if config == "ray":
+        return ray_run(corpus, work, name, options)
+    return cli_run(corpus, work, name, int(config), options)
+
+
+def measure(args: argparse.Namespace) -> None:
+    """One configuration: 1 vs 2 workers vs Ray, `--repeat` alternating rounds; prints its RESULT line."""
+    light = args.only == "light"
+    options = {"encoder": "length" if light else "e5-small", "words": False if light else args.e5_words}
     configs = ["1", "2"]
     if not args.no_ray:
         try:
@@ -136,64 +123,127 @@ def main() -> None:
             configs.append("ray")
         except ImportError:
             print("ray: not installed (pip install 'align[ray]'), skipped")
-    labels = {"1": "1 worker (in-process)", "2": "2 worker processes", "ray": "Ray Data, 2 CPUs"}
     work = Path(tempfile.mkdtemp(prefix="align-corpus-bench-"))
     try:
-        documents = build_corpus(work / "corpus", args.documents, args.window)
-        print(f"corpus: {documents} document pairs (windows of {args.window} Text+Berg beads + 2 seed pairs)")
-        print(f"settings: encoder={args.encoder} words={args.words}; cores here: {os.cpu_count()} (shared)")
-        options = {"encoder": args.encoder, "words": args.words}
-        best: dict[str, tuple[float, float, dict]] = {}
-        peak_self_mb = peak_worker_mb = 0.0
+        documents = build_corpus(work / "corpus", args.documents if light else args.e5_documents, args.window)
+        print(
+            f"[{args.only}] {documents} document pairs, encoder={options['encoder']} words={options['words']}; "
+            f"cores here: {os.cpu_count()}",
+            flush=True,
+        )
+        small = STARTUP_DOCUMENTS
+        for folder in ("de", "en"):
+            (work / "small" / folder).mkdir(parents=True)
+            for path in sorted((work / "corpus" / folder).glob("textberg_*"))[:small]:
+                shutil.copyfile(path, work / "small" / folder / path.name)
+        runs: dict[str, list[tuple[float, dict]]] = {c: [] for c in configs}
+        startup: dict[str, list[float]] = {c: [] for c in configs}
         for round_ in range(args.repeat):
             for config in configs if round_ % 2 == 0 else configs[::-1]:
-                name = f"{config}-{round_}"
-                if config == "ray":
-                    result = run_ray(work / "corpus", work, name, **options)
-                elif config == "2":
-                    peaks: dict[int, float] = {}
-                    stop = threading.Event()
-                    watcher = threading.Thread(target=watch_children, args=(peaks, stop))
-                    watcher.start()
-                    try:
-                        result = timed_run(work / "corpus", work, name, workers=2, **options)
-                    finally:
-                        stop.set()
-                        watcher.join()
-                    peak_worker_mb = max([peak_worker_mb, *peaks.values()])
-                else:
-                    result = timed_run(work / "corpus", work, name, workers=1, **options)
-                    if round_ == 0:  # round 1 runs 1, 2, then Ray: no Ray in this process yet
-                        peak_self_mb = high_water_mb()
-                seconds, cpu, _ = result
-                cpu_text = f"{cpu:6.2f} CPU s" if config != "ray" else "  (CPU s not measured)"
+                startup[config].append(run_executor(config, work / "small", work, f"s{config}-{round_}", options)[0])
+                seconds, summary = run_executor(config, work / "corpus", work, f"{config}-{round_}", options)
+                runs[config].append((seconds, summary))
+                used = summary["worker_processes"]
                 print(
-                    f"round {round_ + 1} {labels[config]:24s} {seconds:7.2f} s  "
-                    f"{documents / seconds:7.2f} docs/s  {cpu_text}"
+                    f"[{args.only}] round {round_ + 1} {LABELS[config]:24s} {seconds:7.2f} s "
+                    f"{documents / seconds:7.2f} docs/s  ({small} pairs: {startup[config][-1]:5.2f} s)  "
+                    f"document CPU {used['document_cpu_s']:6.2f} s  "
+                    f"{used['count']} processes, peak {used['peak_mb']:.0f} MB",
+                    flush=True,
                 )
-                if config not in best or seconds < best[config][0]:
-                    best[config] = result
+        best = {c: min(runs[c], key=lambda run: run[0]) for c in configs}
         for config in configs:
-            seconds, _, summary = best[config]
+            seconds, summary = best[config]
+            times = [run[0] for run in runs[config]]
             print(
-                f"best {labels[config]:24s} {documents / seconds:7.2f} docs/s  "
+                f"[{args.only}] best {LABELS[config]:24s} {documents / seconds:7.2f} docs/s  "
+                f"spread {max(times) / min(times):.2f}x over {len(times)} rounds  "
                 f"done={summary['done']} failed={summary['failed']} sentences={summary['sentences']}"
             )
-        summaries = [best[c][2] for c in configs]
+        summaries = [best[c][1] for c in configs]
         same = all(
             (s["sentences"], s["findings"]) == (summaries[0]["sentences"], summaries[0]["findings"]) for s in summaries
         )
-        print(f"all executors agree on sentences and findings: {same}")
-        print(f"peak RSS: in-process run {peak_self_mb:.0f} MB, largest worker process {peak_worker_mb:.0f} MB")
-        rates = {c: documents / best[c][0] for c in configs}
-        ray_rate = f"{rates['ray']:.2f}" if "ray" in rates else "n/a"
+        print(f"[{args.only}] all executors agree on sentences and findings: {same}")
+        peaks = {c: max(run[1]["worker_processes"]["peak_mb"] for run in runs[c]) for c in configs}
         print(
-            f"RESULT docs_per_s_1={rates['1']:.2f} docs_per_s_2={rates['2']:.2f} "
-            f"ratio_2_vs_1={rates['2'] / rates['1']:.2f} docs_per_s_ray={ray_rate} "
-            f"peak_mb_per_worker={peak_worker_mb:.0f}"
+            f"[{args.only}] peak RSS per process that ran documents: "
+            + ", ".join(f"{LABELS[c]} {peaks[c]:.0f} MB" for c in configs)
         )
+        rates = {c: documents / best[c][0] for c in configs}
+        extra = {c: best[c][0] - min(startup[c]) for c in configs}  # <= 0 when the corpus is too short to tell
+        marginal = {c: (documents - small) / extra[c] if extra[c] > 0 else float("nan") for c in configs}
+        print(
+            f"[{args.only}] beyond start-up ((N - {small}) / (time for N - time for {small} pairs), best rounds): "
+            + ", ".join(f"{LABELS[c]} {marginal[c]:.2f} docs/s" for c in configs)
+        )
+        spread = {c: max(r[0] for r in runs[c]) / min(r[0] for r in runs[c]) for c in configs}
+        cpu = {c: best[c][1]["worker_processes"]["document_cpu_s"] for c in configs}
+        fields = {
+            "docs_per_s_1": f"{rates['1']:.2f}",
+            "docs_per_s_2": f"{rates['2']:.2f}",
+            "ratio_2_vs_1": f"{rates['2'] / rates['1']:.2f}",
+            "docs_per_s_ray": f"{rates['ray']:.2f}" if "ray" in rates else "n/a",
+            "ratio_ray_vs_1": f"{rates['ray'] / rates['1']:.2f}" if "ray" in rates else "n/a",
+            "marginal_ratio_2_vs_1": f"{marginal['2'] / marginal['1']:.2f}",
+            "marginal_ratio_ray_vs_1": f"{marginal['ray'] / marginal['1']:.2f}" if "ray" in marginal else "n/a",
+            "cpu_ratio_2_vs_1": f"{cpu['2'] / cpu['1']:.2f}",
+            "spread_max": f"{max(spread.values()):.2f}",
+            "peak_mb_1": f"{peaks['1']:.0f}",
+            "peak_mb_per_worker": f"{peaks['2']:.0f}",
+            "peak_mb_per_ray_worker": f"{peaks['ray']:.0f}" if "ray" in peaks else "n/a",
+        }
+        print("RESULT " + " ".join(f"{args.only}_{key}={value}" for key, value in fields.items()), flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog=__doc__.split("\n\n", 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--documents", type=int, default=400, help="pairs in the light corpus (at most ~800)")
+    parser.add_argument("--e5-documents", type=int, default=40, help="pairs in the e5 corpus")
+    parser.add_argument("--window", type=int, default=20, help="gold beads (about sentences) per document")
+    parser.add_argument("--e5-words", action="store_true", help="e5 configuration: also align words (slower)")
+    parser.add_argument(
+        "--configurations",
+        default=",".join(CONFIGURATIONS),
+        help="comma-separated, from: light, e5 (each runs in its own process)",
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="rounds, alternating the order; the best is reported")
+    parser.add_argument("--no-ray", action="store_true", help="skip the Ray executor")
+    parser.add_argument("--only", choices=CONFIGURATIONS, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.only:
+        measure(args)
+        return
+    chosen = [c.strip() for c in args.configurations.split(",") if c.strip()]
+    unknown = sorted(set(chosen) - set(CONFIGURATIONS))
+    if unknown:
+        parser.error(f"unknown configuration {', '.join(unknown)}; choose from {', '.join(CONFIGURATIONS)}")
+    passed = [
+        *("--documents", str(args.documents), "--e5-documents", str(args.e5_documents)),
+        *("--window", str(args.window), "--repeat", str(args.repeat)),
+        *(["--e5-words"] if args.e5_words else []),
+        *(["--no-ray"] if args.no_ray else []),
+    ]
+    results = []
+    for config in chosen:
+        # One process per configuration: its own fork server (what it preloads), caches and peak memory.
+        with subprocess.Popen(
+            [sys.executable, __file__, "--only", config, *passed], stdout=subprocess.PIPE, text=True
+        ) as child:
+            for line in child.stdout or ():
+                if line.startswith("RESULT "):
+                    results.append(line.removeprefix("RESULT ").strip())
+                else:
+                    print(line, end="", flush=True)
+        if child.returncode:
+            sys.exit(f"the {config} configuration failed (exit {child.returncode})")
+    print("RESULT " + " ".join(results))
 
 
 if __name__ == "__main__":

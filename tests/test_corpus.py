@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 from pathlib import Path
 
@@ -17,6 +18,27 @@ from tests.conftest import SEED_NAMES, SEEDS
 
 FAST = {"encoder": "length", "words": False}
 GOOD = tuple(Path(name).stem for name in SEED_NAMES)
+RUN_SPECIFIC = ("executor", "workers", "worker_processes")
+
+
+def _same_run(summary: dict) -> dict:
+    """A summary without what depends on how it ran (executor, workers, their processes and memory)."""
+    return {key: value for key, value in summary.items() if key not in RUN_SPECIFIC}
+
+
+@pytest.fixture(scope="module")
+def ray(tmp_path_factory):
+    """A local Ray with 2 CPUs, started once for this module's Ray tests; its workers cache in a temporary folder."""
+    ray = pytest.importorskip("ray")
+    before = os.environ.get("ALIGN_CACHE_DIR")
+    os.environ["ALIGN_CACHE_DIR"] = str(tmp_path_factory.mktemp("ray-cache"))  # Ray workers inherit it at init
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield ray
+    ray.shutdown()
+    if before is None:
+        del os.environ["ALIGN_CACHE_DIR"]
+    else:
+        os.environ["ALIGN_CACHE_DIR"] = before
 
 
 @pytest.fixture
@@ -129,7 +151,26 @@ def test_cli_with_two_workers_matches_one_worker_and_exits_2_for_the_bad_file(fo
     assert "4 documents: 3 done, 0 skipped, 1 failed" in err
     assert _document_files(one) == _document_files(two)
     first, second = (json.loads((d / corpus.SUMMARY).read_text()) for d in (one, two))
-    assert {**first, "workers": 2} == second
+    assert _same_run(first) == _same_run(second)
+    assert first["worker_processes"]["count"] == 1 and first["worker_processes"]["peak_mb"] > 10
+    assert 1 <= second["worker_processes"]["count"] <= 2 and second["worker_processes"]["peak_mb"] > 10
+
+
+def _loaded_in_worker(_: int) -> tuple[int, int, bool]:
+    import sys
+
+    from align.claims import german_lexicon
+
+    return os.getpid(), german_lexicon.cache_info().currsize, "align.pipeline" in sys.modules
+
+
+def test_local_workers_start_warm_with_the_lexicons_loaded_once_for_all():
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork server on this platform: workers are spawned and load what they need")
+    with corpus.worker_pool(2, neural=False) as pool:
+        probes = list(pool.map(_loaded_in_worker, range(4)))
+    assert all(loaded == 1 and imported for _, loaded, imported in probes)
+    assert os.getpid() not in {pid for pid, _, _ in probes}
 
 
 def test_cli_exits_0_when_every_document_is_fine(folder, tmp_path):
@@ -149,22 +190,24 @@ def test_bad_corpus_folders_and_options_are_refused(tmp_path, folder):
 
 def test_pair_and_outcome_round_trip():
     pair = corpus.Pair("a", "de/a.txt", None)
-    outcome = corpus.Outcome("a", "done", "de/a.txt", sentences=3, findings={"reference": {"added": {"figure": 1}}})
+    findings = {"reference": {"added": {"figure": 1}}}
+    outcome = corpus.Outcome(
+        "a", "done", "de/a.txt", sentences=3, findings=findings, worker="h:1", peak_mb=9.5, cpu_s=0.2
+    )
     assert from_json(corpus.Pair, to_json(pair)) == pair
     assert from_json(corpus.Outcome, json.loads(json.dumps(to_json(outcome)))) == outcome
 
 
-def test_ray_executor_writes_the_same_outputs_as_local(folder, tmp_path):
-    ray = pytest.importorskip("ray")
-    corpus.run_corpus(folder, tmp_path / "local", **FAST)
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    try:
-        summary = corpus.run_corpus(folder, tmp_path / "ray", executor="ray", workers=2, **FAST)
-    finally:
-        ray.shutdown()
+def test_ray_executor_writes_the_same_outputs_as_local(folder, tmp_path, ray):
+    local = corpus.run_corpus(folder, tmp_path / "local", **FAST)
+    summary = corpus.run_corpus(folder, tmp_path / "ray", executor="ray", workers=2, **FAST)
     assert _document_files(tmp_path / "ray") == _document_files(tmp_path / "local")
+    assert _same_run(summary) == _same_run(local)
     assert (summary["done"], summary["failed"]) == (3, 1)
     assert "not valid UTF-8" in summary["failures"][0]["reason"]
+    assert local["worker_processes"]["count"] == 1
+    assert summary["worker_processes"]["count"] >= 1 and summary["worker_processes"]["peak_mb"] > 10
+    assert summary["worker_processes"]["document_cpu_s"] > 0
 
 
 ROWS = {
@@ -200,3 +243,30 @@ def test_saved_dataset_with_two_workers_gives_the_same_findings(tmp_path, cache)
     assert (tmp_path / "one" / corpus.FINDINGS).read_bytes() == (tmp_path / "two" / corpus.FINDINGS).read_bytes()
     assert {**one, "workers": 2} == two
     assert one["findings"]["rows"]["preserved"]["figure"] == 3
+
+
+def test_dataset_on_ray_gives_the_findings_of_the_local_run_and_names_the_null_row(
+    tmp_path, cache, ray, capsys, monkeypatch
+):
+    datasets = pytest.importorskip("datasets")
+    monkeypatch.setattr(corpus, "ROWS_PER_TASK", 2)  # several Ray blocks, whose results must come back in row order
+    rows = {k: v * 4 for k, v in ROWS.items()}
+    rows["id"] = [None, *rows["id"][1:]]
+    datasets.Dataset.from_dict(rows).to_parquet(str(tmp_path / "pairs.parquet"))
+    local = corpus.run_dataset(tmp_path / "pairs.parquet", tmp_path / "local")
+    assert cli_run(["run", str(tmp_path / "pairs.parquet"), "-o", str(tmp_path / "ray"), "--executor", "ray"]) == 2
+    err = capsys.readouterr().err
+    assert "pairs.parquet: row 3 (id c) has a null 'target'" in err
+    assert "pairs.parquet: row 12 (id c) has a null 'target'" in err
+    assert (tmp_path / "ray" / corpus.FINDINGS).read_bytes() == (tmp_path / "local" / corpus.FINDINGS).read_bytes()
+    on_ray = json.loads((tmp_path / "ray" / corpus.SUMMARY).read_text())
+    assert _same_run(on_ray) == _same_run(local)
+    assert (on_ray["executor"], on_ray["done"], on_ray["failed"]) == ("ray", 8, 4)
+    findings = [json.loads(line) for line in (tmp_path / "ray" / corpus.FINDINGS).read_text().splitlines()]
+    assert [(f["id"], f["row"]) for f in findings if f["status"] != "preserved"] == [
+        ("b", 2),
+        ("b", 5),
+        ("b", 8),
+        ("b", 11),
+    ]
+    assert findings[0]["id"] == "1"

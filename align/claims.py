@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
+import shutil
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
 from importlib import resources
+from pathlib import Path
 
 from babel import Locale
 
@@ -412,6 +416,9 @@ def _cues(kind: str, text: str, language: str, offset: int) -> tuple[Cue, ...]:
 _NAME_CLUSTERS = frozenset((40, 8, 56, 24, 248, 504, 120, 184, 16, 80, 208, 976, 476, 1116, 220, 112, 4092, 924))
 
 
+LEXICON_FORMAT = 1  # bump when the derived word lists change
+
+
 def _lookup(name: str) -> dict[str, object]:
     try:
         folder = resources.files("spacy_lookups_data") / "data"
@@ -424,29 +431,73 @@ def _lookup(name: str) -> dict[str, object]:
     return json.loads(gzip.decompress((folder / name).read_bytes()))
 
 
-@cache
-def german_lexicon() -> tuple[frozenset[str], frozenset[str]]:
-    """(common words, words that look like proper names) of spaCy's German lemma table, read once.
+def _derived_word_lists() -> dict[str, frozenset[str]]:
+    """The four word lists the name rules use, derived from spaCy's German tables (about 2 s).
 
-    A lemma with more forms than itself and its genitive ('Haus', 'Häuser', ...) is a common word;
-    'Hanna'/'Hannas' is a name the table happens to list.
+    common: the forms of every lemma with more forms than itself and its genitive ('Haus', 'Häuser', ...);
+    listed: the other forms ('Hanna', 'Hannas'); named/clustered: capitalized words whose Brown cluster is,
+    or is not, a name cluster.
     """
-    table = _lookup("de_lemma_lookup.json.gz")
     forms: dict[str, set[str]] = {}
-    for form, lemma in table.items():
+    for form, lemma in _lookup("de_lemma_lookup.json.gz").items():
         forms.setdefault(str(lemma), {str(lemma)}).add(form)
-    common = {w for lemma, fs in forms.items() if fs - {lemma, lemma + "s"} for w in fs}
-    return frozenset(common), frozenset(w for fs in forms.values() for w in fs) - common
-
-
-@cache
-def german_clusters() -> dict[str, bool]:
-    """Capitalized German words with a Brown cluster, mapped to whether that cluster holds names; read once."""
-    return {
+    common = frozenset(w for lemma, fs in forms.items() if fs - {lemma, lemma + "s"} for w in fs)
+    clusters = {
         word: cluster in _NAME_CLUSTERS
         for word, cluster in _lookup("de_lexeme_cluster.json.gz").items()
         if cluster and word[:1].isupper() and word.isalpha()
     }
+    return {
+        "common": common,
+        "listed": frozenset(w for fs in forms.values() for w in fs) - common,
+        "named": frozenset(w for w, named in clusters.items() if named),
+        "clustered": frozenset(w for w, named in clusters.items() if not named),
+    }
+
+
+@cache
+def _word_lists() -> dict[str, frozenset[str]]:
+    """The derived word lists, kept as plain text under the cache folder so later processes read them in a
+    fraction of the time it takes to derive them; derived in memory when the cache cannot be written."""
+    from importlib.metadata import version
+
+    from align.files import cache_dir
+
+    folder = cache_dir() / "lexicons" / f"de-spacy-lookups-data-{version('spacy-lookups-data')}-v{LEXICON_FORMAT}"
+    names = ("common", "listed", "named", "clustered")
+    if all((folder / f"{name}.txt").is_file() for name in names):
+        return {name: frozenset((folder / f"{name}.txt").read_text(encoding="utf-8").split("\n")) for name in names}
+    lists = _derived_word_lists()
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        partial = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+        for name in names:
+            (partial / f"{name}.txt").write_text("\n".join(sorted(lists[name])), encoding="utf-8")
+        try:
+            os.replace(partial, folder)
+        except OSError:  # another process got there first
+            shutil.rmtree(partial, ignore_errors=True)
+    except OSError:
+        pass
+    return lists
+
+
+@cache
+def german_lexicon() -> tuple[frozenset[str], frozenset[str]]:
+    """(common words, words that look like proper names) of spaCy's German lemma table.
+
+    A lemma with more forms than itself and its genitive ('Haus', 'Häuser', ...) is a common word;
+    'Hanna'/'Hannas' is a name the table happens to list.
+    """
+    lists = _word_lists()
+    return lists["common"], lists["listed"]
+
+
+@cache
+def german_clusters() -> dict[str, bool]:
+    """Capitalized German words with a Brown cluster, mapped to whether that cluster holds names."""
+    lists = _word_lists()
+    return {**dict.fromkeys(lists["clustered"], False), **dict.fromkeys(lists["named"], True)}
 
 
 def _common_german(word: str) -> bool:

@@ -253,13 +253,14 @@ def translate_command(
     import json
 
     from align.documents import load_document
+    from align.files import cache_dir as align_cache_dir
     from align.segment import segment as segment_document
-    from align.translate import TranslateSettings, default_cache_dir, load_translator, translate_document
+    from align.translate import TranslateSettings, load_translator, translate_document
 
     source = load_document(doc, language="de", format=input_format)
     settings = TranslateSettings(backend, beam, batch_tokens, compute_type=compute_type, threads=threads)
-    cache_dir = None if no_cache else default_cache_dir()
-    translator = load_translator(model, settings, default_cache_dir())
+    cache_dir = None if no_cache else align_cache_dir()
+    translator = load_translator(model, settings, align_cache_dir())
     result = translate_document(source, translator, cache_dir, progress_enabled(progress))
     with atomic_output(output) as out:
         out.write(result.document.text)

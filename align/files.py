@@ -98,6 +98,14 @@ def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Itera
         raise
 
 
+def cache_dir() -> Path:
+    """Where align keeps what it can rebuild: $ALIGN_CACHE_DIR, else $XDG_CACHE_HOME/align or ~/.cache/align."""
+    configured = os.environ.get("ALIGN_CACHE_DIR")
+    if configured:
+        return Path(configured).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "align"
+
+
 def replace_dir(finished: Path, target: Path) -> None:
     """Put the finished folder at `target` with renames only; an existing `target` is replaced whole."""
     if target.exists():

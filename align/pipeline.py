@@ -369,7 +369,8 @@ def run(
 def _machine_translation(src: Document, model: str | None, progress: bool) -> Any:
     """The MT of `src`, or a one-line reason why there is none (no model here and none asked for)."""
     from align.errors import ModelMissingError
-    from align.translate import default_cache_dir, shared_translator, translate_document
+    from align.files import cache_dir
+    from align.translate import shared_translator, translate_document
 
     try:
         translator = shared_translator(model)
@@ -377,4 +378,4 @@ def _machine_translation(src: Document, model: str | None, progress: bool) -> An
         if model is not None:
             raise
         return f"no MarianMT model on this machine ({missing.how_to_get})"
-    return translate_document(src, translator, cache_dir=default_cache_dir(), progress=progress)
+    return translate_document(src, translator, cache_dir=cache_dir(), progress=progress)

@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from align import models
+from align import files, models
 from align.documents import Block, Document, document_from_text, load_document
 from align.errors import InputError
 from align.segment import Segment, segment
@@ -102,7 +102,7 @@ def load_translator(
         beam = GenerationConfig.from_pretrained(path, local_files_only=True).num_beams or DEFAULT_BEAM
     checksum = models.checksum(path)
     if settings.backend == "ctranslate2":
-        generate = _ct2_generator(path, checksum, settings, beam, tokenizer, cache_dir or default_cache_dir())
+        generate = _ct2_generator(path, checksum, settings, beam, tokenizer, cache_dir or files.cache_dir())
     else:
         hf_model = AutoModelForSeq2SeqLM.from_pretrained(path, use_safetensors=True, local_files_only=True).eval()
         generate = _hf_generator(hf_model, beam, threads(settings))
@@ -176,11 +176,6 @@ def convert_ct2(path: Path, checksum: str, compute_type: str, cache_dir: Path) -
     TransformersConverter(str(path)).convert(str(staging), quantization=compute_type, force=True)
     os.replace(staging, target)
     return target
-
-
-def default_cache_dir() -> Path:
-    configured = os.environ.get("ALIGN_CACHE_DIR")
-    return Path(configured).expanduser() if configured else models.cache_home() / "align"
 
 
 def _open_cache(cache_dir: Path) -> sqlite3.Connection:

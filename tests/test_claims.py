@@ -158,3 +158,19 @@ def test_demetr_negation_and_names(shared_data):
     assert recall >= 0.95 and false <= 0.02
     recall, false = rates(rows, "critical_id25_ne_removed", "name")
     assert recall >= 0.8 and false <= 0.02
+
+
+def test_german_word_lists_are_cached_as_text_and_read_back_identical(tmp_path, monkeypatch):
+    from align import claims
+
+    monkeypatch.setenv("ALIGN_CACHE_DIR", str(tmp_path))
+    claims._word_lists.cache_clear()
+    try:
+        built = claims._word_lists()
+        files = sorted(p.name for p in tmp_path.glob("lexicons/*/*.txt"))
+        assert files == ["clustered.txt", "common.txt", "listed.txt", "named.txt"]
+        claims._word_lists.cache_clear()
+        assert claims._word_lists() == built
+        assert "Häuser" in built["common"] and "Nantes" not in built["common"]
+    finally:
+        claims._word_lists.cache_clear()

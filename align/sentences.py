@@ -6,15 +6,15 @@ scores, where a bead scores
   - the cosine similarity of the embeddings of its two sides, normalized as Vecalign does by the average
     distance of each side to random sentences of the other document (0 = as far apart as random pairs),
   - times Bertalign's length factor log2(1 + shorter/longer), lengths scaled by the document's length ratio,
-  - times the bead's size: its characters (both sides) relative to an average 1-1 pair, to the power
+  - times the bead's size: its letters and digits (both sides) relative to an average 1-1 pair, to the power
     SIZE_EXPONENT. Summing unweighted bead scores rewards cutting text into many small beads (two 1-1 beads
     score about twice one 2-2 bead over the same sentences); weighting each bead by the text it covers
     makes the path choose how to cut by how well each piece matches, not by how many pieces there are,
-  - minus a figure anchor term: sides that share their digit sequences score more, different digits less.
+  - minus a figure anchor term: sides that share their digit sequences score more, different digits less,
   - minus EXTRA_SENTENCE_COST per sentence beyond 1-1.
 Sizes and lengths count letters and digits only. An unaligned sentence costs SKIP_SCORE times its size
-weight, so OCR debris
-("- _-", ".....") costs nothing to leave out, and a little (EXTRA_SENTENCE_COST) to glue to a neighbour.
+weight, so OCR debris ("- _-", ".....") costs nothing to leave out, and a little (EXTRA_SENTENCE_COST) to
+glue to a neighbour.
 A multi-sentence side is embedded as the length-weighted mean of its sentences' embeddings (for a
 mean-pooled encoder, close to embedding the concatenation, at no extra encoder cost).
 
@@ -45,9 +45,9 @@ BEAD_TYPES: tuple[tuple[int, int], ...] = (
 )
 COARSE_TYPES: tuple[tuple[int, int], ...] = ((0, 1), (1, 0), (1, 1), (1, 2), (2, 1))
 SKIP_SCORE = 0.2  # an unaligned sentence of average size costs this much (times its size weight)
-SIZE_EXPONENT = 0.3  # bead scores are weighted by (bead characters / average 1-1 pair characters) ** this
+SIZE_EXPONENT = 0.3  # bead scores are weighted by (bead size / average 1-1 pair size) ** this
 EXTRA_SENTENCE_COST = 0.01  # per sentence beyond 1-1: debris is cheaper to leave out than to glue on
-LENGTH_SMOOTHING = 10.0  # characters added to both sides before comparing lengths
+LENGTH_SMOOTHING = 10.0  # letters added to both sides before comparing lengths
 FIGURE_WEIGHT = 0.2
 BLOCK = 8  # downsampling factor of the coarse pass
 FULL_LIMIT = 200 * 200  # below this many cells, one exact pass over the whole matrix
@@ -145,12 +145,12 @@ class _Costs:
     source: _Spans
     target: _Spans
     log_ratio: float  # the document's log(target length / source length)
-    pair_size: float  # characters of an average 1-1 pair, the source scaled by the length ratio
+    pair_size: float  # letters and digits of an average 1-1 pair, the source scaled by the length ratio
 
-    def size_weight(self, source_chars: np.ndarray | float, target_chars: np.ndarray | float) -> np.ndarray:
-        """(characters of a bead / those of an average 1-1 pair) ** SIZE_EXPONENT; source scaled by the ratio."""
-        chars = np.asarray(source_chars) * math.exp(self.log_ratio) + np.asarray(target_chars)
-        return (chars / self.pair_size) ** SIZE_EXPONENT
+    def size_weight(self, source_size: np.ndarray | float, target_size: np.ndarray | float) -> np.ndarray:
+        """(size of a bead / that of an average 1-1 pair) ** SIZE_EXPONENT; the source scaled by the ratio."""
+        size = np.asarray(source_size) * math.exp(self.log_ratio) + np.asarray(target_size)
+        return (size / self.pair_size) ** SIZE_EXPONENT
 
     def skip_source(self, i: int) -> float:
         """Cost of leaving source sentence i unaligned."""

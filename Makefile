@@ -34,7 +34,7 @@ test: $(VENV)/.installed-test
 	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null \
 	  || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || echo "chromium could not be installed: the browser tests will be skipped"
-	$(BIN)/ruff check align tests benchmarks
+	$(BIN)/ruff check align tests benchmarks notebooks
 	$(BIN)/ruff format --check align tests benchmarks
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
 

@@ -6,15 +6,15 @@ scores, where a bead scores
   - the cosine similarity of the embeddings of its two sides, normalized as Vecalign does by the average
     distance of each side to random sentences of the other document (0 = as far apart as random pairs),
   - times Bertalign's length factor log2(1 + shorter/longer), lengths scaled by the document's length ratio,
-  - times the bead's size: its letters and digits (both sides) relative to an average 1-1 pair, to the power
+  - times the bead's size: its characters (both sides) relative to an average 1-1 pair, to the power
     SIZE_EXPONENT. Summing unweighted bead scores rewards cutting text into many small beads (two 1-1 beads
     score about twice one 2-2 bead over the same sentences); weighting each bead by the text it covers
     makes the path choose how to cut by how well each piece matches, not by how many pieces there are,
   - minus a figure anchor term: sides that share their digit sequences score more, different digits less,
   - minus EXTRA_SENTENCE_COST per sentence beyond 1-1.
-Sizes and lengths count letters and digits only. An unaligned sentence costs SKIP_SCORE times its size
-weight, so OCR debris ("- _-", ".....") costs nothing to leave out, and a little (EXTRA_SENTENCE_COST) to
-glue to a neighbour.
+A line with no letter or digit has size 0. An unaligned sentence costs SKIP_SCORE times its size weight,
+so OCR debris ("- _-", ".....") costs nothing to leave out, and a little (EXTRA_SENTENCE_COST) to glue to
+a neighbour.
 A multi-sentence side is embedded as the length-weighted mean of its sentences' embeddings (for a
 mean-pooled encoder, close to embedding the concatenation, at no extra encoder cost).
 
@@ -44,9 +44,9 @@ BEAD_TYPES: tuple[tuple[int, int], ...] = (
     *((a, b) for a in range(1, MAX_ALIGN) for b in range(1, MAX_ALIGN) if a + b <= MAX_ALIGN),
 )
 COARSE_TYPES: tuple[tuple[int, int], ...] = ((0, 1), (1, 0), (1, 1), (1, 2), (2, 1))
-SKIP_SCORE = 0.2  # an unaligned sentence of average size costs this much (times its size weight)
-SIZE_EXPONENT = 0.3  # bead scores are weighted by (bead size / average 1-1 pair size) ** this
-EXTRA_SENTENCE_COST = 0.01  # per sentence beyond 1-1: debris is cheaper to leave out than to glue on
+SKIP_SCORE = 0.15  # an unaligned sentence of average size costs this much (times its size weight)
+SIZE_EXPONENT = 0.15  # bead scores are weighted by (bead size / average 1-1 pair size) ** this
+EXTRA_SENTENCE_COST = 0.04  # per sentence beyond 1-1: debris is cheaper to leave out than to glue on
 LENGTH_SMOOTHING = 10.0  # letters added to both sides before comparing lengths
 FIGURE_WEIGHT = 0.2
 BLOCK = 8  # downsampling factor of the coarse pass
@@ -79,12 +79,18 @@ class AlignmentWarning(UserWarning):
 @dataclass(frozen=True)
 class _Side:
     vectors: np.ndarray  # (n, d) L2-normalized sentence (or block) embeddings; d may be 0
-    lengths: np.ndarray  # (n,) letters and digits (punctuation and OCR debris carry no content)
+    lengths: np.ndarray  # (n,) text_length of each sentence (or block)
     digits: tuple[frozenset[str], ...]  # digit sequences per sentence; empty tuple on coarse levels
 
 
 _DIGIT_GROUP = re.compile(r"(?<=\d)[\s'’.,\u202f\u00a0](?=\d{3}(?!\d))")
 _DIGITS = re.compile(r"\d+")
+
+
+def text_length(text: str) -> int:
+    """Characters of `text` without surrounding spaces; 0 for a line with no letter or digit (OCR debris such as
+    "- _-" or "....." carries no content, so leaving it unaligned costs nothing)."""
+    return len(text.strip()) if any(c.isalnum() for c in text) else 0
 
 
 def digit_sequences(text: str) -> frozenset[str]:
@@ -145,7 +151,7 @@ class _Costs:
     source: _Spans
     target: _Spans
     log_ratio: float  # the document's log(target length / source length)
-    pair_size: float  # letters and digits of an average 1-1 pair, the source scaled by the length ratio
+    pair_size: float  # characters of an average 1-1 pair, the source scaled by the length ratio
 
     def size_weight(self, source_size: np.ndarray | float, target_size: np.ndarray | float) -> np.ndarray:
         """(size of a bead / that of an average 1-1 pair) ** SIZE_EXPONENT; the source scaled by the ratio."""
@@ -317,7 +323,7 @@ def _embed(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
 
 
 def _side(encoder: Encoder, texts: Sequence[str]) -> _Side:
-    lengths = np.array([sum(c.isalnum() for c in t) for t in texts], np.float64)
+    lengths = np.array([text_length(t) for t in texts], np.float64)
     return _Side(_embed(encoder, texts), lengths, tuple(digit_sequences(t) for t in texts))
 
 

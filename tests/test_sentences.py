@@ -77,7 +77,7 @@ def test_length_encoder_aligns_without_a_model(dev):
     scores = sentence_alignment_scores([gold], [_pairs(beads)])
     assert _covers(beads, len(src), len(tgt))
     assert scores.f1_strict >= 0.80
-    assert scores.f1_lax >= 0.95
+    assert scores.f1_lax >= 0.94
 
 
 def test_empty_side_gives_only_insertions_or_deletions():

@@ -416,7 +416,8 @@ def _cues(kind: str, text: str, language: str, offset: int) -> tuple[Cue, ...]:
 _NAME_CLUSTERS = frozenset((40, 8, 56, 24, 248, 504, 120, 184, 16, 80, 208, 976, 476, 1116, 220, 112, 4092, 924))
 
 
-LEXICON_FORMAT = 1  # bump when the derived word lists change
+LEXICON_FORMAT = 2  # bump when the derived word lists change
+ENGLISH_FREQUENT = -12.0  # log probability above which a lowercase English word is common (the top ~20,000)
 
 
 def _lookup(name: str) -> dict[str, object]:
@@ -432,11 +433,13 @@ def _lookup(name: str) -> dict[str, object]:
 
 
 def _derived_word_lists() -> dict[str, frozenset[str]]:
-    """The four word lists the name rules use, derived from spaCy's German tables (about 2 s).
+    """The five word lists the name rules use, derived from spaCy's German and English tables (about 4 s).
 
-    common: the forms of every lemma with more forms than itself and its genitive ('Haus', 'Häuser', ...);
-    listed: the other forms ('Hanna', 'Hannas'); named/clustered: capitalized words whose Brown cluster is,
-    or is not, a name cluster.
+    common: the forms of every German lemma with more forms than itself and its genitive ('Haus', 'Häuser', ...);
+    listed: the other forms ('Hanna', 'Hannas'); named/clustered: capitalized German words whose Brown cluster
+    is, or is not, a name cluster; english: lowercase English words, from WordNet's lemma index and spaCy's
+    lemma table, and every frequent word ('the', 'whom'), so that a capitalized word at the start of an English
+    sentence that is none of them ('Tencent', 'Alibaba') is taken for a name.
     """
     forms: dict[str, set[str]] = {}
     for form, lemma in _lookup("de_lemma_lookup.json.gz").items():
@@ -452,7 +455,17 @@ def _derived_word_lists() -> dict[str, frozenset[str]]:
         "listed": frozenset(w for fs in forms.values() for w in fs) - common,
         "named": frozenset(w for w, named in clusters.items() if named),
         "clustered": frozenset(w for w, named in clusters.items() if not named),
+        "english": _english_words(),
     }
+
+
+def _english_words() -> frozenset[str]:
+    index = _lookup("en_lemma_index.json.gz")
+    lemmas = _lookup("en_lemma_lookup.json.gz")
+    frequent = _lookup("en_lexeme_prob.json.gz")
+    words = {str(w) for forms in index.values() for w in forms} | set(lemmas) | {str(v) for v in lemmas.values()}
+    words |= {w for w, prob in frequent.items() if float(prob) > ENGLISH_FREQUENT and w.islower()}
+    return frozenset(w for w in words if w.isalpha() and w.islower())
 
 
 @cache
@@ -463,8 +476,8 @@ def _word_lists() -> dict[str, frozenset[str]]:
 
     from align.files import cache_dir
 
-    folder = cache_dir() / "lexicons" / f"de-spacy-lookups-data-{version('spacy-lookups-data')}-v{LEXICON_FORMAT}"
-    names = ("common", "listed", "named", "clustered")
+    folder = cache_dir() / "lexicons" / f"spacy-lookups-data-{version('spacy-lookups-data')}-v{LEXICON_FORMAT}"
+    names = ("common", "listed", "named", "clustered", "english")
     if all((folder / f"{name}.txt").is_file() for name in names):
         return {name: frozenset((folder / f"{name}.txt").read_text(encoding="utf-8").split("\n")) for name in names}
     lists = _derived_word_lists()
@@ -491,6 +504,12 @@ def german_lexicon() -> tuple[frozenset[str], frozenset[str]]:
     """
     lists = _word_lists()
     return lists["common"], lists["listed"]
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """Lowercase English words that are not names (`_derived_word_lists`)."""
+    return _word_lists()["english"]
 
 
 @cache
@@ -564,7 +583,7 @@ def _names(text: str, language: str, offset: int) -> tuple[Cue, ...]:
             is_name = (
                 low not in _EN_NOT_NAMES
                 and not _DEMONYM_RE.match(low)
-                and (not initial or inner_caps)
+                and (not initial or inner_caps or (word.isalpha() and low not in english_words()))
                 and "-" not in word
             )
         else:

@@ -34,6 +34,20 @@ def test_english_names_are_capitalized_words_inside_a_sentence():
     assert [c.text for c in claim.names] == ["Stephen", "Colbert", "Thunberg"]
 
 
+def test_a_name_opening_an_english_sentence_is_a_name_unless_it_is_an_english_word():
+    """'Tencent' and 'Alibaba' are no English words; 'Meanwhile', 'The' and 'Research' are."""
+    for text, names in [
+        ("Tencent research is becoming a priority, Alibaba chief Joe Tsai stressed.", ["Tencent", "Alibaba", "Joe"]),
+        ("Meanwhile the (Research) unit grew.", []),
+        ("The partnerships with (Alibaba) grew.", ["Alibaba"]),
+    ]:
+        assert [c.text for c in extract_claims(text, "en").names][: len(names)] == names, text
+    found = compare_pair(
+        "Die KI-Forschung wird zu einer strategischen Priorität.", "Tencent research is becoming a strategic priority."
+    )
+    assert [(f.kind, f.status) for f in found if f.status != "preserved"] == [("name", "changed")]
+
+
 def test_german_names_need_evidence_because_all_nouns_are_capitalized():
     claim = extract_claims("Die zwei Fraktionen warfen Ministerpräsident Söder (CSU) in Spanien Fehler vor.", "de")
     assert [c.text for c in claim.names] == ["Söder", "CSU", "Spanien"]
@@ -168,7 +182,7 @@ def test_german_word_lists_are_cached_as_text_and_read_back_identical(tmp_path, 
     try:
         built = claims._word_lists()
         files = sorted(p.name for p in tmp_path.glob("lexicons/*/*.txt"))
-        assert files == ["clustered.txt", "common.txt", "listed.txt", "named.txt"]
+        assert files == ["clustered.txt", "common.txt", "english.txt", "listed.txt", "named.txt"]
         claims._word_lists.cache_clear()
         assert claims._word_lists() == built
         assert "Häuser" in built["common"] and "Nantes" not in built["common"]

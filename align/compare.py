@@ -11,10 +11,11 @@ same way per bead. Each finding has a severity from a table the caller can overr
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from align.claims import Claim, Cue, capitalized_words, extract_claims, similar
 from align.figures import Figure, extract, superscript
@@ -217,6 +218,60 @@ def _exact(left: list[Figure], right: list[Figure], test) -> list[tuple[Figure, 
     return pairs
 
 
+LINK_CONTEXT = 8  # at most this many tokens before a figure tell what it is about ('Siemens meldete' 3,1 Mrd.)
+
+
+def _link_weight(a: str, b: str) -> int:
+    """A link between two spellings of one name ('Berlin'/'Berlin', 'München'/'Munich') anchors a figure
+    more than one between other words; punctuation and short function words ('in', 'um') not at all."""
+    if a[:1].isupper() and b[:1].isupper() and similar(a, b):
+        return 2
+    return int(a.isalpha() and b.isalpha() and len(a) > 2 and len(b) > 2)
+
+
+def link_strength(
+    alignment: Any, src_figures: Sequence[Figure], tgt_figures: Sequence[Figure]
+) -> Callable[[Figure, Figure], int]:
+    """How strongly the word links of a bead (`.source`/`.target` tokens with document spans, `.links` index
+    pairs) tie a source figure to a target figure: the weighted links between the words that lead up to each
+    (after the figure before it, at most LINK_CONTEXT tokens). The figures' own tokens are left out: a word
+    aligner links numbers by position, not by what they count."""
+    links = tuple(alignment.links)
+
+    def lead(tokens: Sequence[Any], figure: Figure, figures: Sequence[Figure]) -> range:
+        after = max((f.end for f in figures if f.end <= figure.start), default=-1)
+        before = [k for k, token in enumerate(tokens) if token.end <= figure.start and token.start >= after]
+        return range(max(before[0], before[-1] + 1 - LINK_CONTEXT), before[-1] + 1) if before else range(0)
+
+    def strength(s: Figure, t: Figure) -> int:
+        a, b = lead(alignment.source, s, src_figures), lead(alignment.target, t, tgt_figures)
+        return sum(
+            _link_weight(alignment.source[i].text, alignment.target[j].text) for i, j in links if i in a and j in b
+        )
+
+    return strength
+
+
+def _most_linked(
+    left: list[Figure], right: list[Figure], test: Callable[[Figure, Figure], bool], linked: Callable
+) -> list[tuple[Figure, Figure]]:
+    """Pairs passing `test`, the most strongly linked first, each figure once; unlinked pairs are left."""
+    if len(left) * len(right) > _PAIRWISE_LIMIT:
+        return []
+    scored = sorted(
+        ((linked(s, t), k, s, t) for k, (s, t) in enumerate((s, t) for s in left for t in right) if test(s, t)),
+        key=lambda item: (-item[0], item[1]),
+    )
+    pairs, used = [], set()
+    for score, _, s, t in scored:
+        if score > 0 and id(s) not in used and id(t) not in used:
+            pairs.append((s, t))
+            used |= {id(s), id(t)}
+    left[:] = [s for s in left if id(s) not in used]
+    right[:] = [t for t in right if id(t) not in used]
+    return pairs
+
+
 def compare_figures(
     src: Sequence[Figure],
     tgt: Sequence[Figure],
@@ -226,8 +281,14 @@ def compare_figures(
     severities: Mapping[str, str] | None = None,
     src_text: str = "",
     tgt_text: str = "",
+    linked: Callable[[Figure, Figure], int] | None = None,
 ) -> list[Finding]:
-    """Match the figures of one bead and say what happened to each (texts help with implicit 'two')."""
+    """Match the figures of one bead and say what happened to each (texts help with implicit 'two').
+
+    Equal values (then ambiguous readings, then roundings) are matched first; of the figures left, those that
+    `linked` (word links, `link_strength`) ties together are changed into each other, strongest first; the rest
+    pair up in text order when the counts agree.
+    """
     findings: list[Finding] = []
     left, right = list(src), list(tgt)
     read_qualifiers = src_lang[:2] in ("de", "en") and tgt_lang[:2] in ("de", "en")
@@ -267,6 +328,8 @@ def compare_figures(
     for s, t in take(lambda s, t: _rounded(s, t) and same_q(s, t)):
         findings.append(preserved(s, t, note=f"rounded: {s.value} → {t.value}"))
     changed = take(lambda s, t: _same_value(s, t) is not None or _rounded(s, t))
+    if linked is not None:
+        changed += _most_linked(left, right, _pairable, linked)
     changed += take(lambda s, t: _pairable(s, t) and len(left) == len(right))
     changed += take(lambda s, t: s.kind == t.kind and s.unit == t.unit and s.unit is not None)
     for s, t in changed:
@@ -535,8 +598,12 @@ def compare_beads(
     tgt_lang: str = "en",
     severities: Mapping[str, str] | None = None,
     claims: bool = True,
+    word_links: Sequence[Any] = (),
 ) -> tuple[Finding, ...]:
-    """Findings for aligned documents: `beads` hold `.source`/`.target` segment indices (or are pairs)."""
+    """Findings for aligned documents: `beads` hold `.source`/`.target` segment indices (or are pairs).
+
+    `word_links`, one per bead (None where a side is empty), decide which changed figure is which.
+    """
     findings: list[Finding] = []
     for number, bead in enumerate(beads):
         src_idx = getattr(bead, "source", None)
@@ -545,8 +612,10 @@ def compare_beads(
             src_idx, tgt_idx = bead
         src = _bead_side(src_segments, src_idx, src_lang)
         tgt = _bead_side(tgt_segments, tgt_idx, tgt_lang)
+        alignment = word_links[number] if number < len(word_links) else None
+        linked = link_strength(alignment, src.figures, tgt.figures) if alignment is not None else None
         findings += compare_figures(
-            src.figures, tgt.figures, number, src_lang, tgt_lang, severities, src.text, tgt.text
+            src.figures, tgt.figures, number, src_lang, tgt_lang, severities, src.text, tgt.text, linked
         )
         if claims and src_idx and tgt_idx:
             findings += compare_claims(src, tgt, number, severities)

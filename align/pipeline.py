@@ -223,13 +223,19 @@ def compare_documents(
     if beads is None:
         beads, notes = align_sentences_cached(source_segments, target_segments, encoder)
     beads = tuple(beads)
-    step("compare figures and claims")
-    findings = compare_beads(
-        source_segments, target_segments, beads, source.language, target.language, severities=severities
-    )
     step("align words")
     languages = (source.language, target.language)
     word_links = align_bead_words(source_segments, target_segments, beads, languages) if words else ()
+    step("compare figures and claims")
+    findings = compare_beads(
+        source_segments,
+        target_segments,
+        beads,
+        source.language,
+        target.language,
+        severities=severities,
+        word_links=word_links,
+    )
     return AlignedDocuments(label, source, target, source_segments, target_segments, beads, findings, word_links, notes)
 
 

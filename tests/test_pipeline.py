@@ -176,3 +176,36 @@ def test_rerun_after_an_edit_embeds_only_the_edited_sentence(tmp_path, cache, mo
     summary = pipeline.run(source, tmp_path / "second", reference=edited, words=False)
     assert embedded == ["Market reaction muted"]
     assert summary["pairs"]["reference"]["bead_types"] == {"1-1": 19}
+
+
+@pytest.mark.parametrize(
+    ("german", "english", "expected"),
+    [
+        (
+            "Siemens meldete 3,1 Mrd. Euro, Bosch 2,5 Mrd. Euro.",
+            "Bosch reported EUR 2.6 billion, Siemens EUR 3.2 billion.",
+            {("3100000000", "3200000000"), ("2500000000", "2600000000")},
+        ),
+        (
+            "Frankreich wuchs um 1,2 %, Italien um 0,7 %, Spanien um 2,3 %.",
+            "Spain grew by 2.4%, France by 1.3% and Italy by 0.8%.",
+            {("1.2", "1.3"), ("0.7", "0.8"), ("2.3", "2.4")},
+        ),
+    ],
+)
+def test_word_links_decide_which_changed_figure_is_which(cache, german, english, expected):
+    """Reordered in translation and every value changed: text order would pair the wrong figures."""
+    from align.documents import document_from_text
+    from align.sentences import Bead
+
+    def changed(words: bool) -> set[tuple[str, str]]:
+        result = pipeline.compare_documents(
+            document_from_text(german, "de"),
+            document_from_text(english, "en"),
+            beads=(Bead((0,), (0,), 1.0),),
+            words=words,
+        )
+        return {(f.source.value, f.target.value) for f in result.findings if f.status == "changed"}
+
+    assert changed(words=True) == expected
+    assert changed(words=False) != expected

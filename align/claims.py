@@ -433,7 +433,7 @@ def _lookup(name: str) -> dict[str, object]:
 
 
 def _derived_word_lists() -> dict[str, frozenset[str]]:
-    """The five word lists the name rules use, derived from spaCy's German and English tables (about 4 s).
+    """The five word lists the name rules use, derived from spaCy's German and English tables (about 5 s).
 
     common: the forms of every German lemma with more forms than itself and its genitive ('Haus', 'Häuser', ...);
     listed: the other forms ('Hanna', 'Hannas'); named/clustered: capitalized German words whose Brown cluster

@@ -11,6 +11,7 @@ same way per bead. Each finding has a severity from a table the caller can overr
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
@@ -235,21 +236,37 @@ def link_strength(
     """How strongly the word links of a bead (`.source`/`.target` tokens with document spans, `.links` index
     pairs) tie a source figure to a target figure: the weighted links between the words that lead up to each
     (after the figure before it, at most LINK_CONTEXT tokens). The figures' own tokens are left out: a word
-    aligner links numbers by position, not by what they count."""
-    links = tuple(alignment.links)
-
-    def lead(tokens: Sequence[Any], figure: Figure, figures: Sequence[Figure]) -> range:
-        after = max((f.end for f in figures if f.end <= figure.start), default=-1)
-        before = [k for k, token in enumerate(tokens) if token.end <= figure.start and token.start >= after]
-        return range(max(before[0], before[-1] + 1 - LINK_CONTEXT), before[-1] + 1) if before else range(0)
+    aligner links numbers by position, not by what they count. Each call takes O(LINK_CONTEXT) lookups."""
+    linked_from: dict[int, list[tuple[int, int]]] = {}
+    for i, j in alignment.links:
+        weight = _link_weight(alignment.source[i].text, alignment.target[j].text)
+        if weight:
+            linked_from.setdefault(i, []).append((j, weight))
+    source_lead = _leads(alignment.source, src_figures)
+    target_lead = _leads(alignment.target, tgt_figures)
 
     def strength(s: Figure, t: Figure) -> int:
-        a, b = lead(alignment.source, s, src_figures), lead(alignment.target, t, tgt_figures)
-        return sum(
-            _link_weight(alignment.source[i].text, alignment.target[j].text) for i, j in links if i in a and j in b
-        )
+        a, b = source_lead(s), target_lead(t)
+        return sum(weight for i in a for j, weight in linked_from.get(i, ()) if j in b)
 
     return strength
+
+
+def _leads(tokens: Sequence[Any], figures: Sequence[Figure]) -> Callable[[Figure], range]:
+    """For a figure, the indices of the tokens that lead up to it: after the figure before it, at most
+    LINK_CONTEXT of them (by binary search over the token and figure spans, which are in text order)."""
+    token_starts = [token.start for token in tokens]
+    token_ends = [token.end for token in tokens]
+    figure_ends = sorted(f.end for f in figures)
+
+    def lead(figure: Figure) -> range:
+        previous = bisect_right(figure_ends, figure.start)
+        after = figure_ends[previous - 1] if previous else -1
+        last = bisect_right(token_ends, figure.start)
+        first = max(bisect_left(token_starts, after), last - LINK_CONTEXT)
+        return range(first, last)
+
+    return lead
 
 
 def _most_linked(

@@ -55,8 +55,9 @@ class Claim:
 
 
 _NEGATION = {
-    "de": r"nicht|kein|keine|keinen|keinem|keiner|keines|nie|niemals|nichts|niemand|weder|ohne|nirgends",
-    "en": r"not|no|never|nothing|nobody|none|neither|nor|without|nowhere|cannot|\w+n't|n't",
+    "de": r"nicht|kein|keine|keinen|keinem|keiner|keines|nie|niemals|nichts|niemand|weder|ohne|nirgends"
+    r"|statt|anstatt|anstelle",
+    "en": r"not|no|never|nothing|nobody|none|neither|nor|without|nowhere|cannot|\w+n't|n't|rather than|instead of",
 }
 _HEDGE = {
     "de": r"könnte|könnten|dürfte|dürften|soll|sollen|angeblich|vermutlich|wahrscheinlich|möglicherweise"

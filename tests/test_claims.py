@@ -80,6 +80,18 @@ def test_claim_findings():
     assert found and found[0].status == "changed"
 
 
+def test_rather_than_and_instead_of_keep_a_negation():
+    """'und nicht auf X' is often translated 'rather than on X'; 'statt' is 'instead of'."""
+    for source, target in [
+        ("Es gehe um Tempo und nicht um die stärksten Modelle.", "It is about speed rather than the strongest models."),
+        ("Sie investieren in Anwendungen statt in Forschung.", "They invest in applications instead of research."),
+    ]:
+        negations = [f for f in compare_pair(source, target) if f.kind == "negation"]
+        assert [f.status for f in negations] == ["preserved"], negations
+    dropped = [f.status for f in compare_pair("Er kam nicht.", "He came rather late.") if f.kind == "negation"]
+    assert dropped == ["dropped"]
+
+
 def name_findings(source: str, target: str) -> list[str]:
     return [f.message for f in compare_pair(source, target) if f.kind == "name" and f.status != "preserved"]
 

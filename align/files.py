@@ -98,12 +98,15 @@ def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Itera
         raise
 
 
+def cache_home() -> Path:
+    """The user's cache folder: $XDG_CACHE_HOME, else ~/.cache."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+
+
 def cache_dir() -> Path:
     """Where align keeps what it can rebuild: $ALIGN_CACHE_DIR, else $XDG_CACHE_HOME/align or ~/.cache/align."""
     configured = os.environ.get("ALIGN_CACHE_DIR")
-    if configured:
-        return Path(configured).expanduser()
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "align"
+    return Path(configured).expanduser() if configured else cache_home() / "align"
 
 
 def replace_dir(finished: Path, target: Path) -> None:

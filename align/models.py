@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from align.errors import InputError, ModelMissingError
+from align.files import cache_home
 
 REGISTRY = Path(__file__).resolve().parent / "data" / "models.json"
 
@@ -69,10 +70,6 @@ def models_dir() -> Path:
     """Where `align` looks for models by name: $ALIGN_MODELS_DIR, else $XDG_CACHE_HOME/align/models (~/.cache)."""
     configured = os.environ.get("ALIGN_MODELS_DIR")
     return Path(configured).expanduser() if configured else cache_home() / "align" / "models"
-
-
-def cache_home() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
 
 
 def how_to_get(name: str) -> str:

@@ -26,6 +26,7 @@ from typing import Any
 from align.compare import Finding, compare_beads
 from align.documents import Document, load_document
 from align.files import atomic_output
+from align.files import cache_dir as cache_root
 from align.segment import Segment, segment
 from align.sentences import AlignmentWarning, Bead, align_texts, format_beads
 from align.serialize import from_json, to_json
@@ -36,9 +37,8 @@ DEFAULT_WORD_METHOD = "growdiag"
 
 
 def cache_dir() -> Path:
-    """Where stage results live: $ALIGN_CACHE_DIR, else ~/.cache/align/stages."""
-    root = os.environ.get("ALIGN_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "align"
-    return Path(root) / "stages"
+    """Where stage results live: $ALIGN_CACHE_DIR/stages, else ~/.cache/align/stages."""
+    return cache_root() / "stages"
 
 
 def _key(*parts: Any) -> str:
@@ -375,7 +375,6 @@ def run(
 def _machine_translation(src: Document, model: str | None, progress: bool) -> Any:
     """The MT of `src`, or a one-line reason why there is none (no model here and none asked for)."""
     from align.errors import ModelMissingError
-    from align.files import cache_dir
     from align.translate import shared_translator, translate_document
 
     try:
@@ -384,4 +383,4 @@ def _machine_translation(src: Document, model: str | None, progress: bool) -> An
         if model is not None:
             raise
         return f"no MarianMT model on this machine ({missing.how_to_get})"
-    return translate_document(src, translator, cache_dir=cache_dir(), progress=progress)
+    return translate_document(src, translator, cache_dir=cache_root(), progress=progress)

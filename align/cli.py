@@ -578,7 +578,6 @@ def run_command(
     from pathlib import Path
 
     from align.corpus import is_dataset
-    from align.pipeline import run as run_pipeline
 
     if is_dataset(source) or Path(source).is_dir():
         from align.corpus import run_corpus, run_dataset, summary_line
@@ -601,6 +600,8 @@ def run_command(
             click.echo(f"align: {failure['reason']}", err=True)
         click.echo(summary_line(totals), err=True)
         return 2 if totals["failed"] else 0
+
+    from align.pipeline import run as run_pipeline
 
     summary = run_pipeline(
         source,

@@ -5,9 +5,9 @@ English counterpart is still run (machine translation only, when a model is ther
 English file without a German one is reported and skipped. Each pair is one task for a worker process
 (`ProcessPoolExecutor`) or, with `executor="ray"`, a Ray Data `map` over the same function, so a corpus
 scales out on a Ray cluster. Encoders are cached per process, so models load once per worker. Local workers
-are forked from a fork server that has imported the pipeline (and torch, for a neural encoder) and loaded its
-lexicons and report template once (`align.warmup`), so a worker starts in milliseconds with them in shared
-memory instead of loading them again (spawned workers where the platform has no fork server). Every outcome
+are forked from a fork server that has imported the pipeline (and torch, for a neural encoder), compiled its
+report template and derived the word lists once (`align.warmup`), so a worker starts in milliseconds with them
+in shared memory instead of loading them again (spawned workers where the platform has no fork server). Every outcome
 names the process that ran it, with that process's peak memory and the pair's CPU seconds; the summary has
 the largest peak and the total, for local and Ray workers alike.
 
@@ -215,7 +215,7 @@ NEURAL_PRELOAD = ("torch", "transformers", "transformers.models.bert.modeling_be
 
 
 def warm_up() -> None:
-    """Load what every document needs (modules, lexicons, report template) by comparing one small pair in memory.
+    """Load what every document needs (modules, word lists, report template) by comparing one small pair in memory.
 
     A failure here is left to the first document, which then reports it with its file name.
     """

@@ -85,7 +85,7 @@ def warm_lexicons(work: Path) -> Path:
     """The German word lists, derived once as the first align run on a machine does (a few seconds) and kept
     under the cache folder; every run starts with a copy of them and nothing else in its cache."""
     warm = work / "warm"
-    code = "from align.claims import german_lexicon; german_lexicon()"
+    code = "from align.claims import lexical_name; lexical_name('Hamburg')"
     subprocess.run([sys.executable, "-c", code], env={**os.environ, "ALIGN_CACHE_DIR": str(warm)}, check=True)
     return warm / "lexicons"
 

@@ -186,17 +186,27 @@ def test_demetr_negation_and_names(shared_data):
     assert recall >= 0.8 and false <= 0.02
 
 
-def test_german_word_lists_are_cached_as_text_and_read_back_identical(tmp_path, monkeypatch):
+def test_word_lists_are_derived_once_into_a_sqlite_file_that_answers_like_the_derived_sets(tmp_path, monkeypatch):
     from align import claims
 
     monkeypatch.setenv("ALIGN_CACHE_DIR", str(tmp_path))
+    built = claims._derived_word_lists()
+    derived = []
+    monkeypatch.setattr(claims, "_derived_word_lists", lambda: derived.append(1) or built)
     claims._word_lists.cache_clear()
     try:
-        built = claims._word_lists()
-        files = sorted(p.name for p in tmp_path.glob("lexicons/*/*.txt"))
-        assert files == ["clustered.txt", "common.txt", "english.txt", "listed.txt", "named.txt"]
+        assert claims.in_word_list("common", "Häuser") and not claims.in_word_list("common", "Nantes")
+        assert [p.name for p in tmp_path.glob("lexicons/*")] == [claims.word_lists_path().name]
+        for name in claims.WORD_LISTS:
+            sample = sorted(built[name])[::997]
+            assert all(claims.in_word_list(name, word) for word in sample)
+            others = [w for n in claims.WORD_LISTS if n != name for w in sorted(built[n])[::997]]
+            assert [w for w in others if claims.in_word_list(name, w)] == [w for w in others if w in built[name]]
         claims._word_lists.cache_clear()
-        assert claims._word_lists() == built
-        assert "Häuser" in built["common"] and "Nantes" not in built["common"]
+        assert claims.in_word_list("english", "whom") and derived == [1]  # read back, not derived again
+        claims.word_lists_path().write_bytes(b"not a database, as after a full disk")
+        claims._word_lists.cache_clear()
+        assert claims.in_word_list("english", "whom") and derived == [1, 1]
+        assert claims.word_lists_path().read_bytes().startswith(b"SQLite format 3")
     finally:
         claims._word_lists.cache_clear()

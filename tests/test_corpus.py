@@ -159,17 +159,17 @@ def test_cli_with_two_workers_matches_one_worker_and_exits_2_for_the_bad_file(fo
 def _loaded_in_worker(_: int) -> tuple[int, int, bool]:
     import sys
 
-    from align.claims import german_lexicon
+    from align.claims import lexical_name
 
-    return os.getpid(), german_lexicon.cache_info().currsize, "align.pipeline" in sys.modules
+    return os.getpid(), lexical_name.cache_info().currsize, "align.pipeline" in sys.modules
 
 
-def test_local_workers_start_warm_with_the_lexicons_loaded_once_for_all():
+def test_local_workers_start_warm_with_the_names_of_the_warm_up_known():
     if "forkserver" not in multiprocessing.get_all_start_methods():
         pytest.skip("no fork server on this platform: workers are spawned and load what they need")
     with corpus.worker_pool(2, neural=False) as pool:
         probes = list(pool.map(_loaded_in_worker, range(4)))
-    assert all(loaded == 1 and imported for _, loaded, imported in probes)
+    assert all(loaded > 0 and imported for _, loaded, imported in probes)  # the warm-up's names are known
     assert os.getpid() not in {pid for pid, _, _ in probes}
 
 

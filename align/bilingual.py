@@ -172,6 +172,71 @@ def restore_markup(text: str, placeholders: Sequence[Placeholder]) -> str:
     return "".join(markup.get(ch) or _escape_text(ch) for ch in text)
 
 
+def tmx_markup(text: str, unit: Unit) -> str:
+    """TMX 1.4 `<seg>` content for `text`, a part of `unit` (a sentence of it, or all of it).
+
+    Inline tags become TMX inline elements that are valid in that segment alone. From a TMX file they stay as
+    they were, except that a `<bpt>` or `<ept>` whose partner lies in another segment becomes an `<it>` (TMX's
+    isolated tag) and a `<hi>` cut in two by a sentence boundary is dropped (its text stays). From any other
+    format (XLIFF) the original markup is kept, escaped, as TMX native code: a tag's start and end in this
+    segment become `<bpt i>`/`<ept i>`, a start or end without its partner here `<it pos="begin|end">`, every
+    other tag `<ph>`.
+    """
+    markup = {p.marker: p.markup for p in unit.placeholders}
+    partner = _partners([markup.get(ch, "") for ch in text])
+    numbers = {start: n for n, start in enumerate(sorted(p for p, q in partner.items() if p < q), 1)}
+    native = unit.origin.format == "tmx"
+    parts = []
+    for position, ch in enumerate(text):
+        code = markup.get(ch)
+        if code is None:
+            parts.append(_escape_text(ch))
+        elif native:
+            parts.append(_native_tmx(code, position in partner, text, markup))
+        elif position in partner:
+            tag = "bpt" if position < partner[position] else "ept"
+            parts.append(f'<{tag} i="{numbers[min(position, partner[position])]}">{_escape_text(code)}</{tag}>')
+        elif _paired_start(code) or code.startswith("</"):
+            parts.append(f'<it pos="{"end" if code.startswith("</") else "begin"}">{_escape_text(code)}</it>')
+        else:
+            parts.append(f"<ph>{_escape_text(code)}</ph>")
+    return "".join(parts)
+
+
+def _paired_start(code: str) -> bool:
+    name = code[1:].split(">")[0].split()[0].split(":")[-1] if code.startswith("<") else ""
+    return name in PAIRED_TAGS and not code.startswith("</") and not code.endswith("/>")
+
+
+def _partners(codes: Sequence[str]) -> dict[int, int]:
+    """Positions of the paired-tag starts and ends that close each other within `codes`, both ways."""
+    partner: dict[int, int] = {}
+    stack: list[tuple[str, int]] = []
+    for position, code in enumerate(codes):
+        if _paired_start(code):
+            stack.append((code[1:].split(">")[0].split()[0], position))
+        elif code.startswith("</") and stack and stack[-1][0] == code[2:-1]:
+            _, start = stack.pop()
+            partner[start], partner[position] = position, start
+    return partner
+
+
+def _native_tmx(code: str, paired: bool, text: str, markup: Mapping[str, str]) -> str:
+    """A TMX file's own inline markup, made valid in a segment that may hold only part of the original."""
+    if _paired_start(code) or code.startswith("</"):  # <hi>, TMX's only paired tag
+        return code if paired else ""
+    if not code.startswith(("<bpt", "<ept")):
+        return code
+    element = ET.fromstring(code)
+    other = "ept" if element.tag == "bpt" else "bpt"
+    present = {ET.fromstring(markup[ch]).get("i") for ch in text if markup.get(ch, "").startswith(f"<{other}")}
+    if element.get("i") in present:
+        return code
+    attrs = "".join(f' {k}="{_escape_attr(v)}"' for k, v in element.attrib.items() if k == "x")
+    inner = code[code.index(">") + 1 : code.rindex("</")] if not code.endswith("/>") else ""
+    return f'<it pos="{"begin" if element.tag == "bpt" else "end"}"{attrs}>{inner}</it>'
+
+
 def write_xliff(
     units: Sequence[Unit],
     notes: Mapping[str, Sequence[str]],
@@ -243,8 +308,8 @@ def write_tsv(
         writer.writerow(["id", "source", "target", "notes"])
         for unit in units:
             messages = (notes or {}).get(unit.id, ())
-            target = "" if unit.target is None else _plain_markup(unit.target, unit.placeholders)
-            writer.writerow([unit.id, _plain_markup(unit.source, unit.placeholders), target, " | ".join(messages)])
+            target = "" if unit.target is None else plain_markup(unit.target, unit.placeholders)
+            writer.writerow([unit.id, plain_markup(unit.source, unit.placeholders), target, " | ".join(messages)])
 
 
 @dataclass(frozen=True)
@@ -529,7 +594,8 @@ def _flatten(el: ET.Element, prefixes: Mapping[str, str], marker: Callable[[str]
     return "".join(parts)
 
 
-def _plain_markup(text: str, placeholders: Sequence[Placeholder]) -> str:
+def plain_markup(text: str, placeholders: Sequence[Placeholder]) -> str:
+    """`text` with each placeholder replaced by its original markup, unescaped (for TSV and JSON)."""
     markup = {p.marker: p.markup for p in placeholders}
     return "".join(markup.get(ch, ch) for ch in text)
 
@@ -573,9 +639,9 @@ def _declarations(prefixes: Mapping[str, str]) -> str:
     return "".join(f' xmlns{":" + p if p else ""}="{_escape_attr(uri)}"' for uri, p in prefixes.items())
 
 
-def _fill(el: ET.Element, text: str, placeholders: Sequence[Placeholder], xml: _Xml, origin: Origin) -> None:
-    """Replace the content of `el` with `text`, its placeholders turned back into their markup."""
-    fragment = f"<_fragment{_declarations(xml.prefixes)}>{restore_markup(text, placeholders)}</_fragment>"
+def _fill(el: ET.Element, content: str, xml: _Xml, origin: Origin) -> None:
+    """Replace the content of `el` with `content` (XML: text with its inline markup)."""
+    fragment = f"<_fragment{_declarations(xml.prefixes)}>{content}</_fragment>"
     try:
         content = _parse_bytes(fragment.encode("utf-8"), str(origin)).root
     except InputError:
@@ -598,10 +664,10 @@ def _fill_units(xml: _Xml, slots: Sequence[_Slot], units: Sequence[Unit], where:
         slot = slots[row - 1] if row is not None and 0 < row <= len(slots) else None
         if slot is None or slot.id != unit.id:
             raise InputError(where, f"has no unit '{unit.id}' at row {row}", "write into the file the units came from")
-        _fill(slot.source, unit.source, unit.placeholders, xml, unit.origin)
+        _fill(slot.source, restore_markup(unit.source, unit.placeholders), xml, unit.origin)
         if unit.target is not None:
             target = slot.target if slot.target is not None else _new_target(slot, unit)
-            _fill(target, unit.target, unit.placeholders, xml, unit.origin)
+            _fill(target, restore_markup(unit.target, unit.placeholders), xml, unit.origin)
 
 
 def _new_target(slot: _Slot, unit: Unit) -> ET.Element:
@@ -669,8 +735,8 @@ def _languages(units: Sequence[Unit]) -> tuple[str, str]:
     return first.source_language, first.target_language
 
 
-def _text_element(parent: ET.Element, tag: str, attrib: dict[str, str], text: str, unit: Unit, xml: _Xml) -> None:
-    _fill(ET.SubElement(parent, tag, attrib), text, unit.placeholders, xml, unit.origin)
+def _text_element(parent: ET.Element, tag: str, attrib: dict[str, str], content: str, unit: Unit, xml: _Xml) -> None:
+    _fill(ET.SubElement(parent, tag, attrib), content, xml, unit.origin)
 
 
 def _new_xliff(units: Sequence[Unit]) -> _Xml:
@@ -683,9 +749,10 @@ def _new_xliff(units: Sequence[Unit]) -> _Xml:
     body = ET.SubElement(file_el, "body")
     for unit in units:
         tu = ET.SubElement(body, "trans-unit", {"id": unit.id})
-        _text_element(tu, "source", {}, unit.source, unit, xml)
+        _text_element(tu, "source", {}, restore_markup(unit.source, unit.placeholders), unit, xml)
         if unit.target is not None:
-            _text_element(tu, "target", {"state": unit.state} if unit.state else {}, unit.target, unit, xml)
+            target = restore_markup(unit.target, unit.placeholders)
+            _text_element(tu, "target", {"state": unit.state} if unit.state else {}, target, unit, xml)
         for text in unit.notes:
             ET.SubElement(tu, "note").text = text
     _qualify(root, XLIFF12)
@@ -723,7 +790,7 @@ def _new_tmx(units: Sequence[Unit], datatype: str) -> _Xml:
         for lang, text in ((unit.source_language, unit.source), (unit.target_language, unit.target)):
             if text is not None:
                 tuv = ET.SubElement(tu, "tuv", {XML_LANG: lang})
-                _text_element(tuv, "seg", {}, text, unit, xml)
+                _text_element(tuv, "seg", {}, tmx_markup(text, unit), unit, xml)
     return xml
 
 

@@ -74,7 +74,7 @@ _ATTRIBUTION = {
     r"|noted|estimated|emphasized|emphasised|argued|wrote",
 }
 _QUOTE_RE = re.compile(r"[„“\"»«‚‘]([^„“”\"»«]{2,})[“”\"«»‘’]")
-_TOKEN_RE = re.compile(r"[^\W\d_][\w’'&.-]*[\w]|[^\W\d_]|\d[\w-]*|\S")
+_TOKEN_RE = re.compile(r"[^\W\d_][\w’'&.-]*[\w]|[^\W\d_]|\d[\w-]*|[^\s\ue000-\uf8ff]")  # inline tags: no token
 _SENTENCE_START = set('.!?:;"„“”»«–—-()[]')
 _ARTICLES_DE = {
     "der",
@@ -122,7 +122,8 @@ _FUNCTION_WORDS_DE = set(
     "hier hinter ich ihm ihn ihr im in ins indem irgendwann ja je jedoch jetzt kaum mein mit nach nachdem neben noch "
     "nun nur ob obwohl oder ohne pro schon sein seit sich sie sind so sogar solch sondern sowie statt trotz über um "
     "und uns unser unter vom von vor während wann warum was weder weil weiter wenn wer wie wir wo zu zum zur zwar "
-    "zwischen nie nicht kein keine heute gestern morgen dazu danach davor zudem dennoch sonst bereits immer".split()
+    "zwischen nie nicht kein keine heute gestern morgen dazu danach davor zudem dennoch sonst bereits immer "
+    "niemand jemand nichts etwas keiner keines jeder jede jedes man alle viele einige manche beide".split()
 )
 _IDIOM_NOUNS_DE = set("kraft folge frage zukunft richtung ordnung betrieb gefahr ruhe zeit kauf acht angriff".split())
 _BEFORE_NAMES_DE = set(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import click
 
@@ -12,6 +13,8 @@ from align.errors import InputError, ModelMissingError
 from align.files import atomic_output
 
 INTERNAL_ERROR = 70
+DOCUMENT_FORMATS = ("text", "markdown", "lines")
+BILINGUAL_FORMATS = ("xliff", "tmx", "tsv", "csv", "jsonl")
 
 
 def progress_enabled(progress: bool | None) -> bool:
@@ -363,7 +366,12 @@ def evaluate_translation(hyp: str, ref: str, fmt: str, output: str) -> int:
     default=None,
     help="Sentence alignment to use, as `align sentences` writes it ([0]:[0, 1] per line).",
 )
-@click.option("--input-format", type=click.Choice(["text", "markdown", "lines"]), default=None)
+@click.option(
+    "--input-format",
+    type=click.Choice([*DOCUMENT_FORMATS, *BILINGUAL_FORMATS]),
+    default=None,
+    help="Documents: text, markdown or lines; bilingual files: xliff, tmx, tsv, csv or jsonl (default: by suffix).",
+)
 @click.option("--src-lang", default="de", show_default=True)
 @click.option("--tgt-lang", default="en", show_default=True)
 @click.option("--no-claims", is_flag=True, help="Check figures only.")
@@ -393,13 +401,14 @@ def check_command(
     from align.report import writers
 
     severities = parse_severities(severity_overrides)
-    if pairs is None and src and not tgt:
+    bilingual = input_format if input_format in BILINGUAL_FORMATS else None
+    if pairs is None and src and (not tgt or bilingual):
         pairs, src = src, None
     if pairs is not None:
         files = [pairs, *(f for f in (src, tgt) if f)]
-        report = check_pairs(files, src_lang, tgt_lang, severities, not no_claims, fail_on, show_all)
+        report = check_pairs(files, src_lang, tgt_lang, severities, not no_claims, fail_on, show_all, bilingual)
         if fmt == "xliff":
-            _write_xliff_notes(files, report, output)
+            _write_xliff_notes(files, report, output, bilingual)
             return 1 if report.failed() else 0
     elif fmt == "xliff":
         raise InputError("--format xliff", "writes notes into a bilingual XLIFF file", "give one .xlf file")
@@ -424,23 +433,23 @@ def check_command(
     return 1 if report.failed() else 0
 
 
-def _write_xliff_notes(files: list[str], report: object, output: str) -> None:
+def _write_xliff_notes(files: list[str], report: object, output: str, input_format: str | None) -> None:
     """Write the checked XLIFF file back with one note per finding that is not `preserved`."""
     from align.bilingual import detect_format, read_units, write_xliff
 
-    if len(files) != 1 or files[0] == "-" or detect_format(files[0]) != "xliff":
+    if len(files) != 1 or files[0] == "-" or detect_format(files[0], input_format) != "xliff":
         raise InputError(files[0], "--format xliff needs exactly one XLIFF file", "give one .xlf/.xliff file")
     notes = {
         item.id: [f.message for f in item.findings if f.status != "preserved"]
         for item in report.items
         if any(f.status != "preserved" for f in item.findings)
     }
-    write_xliff(read_units(files[0]), notes, output, template=files[0])
+    write_xliff(read_units(files[0], input_format), notes, output, template=files[0])
 
 
 @cli.command("sentences")
 @click.argument("src", type=click.Path(dir_okay=False, allow_dash=True))
-@click.argument("tgt", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("tgt", required=False, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--presegmented", is_flag=True, help="SRC and TGT hold one sentence per line (blank lines skipped).")
 @click.option(
     "--encoder",
@@ -457,13 +466,18 @@ def _write_xliff_notes(files: list[str], report: object, output: str) -> None:
     help="beads: [0]:[0, 1] per line (Vecalign/Bertalign); jsonl: texts, spans, score; tsv: text pairs; "
     "tmx: a translation memory of the aligned pairs.",
 )
-@click.option("--input-format", type=click.Choice(["text", "markdown", "lines"]), default=None)
-@click.option("--src-lang", default=None, help="Source language (default: guessed).")
-@click.option("--tgt-lang", default=None, help="Target language (default: guessed).")
+@click.option(
+    "--input-format",
+    type=click.Choice([*DOCUMENT_FORMATS, *BILINGUAL_FORMATS]),
+    default=None,
+    help="Documents: text, markdown or lines; one bilingual file: xliff, tmx, tsv, csv or jsonl (default: by suffix).",
+)
+@click.option("--src-lang", default=None, help="Source language (default: guessed; de for a bilingual file).")
+@click.option("--tgt-lang", default=None, help="Target language (default: guessed; en for a bilingual file).")
 @output_option
 def sentences_command(
     src: str,
-    tgt: str,
+    tgt: str | None,
     presegmented: bool,
     encoder: str,
     fmt: str,
@@ -472,46 +486,132 @@ def sentences_command(
     tgt_lang: str | None,
     output: str,
 ) -> int:
-    """Align the sentences of SRC and TGT (beads of 0-1, 1-0, 1-1, 1-2, 2-1, 2-2, 1-3, 3-1 sentences)."""
+    """Align the sentences of SRC and TGT (beads of 0-1, 1-0 and up to five sentences: 1-1, 2-1, 1-2, 2-2, ...).
+
+    A single bilingual file (XLIFF, TMX, TSV/CSV, JSON Lines) is aligned unit by unit: each unit's source and
+    target are split into sentences and aligned within the unit (units without a target are skipped). Beads
+    then number the sentences of all units in file order; JSON Lines names each bead's unit (spans count each
+    inline tag as one character), TSV and JSON Lines show inline tags as their markup, and TMX writes
+    one translation unit per aligned pair, `<unit id>.<n>`, with the unit's inline tags as TMX inline codes:
+    `align sentences memory.xlf --format tmx -o sentences.tmx` makes a sentence-level translation memory.
+    """
     import warnings
+    from pathlib import Path
 
     from align import sentences as s
     from align.encoders import load_encoder
-    from align.files import read_text
 
-    enc = load_encoder(encoder)
-    if presegmented:
-        sides = [s.line_sentences(read_text(path)) for path in (src, tgt)]
+    xml_bilingual = Path(src).suffix.lower() in (".xlf", ".xliff", ".tmx") and input_format is None
+    if tgt is None or (input_format or "") in BILINGUAL_FORMATS or xml_bilingual:
+        if tgt is not None:
+            raise InputError(tgt, "is a second file, but a bilingual file holds both sides", "give SRC alone")
+        if presegmented:
+            raise InputError("--presegmented", "does not apply to a bilingual file", "leave it out")
+        blocks = _unit_sentences(src, input_format, src_lang or "de", tgt_lang or "en")
     else:
-        from align.documents import load_document
-        from align.segment import segment as segment_document
-
-        docs = [load_document(path, lang, input_format) for path, lang in ((src, src_lang), (tgt, tgt_lang))]
-        sides = [tuple(s.Sentence(x.text, x.start, x.end) for x in segment_document(doc)) for doc in docs]
+        blocks = [(None, *_document_sentences(src, tgt, presegmented, input_format, src_lang, tgt_lang))]
+    enc = load_encoder(encoder)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", s.AlignmentWarning)
-        beads = s.align_texts([x.text for x in sides[0]], [x.text for x in sides[1]], enc)
-    for warning in caught:
-        click.echo(f"align: warning: {warning.message}", err=True)
+        aligned = s.align_blocks([([x.text for x in a], [x.text for x in b]) for _, a, b in blocks], enc)
+    for message in dict.fromkeys(str(warning.message) for warning in caught):
+        click.echo(f"align: warning: {message}", err=True)
     if fmt == "tmx":
-        from align.bilingual import units_from_pairs, write_tmx
+        from align.bilingual import write_tmx
 
-        pairs = [
-            (" ".join(sides[0][i].text for i in b.source), " ".join(sides[1][j].text for j in b.target))
-            for b in beads
-            if b.source and b.target
-        ]
-        languages = {"source_language": src_lang or "de", "target_language": tgt_lang or "en"}
-        write_tmx(units_from_pairs(pairs, **languages), output)
+        write_tmx(_aligned_units(blocks, aligned, src_lang or "de", tgt_lang or "en"), output)
         return 0
-    with atomic_output(output) as out:
+    parts, offsets = [], [0, 0]
+    for (unit, source, target), beads in zip(blocks, aligned, strict=True):
+        unit_id = None if unit is None else unit.id
+        if unit is not None and fmt != "beads":  # inline tags shown as their markup
+            source, target = (_with_markup(sentences, unit) for sentences in (source, target))
         if fmt == "beads":
-            out.write(s.format_beads(beads))
+            parts.append(s.format_beads([_shifted(bead, *offsets) for bead in beads]))
         elif fmt == "jsonl":
-            out.write(s.format_jsonl(beads, sides[0], sides[1]))
+            parts.append(s.format_jsonl(beads, source, target, unit_id))
         else:
-            out.write(s.format_tsv(beads, sides[0], sides[1]))
+            parts.append(s.format_tsv(beads, source, target))
+        offsets = [offsets[0] + len(source), offsets[1] + len(target)]
+    with atomic_output(output) as out:
+        out.write("".join(parts))
     return 0
+
+
+def _document_sentences(
+    src: str, tgt: str, presegmented: bool, input_format: str | None, src_lang: str | None, tgt_lang: str | None
+) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    from align import sentences as s
+
+    if presegmented:
+        from align.files import read_text
+
+        return s.line_sentences(read_text(src)), s.line_sentences(read_text(tgt))
+    from align.documents import load_document
+    from align.segment import segment
+
+    docs = [load_document(path, lang, input_format) for path, lang in ((src, src_lang), (tgt, tgt_lang))]
+    source, target = (tuple(s.Sentence(x.text, x.start, x.end) for x in segment(doc)) for doc in docs)
+    return source, target
+
+
+def _unit_sentences(path: str, input_format: str | None, src_lang: str, tgt_lang: str) -> list[tuple[Any, ...]]:
+    """(unit, source sentences, target sentences) for every unit of a bilingual file that has a target."""
+    from align.bilingual import read_units
+    from align.documents import document_from_text
+    from align.segment import segment
+    from align.sentences import Sentence
+
+    def sentences(text: str, language: str) -> tuple[Sentence, ...]:
+        doc = document_from_text(text, language.split("-")[0].lower())
+        return tuple(Sentence(x.text, x.start, x.end) for x in segment(doc))
+
+    units = read_units(path, input_format, source_language=src_lang, target_language=tgt_lang)
+    return [
+        (unit, sentences(unit.source, unit.source_language), sentences(unit.target, unit.target_language))
+        for unit in units
+        if unit.target is not None
+    ]
+
+
+def _aligned_units(blocks: list[tuple[Any, ...]], aligned: Sequence[Sequence[Any]], src_lang: str, tgt_lang: str):
+    """The aligned sentence pairs (beads with both sides) as units for a TMX: numbered 1, 2, ... for two
+    documents, `<unit id>.<n>` for the units of a bilingual file (with that unit's languages and inline tags)."""
+    from dataclasses import replace
+
+    from align.bilingual import units_from_pairs
+
+    units = []
+    for (unit, source, target), beads in zip(blocks, aligned, strict=True):
+        pairs = [
+            (" ".join(source[i].text for i in bead.source), " ".join(target[j].text for j in bead.target))
+            for bead in beads
+            if bead.source and bead.target
+        ]
+        if unit is None:
+            units += units_from_pairs(pairs, src_lang, tgt_lang)
+            continue
+        for n, (source_text, target_text) in enumerate(pairs, 1):
+            units.append(
+                replace(unit, id=f"{unit.id}.{n}", source=source_text, target=target_text, notes=(), state=None)
+            )
+    return units
+
+
+def _with_markup(sentences: Sequence[Any], unit: Any) -> tuple[Any, ...]:
+    from dataclasses import replace
+
+    from align.bilingual import plain_markup
+
+    return tuple(replace(x, text=plain_markup(x.text, unit.placeholders)) for x in sentences)
+
+
+def _shifted(bead: Any, source_offset: int, target_offset: int) -> Any:
+    from align.sentences import Bead
+
+    return Bead(
+        tuple(i + source_offset for i in bead.source), tuple(j + target_offset for j in bead.target), bead.score
+    )
 
 
 @evaluate.command("sentences")

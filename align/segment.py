@@ -9,6 +9,9 @@ documents (splits inside quotes and parentheses, at "13. März", after "Mrd.") a
 - never after an abbreviation, an initial ("J.", "U.S."), or a German ordinal ("13. März", "8. Tag"),
 - never at an ellipsis, nor at a period followed by a lowercase word,
 - never inside protected spans (URLs, inline code).
+
+Inline tags of bilingual files, which `align.bilingual` turns into private-use characters, are transparent: a
+period followed by a tag's end and a space ends a sentence as a period followed by a closing quote does.
 """
 
 from __future__ import annotations
@@ -68,6 +71,8 @@ _EVENT = re.compile(r"[.!?…]+|[\"„“”«»()\[\]]")
 _WORD_BEFORE = re.compile(r"([\w][\w.\-]*)$")
 _ORDINAL_TAIL = re.compile(r"(?:^|[^\w])(\d+)$")
 _INITIALISM = re.compile(r"(?:\w\.)+\w?$")
+_INLINE_TAGS = ("\ue000", "\uf8ff")  # the private-use characters that stand for inline tags (align.bilingual)
+_CLOSERS = "\"'”“»«)]’"
 _OPENERS = {"„": "“”", "“": "”", "«": "»", "»": "«", "(": ")", "[": "]"}
 
 
@@ -98,8 +103,14 @@ def _balanced(text: str, start: int, end: int) -> frozenset[str]:
     return frozenset(tracked)
 
 
+def _is_inline_tag(char: str) -> bool:
+    return _INLINE_TAGS[0] <= char <= _INLINE_TAGS[1]
+
+
 def _ends_sentence(text: str, mark_start: int, mark: str, next_start: int, language: str) -> bool:
     """Whether `mark` at `mark_start`, followed by whitespace and text at `next_start`, ends a sentence."""
+    while next_start < len(text) and _is_inline_tag(text[next_start]):
+        next_start += 1
     if next_start >= len(text):
         return True
     following = text[next_start]
@@ -150,7 +161,7 @@ def split_sentences(
         if char[0] not in ".!?…":
             continue
         position = m.end()
-        while position < end and text[position] in "\"'”“»«)]’":
+        while position < end and (text[position] in _CLOSERS or _is_inline_tag(text[position])):
             if text[position] in tracked:
                 _track(stack, text[position])
             position += 1

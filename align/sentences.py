@@ -372,6 +372,16 @@ def align_texts(
     return tuple(beads)
 
 
+def align_blocks(
+    blocks: Sequence[tuple[Sequence[str], Sequence[str]]], encoder: Encoder | str = EMBEDDED
+) -> tuple[tuple[Bead, ...], ...]:
+    """Align the sentences of each (source, target) block on its own, e.g. the units of a bilingual file: no
+    bead crosses a block boundary. Every sentence is embedded first, in one batched pass over all blocks."""
+    enc = load_encoder(encoder) if isinstance(encoder, str) else encoder
+    _embed(enc, [text for source, target in blocks for text in (*source, *target)])
+    return tuple(align_texts(source, target, enc) for source, target in blocks)
+
+
 def align_documents(source, target, encoder: Encoder | str = EMBEDDED) -> tuple[Bead, ...]:
     """Align the sentences (`align.segment.segment`) of two `Document`s."""
     from align.segment import segment
@@ -418,11 +428,15 @@ class Sentence:
     end: int
 
 
-def format_jsonl(beads: Sequence[Bead], source: Sequence[Sentence], target: Sequence[Sentence]) -> str:
-    """One JSON object per bead: indices, texts, character spans and score."""
+def format_jsonl(
+    beads: Sequence[Bead], source: Sequence[Sentence], target: Sequence[Sentence], unit: str | None = None
+) -> str:
+    """One JSON object per bead: indices, texts, character spans and score (and the bilingual file's unit id, with
+    spans inside that unit's texts)."""
     lines = []
     for bead in beads:
         record = {
+            **({"unit": unit} if unit is not None else {}),
             "source": list(bead.source),
             "target": list(bead.target),
             "score": bead.score,

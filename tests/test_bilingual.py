@@ -430,3 +430,149 @@ def test_any_text_survives_writing_and_reading(tmp_path_factory: pytest.TempPath
     ):
         write(tmp / name)
         assert [(u.source, u.target) for u in read_units(tmp / name)] == pairs, name
+
+
+def _xliff(units: list[tuple[str, str, str | None]]) -> str:
+    """An XLIFF 1.2 file of (id, source markup, target markup or None) units."""
+    body = "".join(
+        f'<trans-unit id="{uid}"><source>{source}</source>'
+        + (f"<target>{target}</target>" if target is not None else "")
+        + "</trans-unit>\n"
+        for uid, source, target in units
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">'
+        f'<file original="a" source-language="de-DE" target-language="en-US" datatype="plaintext"><body>\n{body}'
+        "</body></file></xliff>\n"
+    )
+
+
+def _block_texts(path: Path, language: str) -> list[str]:
+    """The text of each heading, paragraph and list item, as a CAT tool's Markdown filter makes its units."""
+    from align.documents import load_document
+
+    document = load_document(path, language)
+    return [document.text[b.text_start : b.text_end] for b in document.blocks if b.text_end > b.text_start]
+
+
+@pytest.mark.parametrize("stem", ["000_196887d79a86fdb7", "004_06f121a0a3444192"])
+def test_sentences_of_a_block_level_xliff_of_a_seed_are_its_gold_beads(tmp_path: Path, stem: str) -> None:
+    from xml.sax.saxutils import escape
+
+    from align.cli import run
+    from tests.conftest import SEEDS
+
+    german, english = (_block_texts(SEEDS / side / f"{stem}.txt", side) for side in ("de", "en"))
+    units = [(f"b{n}", escape(de), escape(en)) for n, (de, en) in enumerate(zip(german, english, strict=True), 1)]
+    xliff = tmp_path / f"{stem}.xlf"
+    xliff.write_text(_xliff(units), encoding="utf-8")
+    beads = tmp_path / "beads"
+    assert run(["sentences", str(xliff), "-o", str(beads)]) == 0
+    assert beads.read_text(encoding="utf-8") == (SEEDS / "gold" / f"{stem}.beads").read_text(encoding="utf-8")
+
+
+TAGGED = [
+    (
+        "p1",
+        '<g id="1">Der Umsatz stieg 2023 um 5 %.</g> Der Gewinn fiel auf <x id="2"/>3,1 Mrd. Euro. '
+        'Das war <g id="3">nicht erwartet. Niemand</g> hatte damit gerechnet.',
+        '<g id="1">Sales rose by 5% in 2023.</g> Profit fell to <x id="2"/>EUR 3.1 billion. '
+        'That was <g id="3">not expected. Nobody</g> had seen it coming.',
+    ),
+    ("p2", "Ein Satz ohne Übersetzung.", None),
+    ("p3", "Die Firma hat 1.500 Mitarbeiter.", "The company has 1,500 employees."),
+]
+
+
+def _segs(path: Path) -> list[tuple[str, list[ET.Element]]]:
+    import defusedxml.ElementTree as SafeET
+
+    root = SafeET.parse(path).getroot()
+    return [(tu.get("tuid"), [tuv.find("seg") for tuv in tu.iter("tuv")]) for tu in root.iter("tu")]
+
+
+def _words(seg: ET.Element) -> str:
+    """The segment's text without its inline codes."""
+    return (seg.text or "") + "".join(child.tail or "" for child in seg)
+
+
+def test_a_sentence_level_tmx_from_an_xliff_carries_its_inline_tags_as_tmx_codes(tmp_path: Path) -> None:
+    from align.cli import run
+
+    xliff, memory = tmp_path / "tagged.xlf", tmp_path / "sentences.tmx"
+    xliff.write_text(_xliff(TAGGED), encoding="utf-8")
+    assert run(["sentences", str(xliff), "--format", "tmx", "-o", str(memory)]) == 0
+    segs = _segs(memory)
+    assert [tuid for tuid, _ in segs] == ["p1.1", "p1.2", "p1.3", "p1.4", "p3.1"]  # p2 has no target
+    assert [_words(de) for _, (de, _) in segs] == [
+        "Der Umsatz stieg 2023 um 5 %.",
+        "Der Gewinn fiel auf 3,1 Mrd. Euro.",
+        "Das war nicht erwartet.",
+        "Niemand hatte damit gerechnet.",
+        "Die Firma hat 1.500 Mitarbeiter.",
+    ]
+    codes = [[(c.tag, c.get("i") or c.get("pos"), c.text) for c in de] for _, (de, _) in segs]
+    assert codes[0] == [("bpt", "1", '<g id="1">'), ("ept", "1", "</g>")]  # start and end in one sentence
+    assert codes[1] == [("ph", None, '<x id="2"/>')]
+    assert codes[2] == [("it", "begin", '<g id="3">')]  # the sentence boundary cuts <g id="3"> in two
+    assert codes[3] == [("it", "end", "</g>")]
+    assert [[c.tag for c in en] for _, (_, en) in segs] == [[c.tag for c in de] for _, (de, _) in segs]
+    # the figures and names survive: no finding, not even a warning about 'Sales' after an inline code
+    assert run(["check", str(memory), "--fail-on", "warning"]) == 0
+
+
+TMX_TAGGED = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header creationtool="x" creationtoolversion="1" datatype="plaintext" segtype="paragraph"
+ adminlang="en" srclang="de" o-tmf="x"/><body><tu tuid="7">
+<tuv xml:lang="de"><seg><bpt i="1">&lt;b&gt;</bpt>Der Umsatz stieg.<ept i="1">&lt;/b&gt;</ept> Der <hi type="x">Gewinn
+ fiel. Das war</hi> neu. Ende <bpt i="2">&lt;i&gt;</bpt>eins. Zwei<ept i="2">&lt;/i&gt;</ept><ph>&lt;br/&gt;</ph>.
+</seg></tuv>
+<tuv xml:lang="en"><seg><bpt i="1">&lt;b&gt;</bpt>Sales rose.<ept i="1">&lt;/b&gt;</ept> The <hi type="x">profit
+ fell. That was</hi> new. End <bpt i="2">&lt;i&gt;</bpt>one. Two<ept i="2">&lt;/i&gt;</ept><ph>&lt;br/&gt;</ph>.
+</seg></tuv>
+</tu></body></tmx>
+"""
+
+
+def test_a_paragraph_tmx_split_into_sentences_keeps_tmx_codes_valid_in_each_segment(tmp_path: Path) -> None:
+    from align.cli import run
+
+    paragraphs, memory = tmp_path / "paragraphs.tmx", tmp_path / "sentences.tmx"
+    paragraphs.write_text(TMX_TAGGED, encoding="utf-8")
+    assert run(["sentences", str(paragraphs), "--format", "tmx", "-o", str(memory)]) == 0
+    segs = _segs(memory)
+    assert [tuid for tuid, _ in segs] == ["7.1", "7.2", "7.3", "7.4", "7.5"]
+    codes = [[(c.tag, c.get("i") or c.get("pos"), c.text) for c in de] for _, (de, _) in segs]
+    assert codes == [
+        [("bpt", "1", "<b>"), ("ept", "1", "</b>")],  # a pair within one sentence stays as it was
+        [],  # <hi> cut by the sentence boundary: dropped, its text kept
+        [],
+        [("it", "begin", "<i>")],  # <bpt i="2"> without its <ept> in this sentence: TMX's isolated tag
+        [("it", "end", "</i>"), ("ph", None, "<br/>")],
+    ]
+    assert [_words(de).replace("\n", "") for _, (de, _) in segs][1:3] == ["Der Gewinn fiel.", "Das war neu."]
+
+
+def test_sentences_of_a_bilingual_file_as_jsonl_tsv_and_refused_combinations(tmp_path: Path, capsys) -> None:
+    import json
+
+    from align.cli import run
+
+    xliff = tmp_path / "tagged.xlf"
+    xliff.write_text(_xliff(TAGGED), encoding="utf-8")
+    assert run(["sentences", str(xliff), "--format", "jsonl", "-o", str(tmp_path / "s.jsonl")]) == 0
+    records = [json.loads(line) for line in (tmp_path / "s.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["unit"] for r in records] == ["p1", "p1", "p1", "p1", "p3"]
+    assert records[0]["source_text"] == '<g id="1">Der Umsatz stieg 2023 um 5 %.</g>'
+    assert run(["sentences", str(xliff), "--format", "tsv", "-o", str(tmp_path / "s.tsv")]) == 0
+    rows = (tmp_path / "s.tsv").read_text(encoding="utf-8").splitlines()
+    assert rows[2].split("\t")[:2] == ['Das war <g id="3">nicht erwartet.', 'That was <g id="3">not expected.']
+    capsys.readouterr()
+    out = tmp_path / "never.txt"
+    assert run(["sentences", str(xliff), str(xliff), "-o", str(out)]) == 2
+    assert run(["sentences", str(xliff), "--presegmented", "-o", str(out)]) == 2
+    assert run(["sentences", str(tmp_path / "s.tsv"), "--input-format", "xliff", "-o", str(out)]) == 2
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert len(errors) == 3 and "give SRC alone" in errors[0] and "--presegmented" in errors[1]
+    assert "s.tsv" in errors[2]
+    assert not out.exists()

@@ -170,6 +170,22 @@ def test_a_reviewed_xliff_is_checked_unit_by_unit_and_annotated(tmp_path):
     assert run(["check", str(tmp_path / "r.json"), "--format", "xliff", "-o", str(tmp_path / "x.xlf")]) == 2
 
 
+def test_input_format_names_a_bilingual_file_whatever_its_name(tmp_path, capsys):
+    units = "".join(f'<trans-unit id="{i}"><source>{d}</source><target>{e}</target></trans-unit>' for i, d, e in PAIRS)
+    exported = tmp_path / "review.sdlxliff.xml"  # CAT tools export XLIFF under many names
+    exported.write_text(
+        '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="a" '
+        f'source-language="de" target-language="en" datatype="plaintext"><body>{units}</body></file></xliff>',
+        encoding="utf-8",
+    )
+    assert run(["check", str(exported), "--input-format", "xliff", "--format", "json"]) == 1
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["id"], r["failed"]) for r in records] == [("ok", False), ("bad", True)]
+    noted = tmp_path / "noted.xlf"
+    assert run(["check", str(exported), "--input-format", "xliff", "--format", "xliff", "-o", str(noted)]) == 1
+    assert noted.read_text(encoding="utf-8").count('<note from="align">') >= 1
+
+
 def test_sentences_build_a_translation_memory(tmp_path):
     from align.bilingual import read_units
     from align.cli import run

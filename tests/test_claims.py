@@ -53,6 +53,12 @@ def test_german_names_need_evidence_because_all_nouns_are_capitalized():
     assert [c.text for c in claim.names] == ["Söder", "CSU", "Spanien"]
 
 
+def test_indefinite_pronouns_opening_a_german_sentence_are_not_names():
+    for text in ("Niemand hatte damit gerechnet.", "Jemand hatte angerufen.", "Beide sagten nichts."):
+        assert extract_claims(text, "de").names == ()
+    assert [c.text for c in extract_claims("Niemand hatte mit Söder gerechnet.", "de").names] == ["Söder"]
+
+
 @pytest.mark.parametrize(
     ("a", "b", "same"),
     [

@@ -90,6 +90,17 @@ def test_splits_where_sentences_end():
     ]
 
 
+def test_inline_tags_of_bilingual_files_do_not_hide_a_sentence_end():
+    start, end, standalone = "\ue000", "\ue001", "\ue002"  # as align.bilingual marks <g>, </g> and <x/>
+    text = f"{start}Der Umsatz stieg um 5 %.{end} {standalone}Der Gewinn fiel. Das war {start}neu.{end}"
+    assert _sentences(text, "de") == [
+        f"{start}Der Umsatz stieg um 5 %.{end}",
+        f"{standalone}Der Gewinn fiel.",
+        f"Das war {start}neu.{end}",
+    ]
+    assert _sentences(f"Es kam am 3.{end} {start}März.", "de") == [f"Es kam am 3.{end} {start}März."]
+
+
 def test_unbalanced_quotes_do_not_swallow_the_paragraph():
     text = 'Er sagte "nein. Danach ging er. Am Ende blieb er.'
     assert len(_sentences(text, "de")) == 3

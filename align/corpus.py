@@ -5,7 +5,7 @@ English counterpart is still run (machine translation only, when a model is ther
 English file without a German one is reported and skipped. Each pair is one task for a worker process
 (`ProcessPoolExecutor`) or, with `executor="ray"`, a Ray Data `map` over the same function, so a corpus
 scales out on a Ray cluster. Encoders are cached per process, so models load once per worker. Local workers
-are forked from a fork server that has imported the pipeline (and torch, for a neural encoder), compiled its
+are forked from a fork server that has imported the pipeline (and the encoder's runtime), compiled its
 report template and derived the word lists once (`align.warmup`), so a worker starts in milliseconds with them
 in shared memory instead of loading them again (spawned workers where the platform has no fork server). Every outcome
 names the process that ran it, with that process's peak memory and the pair's CPU seconds; the summary has
@@ -211,7 +211,8 @@ def _start_worker(threads: int) -> None:
 
 WARM_SOURCE = "Laut Müller stieg der Umsatz der Treibnetzfischerei in Hamburg um fast 5 % auf 2,5 Mrd. Euro."
 WARM_TARGET = "According to Müller, drift-net fishing sales in Hamburg rose by almost 5% to EUR 2.5 billion."
-NEURAL_PRELOAD = ("torch", "transformers", "transformers.models.bert.modeling_bert", "align.encoders", "align.words")
+TORCH_PRELOAD = ("torch", "transformers", "transformers.models.bert.modeling_bert", "align.encoders", "align.words")
+ONNX_PRELOAD = ("onnxruntime", "tokenizers", "align.encoders")
 
 
 def warm_up() -> None:
@@ -228,20 +229,32 @@ def warm_up() -> None:
         compare_documents(source, target, beads=(Bead((0,), (0,), 1.0),), words=False).html()
 
 
-def worker_pool(workers: int, neural: bool) -> ProcessPoolExecutor:
+def worker_pool(workers: int, preload: Iterable[str] = ()) -> ProcessPoolExecutor:
     """`workers` processes that share the cores, forked from a server warmed up once (`align.warmup`).
 
-    Torch and transformers are imported there too when `neural` (only imported: a process that has run torch
-    must not fork). The fork server lives as long as this process, so later pools start at once with what the
-    first pool asked it to preload. Spawned processes where the platform has no fork server.
+    The modules of `preload` (`runtime_modules`) are imported there first (only imported: a process that has
+    run torch must not fork). The fork server lives as long as this process, so later pools start at once with
+    what the first pool asked it to preload. Spawned processes where the platform has no fork server.
     """
     threads = max(1, (os.cpu_count() or 1) // workers)
     if "forkserver" in get_all_start_methods():
         context = get_context("forkserver")
-        context.set_forkserver_preload([*(NEURAL_PRELOAD if neural else ()), "align.warmup"])
+        context.set_forkserver_preload([*preload, "align.warmup"])
     else:
         context = get_context("spawn")
     return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(threads,))
+
+
+def runtime_modules(encoder: str, words: bool) -> tuple[str, ...]:
+    """What the workers' documents need beyond the pipeline: torch and transformers for word alignment or a
+    transformers encoder, ONNX Runtime and tokenizers for the embedded encoder alone, nothing for `length`."""
+    if words:
+        return TORCH_PRELOAD
+    if encoder == "length":
+        return ()
+    from align.encoders import load_encoder
+
+    return ONNX_PRELOAD if load_encoder(encoder).backend == "onnx" else TORCH_PRELOAD
 
 
 def run_local(pairs: Iterable[Pair], out_root: str, encoder: str, words: bool, workers: int) -> Iterator[Outcome]:
@@ -251,7 +264,7 @@ def run_local(pairs: Iterable[Pair], out_root: str, encoder: str, words: bool, w
         for pair in todo:
             yield process_pair(pair, out_root, encoder, words)
         return
-    pool = worker_pool(workers, encoder != "length" or words)
+    pool = worker_pool(workers, runtime_modules(encoder, words))
     try:
         pending = {pool.submit(process_pair, pair, out_root, encoder, words) for pair in todo}
         while pending:
@@ -513,7 +526,7 @@ def run_dataset(
         if executor == "ray":
             results = _ray_row_batches(dataset, str(path), workers)
         elif workers > 1:
-            pool = stack.enter_context(worker_pool(workers, neural=False))
+            pool = stack.enter_context(worker_pool(workers))
             results = pool.map(check_rows, _row_batches(dataset, str(path)))
         else:
             results = map(check_rows, _row_batches(dataset, str(path)))

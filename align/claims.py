@@ -542,6 +542,7 @@ def _write_word_lists(path: Path, lists: dict[str, frozenset[str]]) -> None:
         Path(partial).unlink(missing_ok=True)
 
 
+@lru_cache(maxsize=1 << 16)
 def in_word_list(name: str, *words: str) -> bool:
     """Whether any of `words` is in the derived word list `name` (one of `WORD_LISTS`)."""
     marks = ", ".join("?" * len(words))

@@ -192,6 +192,11 @@ def test_demetr_negation_and_names(shared_data):
     assert recall >= 0.8 and false <= 0.02
 
 
+def _forget(claims) -> None:
+    claims._word_lists.cache_clear()
+    claims.in_word_list.cache_clear()
+
+
 def test_word_lists_are_derived_once_into_a_sqlite_file_that_answers_like_the_derived_sets(tmp_path, monkeypatch):
     from align import claims
 
@@ -199,7 +204,7 @@ def test_word_lists_are_derived_once_into_a_sqlite_file_that_answers_like_the_de
     built = claims._derived_word_lists()
     derived = []
     monkeypatch.setattr(claims, "_derived_word_lists", lambda: derived.append(1) or built)
-    claims._word_lists.cache_clear()
+    _forget(claims)
     try:
         assert claims.in_word_list("common", "Häuser") and not claims.in_word_list("common", "Nantes")
         assert [p.name for p in tmp_path.glob("lexicons/*")] == [claims.word_lists_path().name]
@@ -208,11 +213,11 @@ def test_word_lists_are_derived_once_into_a_sqlite_file_that_answers_like_the_de
             assert all(claims.in_word_list(name, word) for word in sample)
             others = [w for n in claims.WORD_LISTS if n != name for w in sorted(built[n])[::997]]
             assert [w for w in others if claims.in_word_list(name, w)] == [w for w in others if w in built[name]]
-        claims._word_lists.cache_clear()
+        _forget(claims)
         assert claims.in_word_list("english", "whom") and derived == [1]  # read back, not derived again
         claims.word_lists_path().write_bytes(b"not a database, as after a full disk")
-        claims._word_lists.cache_clear()
+        _forget(claims)
         assert claims.in_word_list("english", "whom") and derived == [1, 1]
         assert claims.word_lists_path().read_bytes().startswith(b"SQLite format 3")
     finally:
-        claims._word_lists.cache_clear()
+        _forget(claims)

@@ -30,6 +30,7 @@ from xml.sax.saxutils import escape
 
 from defusedxml import DefusedXmlException, EntitiesForbidden
 from defusedxml.ElementTree import DefusedXMLParser
+from defusedxml.ElementTree import fromstring as safe_fromstring
 
 from align import __version__
 from align.errors import InputError
@@ -227,12 +228,12 @@ def _native_tmx(code: str, paired: bool, text: str, markup: Mapping[str, str]) -
         return code if paired else ""
     if not code.startswith(("<bpt", "<ept")):
         return code
-    element = ET.fromstring(code)
+    element = safe_fromstring(code)
     other = "ept" if element.tag == "bpt" else "bpt"
-    present = {ET.fromstring(markup[ch]).get("i") for ch in text if markup.get(ch, "").startswith(f"<{other}")}
+    present = {safe_fromstring(markup[ch]).get("i") for ch in text if markup.get(ch, "").startswith(f"<{other}")}
     if element.get("i") in present:
         return code
-    attrs = "".join(f' {k}="{_escape_attr(v)}"' for k, v in element.attrib.items() if k == "x")
+    attrs = "".join(f' {k}="{_escape_attr(v)}"' for k, v in element.attrib.items() if k in ("x", "type"))
     inner = code[code.index(">") + 1 : code.rindex("</")] if not code.endswith("/>") else ""
     return f'<it pos="{"begin" if element.tag == "bpt" else "end"}"{attrs}>{inner}</it>'
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 import click
@@ -502,40 +503,58 @@ def sentences_command(
     from align.encoders import load_encoder
 
     xml_bilingual = Path(src).suffix.lower() in (".xlf", ".xliff", ".tmx") and input_format is None
-    if tgt is None or (input_format or "") in BILINGUAL_FORMATS or xml_bilingual:
-        if tgt is not None:
-            raise InputError(tgt, "is a second file, but a bilingual file holds both sides", "give SRC alone")
-        if presegmented:
-            raise InputError("--presegmented", "does not apply to a bilingual file", "leave it out")
-        blocks = _unit_sentences(src, input_format, src_lang or "de", tgt_lang or "en")
+    bilingual = tgt is None or (input_format or "") in BILINGUAL_FORMATS or xml_bilingual
+    if bilingual and tgt is not None:
+        raise InputError(tgt, "is a second file, but a bilingual file holds both sides", "give SRC alone")
+    if bilingual and presegmented:
+        raise InputError("--presegmented", "does not apply to a bilingual file", "leave it out")
+    if bilingual:
+        from align.bilingual import read_units
+
+        units = read_units(src, input_format, source_language=src_lang or "de", target_language=tgt_lang or "en")
     else:
-        blocks = [(None, *_document_sentences(src, tgt, presegmented, input_format, src_lang, tgt_lang))]
+        source, target = _document_sentences(src, str(tgt), presegmented, input_format, src_lang, tgt_lang)
     enc = load_encoder(encoder)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", s.AlignmentWarning)
-        aligned = s.align_blocks([([x.text for x in a], [x.text for x in b]) for _, a, b in blocks], enc)
+        if bilingual:
+            alignments = s.align_units(units, enc)
+        else:
+            beads = s.align_texts([x.text for x in source], [x.text for x in target], enc)
+            alignments = (s.UnitAlignment(None, source, target, beads),)
     for message in dict.fromkeys(str(warning.message) for warning in caught):
         click.echo(f"align: warning: {message}", err=True)
     if fmt == "tmx":
         from align.bilingual import write_tmx
 
-        write_tmx(_aligned_units(blocks, aligned, src_lang or "de", tgt_lang or "en"), output)
+        write_tmx(s.sentence_units(alignments, src_lang or "de", tgt_lang or "en"), output)
         return 0
-    parts, offsets = [], [0, 0]
-    for (unit, source, target), beads in zip(blocks, aligned, strict=True):
-        unit_id = None if unit is None else unit.id
-        if unit is not None and fmt != "beads":  # inline tags shown as their markup
-            source, target = (_with_markup(sentences, unit) for sentences in (source, target))
-        if fmt == "beads":
-            parts.append(s.format_beads([_shifted(bead, *offsets) for bead in beads]))
-        elif fmt == "jsonl":
-            parts.append(s.format_jsonl(beads, source, target, unit_id))
-        else:
-            parts.append(s.format_tsv(beads, source, target))
-        offsets = [offsets[0] + len(source), offsets[1] + len(target)]
     with atomic_output(output) as out:
-        out.write("".join(parts))
+        out.write("".join(_formatted(alignments, fmt)))
     return 0
+
+
+def _formatted(alignments: Sequence[Any], fmt: str) -> Iterator[str]:
+    """Beads (numbered across units), JSON Lines (with each unit's id) or TSV; inline tags as their markup."""
+    from align import sentences as s
+    from align.bilingual import plain_markup
+
+    offsets = (0, 0)
+    for alignment in alignments:
+        source, target, unit = alignment.source, alignment.target, alignment.unit
+        if fmt == "beads":
+            yield s.format_beads([s.shifted(bead, *offsets) for bead in alignment.beads])
+        else:
+            if unit is not None:
+                source, target = (
+                    tuple(replace(x, text=plain_markup(x.text, unit.placeholders)) for x in sentences)
+                    for sentences in (source, target)
+                )
+            if fmt == "jsonl":
+                yield s.format_jsonl(alignment.beads, source, target, None if unit is None else unit.id)
+            else:
+                yield s.format_tsv(alignment.beads, source, target)
+        offsets = (offsets[0] + len(source), offsets[1] + len(target))
 
 
 def _document_sentences(
@@ -553,65 +572,6 @@ def _document_sentences(
     docs = [load_document(path, lang, input_format) for path, lang in ((src, src_lang), (tgt, tgt_lang))]
     source, target = (tuple(s.Sentence(x.text, x.start, x.end) for x in segment(doc)) for doc in docs)
     return source, target
-
-
-def _unit_sentences(path: str, input_format: str | None, src_lang: str, tgt_lang: str) -> list[tuple[Any, ...]]:
-    """(unit, source sentences, target sentences) for every unit of a bilingual file that has a target."""
-    from align.bilingual import read_units
-    from align.documents import document_from_text
-    from align.segment import segment
-    from align.sentences import Sentence
-
-    def sentences(text: str, language: str) -> tuple[Sentence, ...]:
-        doc = document_from_text(text, language.split("-")[0].lower())
-        return tuple(Sentence(x.text, x.start, x.end) for x in segment(doc))
-
-    units = read_units(path, input_format, source_language=src_lang, target_language=tgt_lang)
-    return [
-        (unit, sentences(unit.source, unit.source_language), sentences(unit.target, unit.target_language))
-        for unit in units
-        if unit.target is not None
-    ]
-
-
-def _aligned_units(blocks: list[tuple[Any, ...]], aligned: Sequence[Sequence[Any]], src_lang: str, tgt_lang: str):
-    """The aligned sentence pairs (beads with both sides) as units for a TMX: numbered 1, 2, ... for two
-    documents, `<unit id>.<n>` for the units of a bilingual file (with that unit's languages and inline tags)."""
-    from dataclasses import replace
-
-    from align.bilingual import units_from_pairs
-
-    units = []
-    for (unit, source, target), beads in zip(blocks, aligned, strict=True):
-        pairs = [
-            (" ".join(source[i].text for i in bead.source), " ".join(target[j].text for j in bead.target))
-            for bead in beads
-            if bead.source and bead.target
-        ]
-        if unit is None:
-            units += units_from_pairs(pairs, src_lang, tgt_lang)
-            continue
-        for n, (source_text, target_text) in enumerate(pairs, 1):
-            units.append(
-                replace(unit, id=f"{unit.id}.{n}", source=source_text, target=target_text, notes=(), state=None)
-            )
-    return units
-
-
-def _with_markup(sentences: Sequence[Any], unit: Any) -> tuple[Any, ...]:
-    from dataclasses import replace
-
-    from align.bilingual import plain_markup
-
-    return tuple(replace(x, text=plain_markup(x.text, unit.placeholders)) for x in sentences)
-
-
-def _shifted(bead: Any, source_offset: int, target_offset: int) -> Any:
-    from align.sentences import Bead
-
-    return Bead(
-        tuple(i + source_offset for i in bead.source), tuple(j + target_offset for j in bead.target), bead.score
-    )
 
 
 @evaluate.command("sentences")

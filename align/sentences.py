@@ -31,11 +31,15 @@ import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from align.encoders import EMBEDDED, Encoder, check_embeddings, load_encoder
 from align.errors import InputError
+
+if TYPE_CHECKING:
+    from align.bilingual import Unit
 
 MAX_ALIGN = 5  # at most this many sentences in a bead, both sides together (Bertalign's max_align)
 BEAD_TYPES: tuple[tuple[int, int], ...] = (
@@ -372,21 +376,76 @@ def align_texts(
     return tuple(beads)
 
 
-def align_blocks(
-    blocks: Sequence[tuple[Sequence[str], Sequence[str]]], encoder: Encoder | str = EMBEDDED
-) -> tuple[tuple[Bead, ...], ...]:
-    """Align the sentences of each (source, target) block on its own, e.g. the units of a bilingual file: no
-    bead crosses a block boundary. Every sentence is embedded first, in one batched pass over all blocks."""
-    enc = load_encoder(encoder) if isinstance(encoder, str) else encoder
-    _embed(enc, [text for source, target in blocks for text in (*source, *target)])
-    return tuple(align_texts(source, target, enc) for source, target in blocks)
-
-
 def align_documents(source, target, encoder: Encoder | str = EMBEDDED) -> tuple[Bead, ...]:
     """Align the sentences (`align.segment.segment`) of two `Document`s."""
     from align.segment import segment
 
     return align_texts([s.text for s in segment(source)], [s.text for s in segment(target)], encoder)
+
+
+@dataclass(frozen=True)
+class UnitAlignment:
+    """The sentences of one unit of a bilingual file (or of two documents: `unit` None) and their beads."""
+
+    unit: Unit | None
+    source: tuple[Sentence, ...]
+    target: tuple[Sentence, ...]
+    beads: tuple[Bead, ...]
+
+
+def align_units(units: Sequence[Unit], encoder: Encoder | str = EMBEDDED) -> tuple[UnitAlignment, ...]:
+    """Split the source and target of every unit that has a target into sentences and align them within the
+    unit (no bead crosses a unit boundary). Every sentence is embedded first, in one batched pass."""
+    from align.documents import document_from_text
+    from align.segment import segment
+
+    def sentences(text: str, language: str) -> tuple[Sentence, ...]:
+        document = document_from_text(text, language.split("-")[0].lower())
+        return tuple(Sentence(x.text, x.start, x.end) for x in segment(document))
+
+    enc = load_encoder(encoder) if isinstance(encoder, str) else encoder
+    split = [
+        (unit, sentences(unit.source, unit.source_language), sentences(unit.target, unit.target_language))
+        for unit in units
+        if unit.target is not None
+    ]
+    _embed(enc, [x.text for _, source, target in split for x in (*source, *target)])
+    return tuple(
+        UnitAlignment(unit, source, target, align_texts([x.text for x in source], [x.text for x in target], enc))
+        for unit, source, target in split
+    )
+
+
+def sentence_units(alignments: Sequence[UnitAlignment], source_language: str, target_language: str) -> list[Unit]:
+    """The aligned sentence pairs (beads with both sides) as units, e.g. for a TMX: `<unit id>.<n>` with the unit's
+    languages and inline tags; numbered 1, 2, ... (in the given languages) for two documents."""
+    from dataclasses import replace
+
+    from align.bilingual import units_from_pairs
+
+    units: list[Unit] = []
+    for alignment in alignments:
+        pairs = [
+            (" ".join(alignment.source[i].text for i in b.source), " ".join(alignment.target[j].text for j in b.target))
+            for b in alignment.beads
+            if b.source and b.target
+        ]
+        unit = alignment.unit
+        if unit is None:
+            units += units_from_pairs(pairs, source_language, target_language)
+            continue
+        units += [
+            replace(unit, id=f"{unit.id}.{n}", source=source, target=target, notes=(), state=None)
+            for n, (source, target) in enumerate(pairs, 1)
+        ]
+    return units
+
+
+def shifted(bead: Bead, source_offset: int, target_offset: int) -> Bead:
+    """The bead with its sentence numbers moved by the offsets (beads of consecutive units, numbered as one)."""
+    return Bead(
+        tuple(i + source_offset for i in bead.source), tuple(j + target_offset for j in bead.target), bead.score
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------

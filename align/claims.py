@@ -502,23 +502,23 @@ def _word_lists(pid: int) -> sqlite3.Connection:
     """
     path = word_lists_path()
     connection = _open_word_lists(path)
-    if connection is not None:
-        return connection
-    lists = _derived_word_lists()
-    try:
-        _write_word_lists(path, lists)
-    except (OSError, sqlite3.Error):
-        memory = sqlite3.connect(":memory:", check_same_thread=False)
-        _fill(memory, lists)
-        return memory
-    return sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    if connection is None:
+        lists = _derived_word_lists()
+        with contextlib.suppress(OSError, sqlite3.Error):
+            _write_word_lists(path, lists)
+        connection = _open_word_lists(path)
+        if connection is None:  # the cache folder cannot be written
+            connection = sqlite3.connect(":memory:", check_same_thread=False)
+            _fill(connection, lists)
+    return connection
 
 
 def _open_word_lists(path: Path) -> sqlite3.Connection | None:
-    """A read-only connection to a readable word-list file; None when it is missing or damaged."""
+    """A read-only connection to a readable word-list file; None when it is missing or damaged. Immutable: no
+    locks (so it reads on network storage too), as the file is only ever replaced by a rename, never changed."""
     if not path.is_file():
         return None
-    connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    connection = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
     try:
         connection.execute("SELECT 1 FROM words LIMIT 1")
     except sqlite3.DatabaseError:

@@ -219,5 +219,10 @@ def test_word_lists_are_derived_once_into_a_sqlite_file_that_answers_like_the_de
         _forget(claims)
         assert claims.in_word_list("english", "whom") and derived == [1, 1]
         assert claims.word_lists_path().read_bytes().startswith(b"SQLite format 3")
+        unwritable = tmp_path / "a-file"
+        unwritable.write_text("not a folder")
+        monkeypatch.setenv("ALIGN_CACHE_DIR", str(unwritable))
+        _forget(claims)
+        assert claims.in_word_list("common", "Häuser") and derived == [1, 1, 1]  # derived into memory
     finally:
         _forget(claims)

@@ -33,13 +33,12 @@ from defusedxml.ElementTree import DefusedXMLParser
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
 from align import __version__
+from align.documents import PLACEHOLDER_FIRST, PLACEHOLDER_LAST
 from align.errors import InputError
 from align.files import atomic_output, read_text
 
 FORMATS = ("xliff", "tmx", "tsv", "csv", "jsonl")
 SUFFIXES = {".xlf": "xliff", ".xliff": "xliff", ".tmx": "tmx", ".tsv": "tsv", ".csv": "csv", ".jsonl": "jsonl"}
-PLACEHOLDER_FIRST = 0xE000
-PLACEHOLDER_LAST = 0xF8FF
 XLIFF12 = "urn:oasis:names:tc:xliff:document:1.2"
 XLIFF2 = "urn:oasis:names:tc:xliff:document:2.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"

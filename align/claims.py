@@ -28,6 +28,7 @@ from pathlib import Path
 
 from babel import Locale
 
+from align.documents import PLACEHOLDER_FIRST, PLACEHOLDER_LAST
 from align.figures import currency_code
 
 
@@ -74,7 +75,8 @@ _ATTRIBUTION = {
     r"|noted|estimated|emphasized|emphasised|argued|wrote",
 }
 _QUOTE_RE = re.compile(r"[„“\"»«‚‘]([^„“”\"»«]{2,})[“”\"«»‘’]")
-_TOKEN_RE = re.compile(r"[^\W\d_][\w’'&.-]*[\w]|[^\W\d_]|\d[\w-]*|[^\s\ue000-\uf8ff]")  # inline tags: no token
+_INLINE_TAGS = f"{chr(PLACEHOLDER_FIRST)}-{chr(PLACEHOLDER_LAST)}"  # inline tags (align.documents)
+_TOKEN_RE = re.compile(rf"[^\W\d_][\w’'&.-]*[\w]|[^\W\d_]|\d[\w-]*|[^\s{_INLINE_TAGS}]")  # a tag is no token
 _SENTENCE_START = set('.!?:;"„“”»«–—-()[]')
 _ARTICLES_DE = {
     "der",

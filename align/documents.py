@@ -20,6 +20,11 @@ from markdown_it import MarkdownIt
 from align.errors import InputError
 from align.files import read_text
 
+# Inline tags of bilingual files (`align.bilingual`) stand in a text as characters of the Unicode private-use area:
+# neither letters nor digits, so no figure or word is read from them; sentences and tokens see through them.
+PLACEHOLDER_FIRST = 0xE000
+PLACEHOLDER_LAST = 0xF8FF
+
 FORMATS = ("text", "markdown", "lines")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 TRANSLATABLE_META_KEYS = ("title", "subtitle", "description", "summary", "excerpt")

@@ -24,7 +24,7 @@ from functools import cache
 from pysbd.lang.deutsch import Deutsch
 from pysbd.lang.english import English
 
-from align.documents import Block, Document, strip_span
+from align.documents import PLACEHOLDER_FIRST, PLACEHOLDER_LAST, Block, Document, strip_span
 
 UNSEGMENTED_KINDS = frozenset({"front_matter", "code"})
 WHOLE_KINDS = frozenset({"line"})
@@ -71,7 +71,6 @@ _EVENT = re.compile(r"[.!?…]+|[\"„“”«»()\[\]]")
 _WORD_BEFORE = re.compile(r"([\w][\w.\-]*)$")
 _ORDINAL_TAIL = re.compile(r"(?:^|[^\w])(\d+)$")
 _INITIALISM = re.compile(r"(?:\w\.)+\w?$")
-_INLINE_TAGS = ("\ue000", "\uf8ff")  # the private-use characters that stand for inline tags (align.bilingual)
 _CLOSERS = "\"'”“»«)]’"
 _OPENERS = {"„": "“”", "“": "”", "«": "»", "»": "«", "(": ")", "[": "]"}
 
@@ -104,7 +103,7 @@ def _balanced(text: str, start: int, end: int) -> frozenset[str]:
 
 
 def _is_inline_tag(char: str) -> bool:
-    return _INLINE_TAGS[0] <= char <= _INLINE_TAGS[1]
+    return PLACEHOLDER_FIRST <= ord(char) <= PLACEHOLDER_LAST
 
 
 def _ends_sentence(text: str, mark_start: int, mark: str, next_start: int, language: str) -> bool:

@@ -48,6 +48,9 @@ PAIR_FEATURES = Features(
         "findings": FINDINGS,
     }
 )
+WORD_LINKS = Features(
+    {"source_tokens": List(Value("string")), "target_tokens": List(Value("string")), "links": Value("string")}
+)
 LOADERS = {".parquet": "parquet", ".jsonl": "json", ".json": "json", ".csv": "csv", ".tsv": "csv"}
 
 
@@ -61,6 +64,22 @@ def finding_column(findings: Iterable[Any]) -> list[dict[str, str]]:
             | {"finding": json.dumps(value, ensure_ascii=False, sort_keys=True)}
         )
     return rows
+
+
+def word_link_columns(units: Sequence[Unit], **options: Any) -> dict[str, list[Any]]:
+    """A `map_units` function (features `WORD_LINKS`): each unit's tokens and their word links in Pharaoh form
+    (`i-j` over those tokens), all units of the batch aligned in one batched pass (`align.words.align_sentences`;
+    `options` such as `matching="mwmf"` or `encoder` go to it)."""
+    from align.words import align_sentences, to_pharaoh
+
+    pairs = [(u.source, u.target or "") for u in units]
+    languages = (units[0].source_language, units[0].target_language) if units else ("de", "en")
+    aligned = align_sentences(pairs, languages[0].split("-")[0], languages[1].split("-")[0], **options)
+    return {
+        "source_tokens": [[t.text for t in pair.source] for pair in aligned],
+        "target_tokens": [[t.text for t in pair.target] for pair in aligned],
+        "links": [to_pharaoh(pair.links) for pair in aligned],
+    }
 
 
 def row_findings(row: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -121,6 +121,23 @@ def test_map_units_adds_findings_column_in_batches() -> None:
     assert checked.column_names == ["source", "target", "findings"]
 
 
+def test_map_units_adds_word_links_in_batches() -> None:
+    from align.datasets import WORD_LINKS, word_link_columns
+
+    ds = datasets.Dataset.from_dict(
+        {
+            "source": ["Es kamen 300 Gäste.", "Der Umsatz stieg um 5 Prozent.", "Gut."],
+            "target": ["300 guests came.", "Revenue rose by 5 percent.", ""],
+        }
+    )
+    linked = map_units(ds, word_link_columns, features=dict(WORD_LINKS), batch_size=2)
+    first, second, empty = linked
+    assert first["source_tokens"] == ["Es", "kamen", "300", "Gäste", "."]
+    assert {"2-0", "3-1", "4-3"} <= set(first["links"].split())  # 300-300, Gäste-guests, .-.
+    assert {"3-2", "4-3", "5-4"} <= set(second["links"].split())  # um-by, 5-5, Prozent-percent
+    assert empty["target_tokens"] == [] and empty["links"] == ""
+
+
 @pytest.mark.parametrize(
     ("name", "text", "pattern"),
     [

@@ -567,10 +567,11 @@ def _document_sentences(
 
         return s.line_sentences(read_text(src)), s.line_sentences(read_text(tgt))
     from align.documents import load_document
-    from align.segment import segment
 
-    docs = [load_document(path, lang, input_format) for path, lang in ((src, src_lang), (tgt, tgt_lang))]
-    source, target = (tuple(s.Sentence(x.text, x.start, x.end) for x in segment(doc)) for doc in docs)
+    source, target = (
+        s.document_sentences(load_document(path, lang, input_format))
+        for path, lang in ((src, src_lang), (tgt, tgt_lang))
+    )
     return source, target
 
 

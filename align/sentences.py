@@ -40,6 +40,7 @@ from align.errors import InputError
 
 if TYPE_CHECKING:
     from align.bilingual import Unit
+    from align.documents import Document
 
 MAX_ALIGN = 5  # at most this many sentences in a bead, both sides together (Bertalign's max_align)
 BEAD_TYPES: tuple[tuple[int, int], ...] = (
@@ -376,11 +377,17 @@ def align_texts(
     return tuple(beads)
 
 
-def align_documents(source, target, encoder: Encoder | str = EMBEDDED) -> tuple[Bead, ...]:
-    """Align the sentences (`align.segment.segment`) of two `Document`s."""
+def document_sentences(document: Document) -> tuple[Sentence, ...]:
+    """The sentences of a `Document` (`align.segment.segment`) with their character spans."""
     from align.segment import segment
 
-    return align_texts([s.text for s in segment(source)], [s.text for s in segment(target)], encoder)
+    return tuple(Sentence(x.text, x.start, x.end) for x in segment(document))
+
+
+def align_documents(source: Document, target: Document, encoder: Encoder | str = EMBEDDED) -> tuple[Bead, ...]:
+    """Align the sentences (`align.segment.segment`) of two `Document`s."""
+    sides = [[x.text for x in document_sentences(document)] for document in (source, target)]
+    return align_texts(sides[0], sides[1], encoder)
 
 
 @dataclass(frozen=True)
@@ -397,11 +404,9 @@ def align_units(units: Sequence[Unit], encoder: Encoder | str = EMBEDDED) -> tup
     """Split the source and target of every unit that has a target into sentences and align them within the
     unit (no bead crosses a unit boundary). Every sentence is embedded first, in one batched pass."""
     from align.documents import document_from_text
-    from align.segment import segment
 
     def sentences(text: str, language: str) -> tuple[Sentence, ...]:
-        document = document_from_text(text, language.split("-")[0].lower())
-        return tuple(Sentence(x.text, x.start, x.end) for x in segment(document))
+        return document_sentences(document_from_text(text, language.split("-")[0].lower()))
 
     enc = load_encoder(encoder) if isinstance(encoder, str) else encoder
     split = [

@@ -20,6 +20,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ XML_NS = "http://www.w3.org/XML/1998/namespace"
 XML_LANG = f"{{{XML_NS}}}lang"
 PAIRED_TAGS = frozenset({"g", "mrk", "pc", "hi"})
 NOTE_CATEGORY = "align"
+_TAG_NAME = re.compile(r"</?([\w:.-]+)")
 
 
 @dataclass(frozen=True)
@@ -203,9 +205,15 @@ def tmx_markup(text: str, unit: Unit) -> str:
     return "".join(parts)
 
 
+def _tag_name(code: str) -> str:
+    """The qualified element name of a start, end or empty tag ('xlf:g' of '<xlf:g id="1">'); '' for other code."""
+    match = _TAG_NAME.match(code)
+    return match.group(1) if match else ""
+
+
 def _paired_start(code: str) -> bool:
-    name = code[1:].split(">")[0].split()[0].split(":")[-1] if code.startswith("<") else ""
-    return name in PAIRED_TAGS and not code.startswith("</") and not code.endswith("/>")
+    paired = _tag_name(code).split(":")[-1] in PAIRED_TAGS
+    return paired and not code.startswith("</") and not code.endswith("/>")
 
 
 def _partners(codes: Sequence[str]) -> dict[int, int]:
@@ -214,8 +222,8 @@ def _partners(codes: Sequence[str]) -> dict[int, int]:
     stack: list[tuple[str, int]] = []
     for position, code in enumerate(codes):
         if _paired_start(code):
-            stack.append((code[1:].split(">")[0].split()[0], position))
-        elif code.startswith("</") and stack and stack[-1][0] == code[2:-1]:
+            stack.append((_tag_name(code), position))
+        elif code.startswith("</") and stack and stack[-1][0] == _tag_name(code):
             _, start = stack.pop()
             partner[start], partner[position] = position, start
     return partner

@@ -500,17 +500,16 @@ def sentences_command(
     from pathlib import Path
 
     from align import sentences as s
+    from align.bilingual import SUFFIXES, read_units
     from align.encoders import load_encoder
 
-    xml_bilingual = Path(src).suffix.lower() in (".xlf", ".xliff", ".tmx") and input_format is None
+    xml_bilingual = SUFFIXES.get(Path(src).suffix.lower()) in ("xliff", "tmx") and input_format is None
     bilingual = tgt is None or (input_format or "") in BILINGUAL_FORMATS or xml_bilingual
     if bilingual and tgt is not None:
         raise InputError(tgt, "is a second file, but a bilingual file holds both sides", "give SRC alone")
     if bilingual and presegmented:
         raise InputError("--presegmented", "does not apply to a bilingual file", "leave it out")
     if bilingual:
-        from align.bilingual import read_units
-
         units = read_units(src, input_format, source_language=src_lang or "de", target_language=tgt_lang or "en")
     else:
         source, target = _document_sentences(src, str(tgt), presegmented, input_format, src_lang, tgt_lang)

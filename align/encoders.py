@@ -511,9 +511,25 @@ def onnx_model_path(converted_dir: str | os.PathLike[str]) -> Path:
 # Loading encoders
 
 
+def transformer_dir(path: Path) -> Path:
+    """The folder of the transformer itself: `path`, or the Transformer module's folder of a sentence-transformers
+    model whose modules.json puts it in a subfolder (older saves use `0_Transformer`)."""
+    modules = path / "modules.json"
+    if modules.is_file():
+        try:
+            listed = json.loads(modules.read_text())
+        except (OSError, ValueError):
+            return path
+        for module in listed if isinstance(listed, list) else ():
+            if isinstance(module, dict) and str(module.get("type", "")).endswith("Transformer"):
+                return path / str(module.get("path", ""))
+    return path
+
+
 def is_model_dir(path: Path) -> bool:
     weights = ("model.safetensors", "model.safetensors.index.json")
-    return (path / "config.json").is_file() and any((path / w).is_file() for w in weights)
+    inner = transformer_dir(path)
+    return (inner / "config.json").is_file() and any((inner / w).is_file() for w in weights)
 
 
 def _refuse(name: str, problem: str) -> ModelMissingError:
@@ -575,9 +591,9 @@ def load_transformers(directory: str | os.PathLike[str]) -> tuple[Any, Any]:
     import torch
     from transformers import AutoConfig, AutoModel
 
-    directory = Path(directory)
-    if not is_model_dir(directory):
+    if not is_model_dir(Path(directory)):
         raise _refuse(str(directory), f"directory {directory} is not a model (no config.json + model.safetensors)")
+    directory = transformer_dir(Path(directory))
     config = AutoConfig.from_pretrained(directory)
     extra = {"add_pooling_layer": False} if config.model_type in ("bert", "xlm-roberta") else {}
     from transformers.utils import logging as hf_logging
@@ -603,40 +619,162 @@ class Encoder:
     """A sentence encoder: `embed(texts)` gives L2-normalized float32 rows (`dim` 0 for the length encoder).
 
     `backend` "torch" runs the transformers model of `path`; "onnx" (the embedded encoder only) runs the
-    ONNX Runtime graph built next to it (`onnx_model_path`).
+    ONNX Runtime graph built next to it (`onnx_model_path`). A sentence-transformers model keeps its own
+    recipe: `pooling` (one or more of POOLING_MODES, concatenated), `dense` (its Dense modules' folders, applied
+    in order after pooling), `max_tokens`, `lowercase`, and `skip_prompt` (its Pooling leaves the prompt out).
     """
 
     name: str
     path: str | None = None
     prefix: str = ""
-    pooling: str = "mean"
+    pooling: tuple[str, ...] = ("mean",)
     dim: int = 0
     batch_tokens: int = DEFAULT_BATCH_TOKENS
     backend: str = "torch"
+    dense: tuple[str, ...] = ()
+    max_tokens: int = MAX_TOKENS
+    lowercase: bool = False
+    skip_prompt: bool = False
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         return embed(self, texts)
 
 
-def _pooling(directory: Path) -> str:
-    pooling = directory / "1_Pooling" / "config.json"
-    if pooling.is_file():
-        config = json.loads(pooling.read_text())
-        if config.get("pooling_mode_cls_token"):
-            return "cls"
-    return "mean"
+POOLING_MODES = ("cls", "max", "mean", "mean_sqrt_len_tokens", "weightedmean", "lasttoken")
+_LEGACY_POOLING_KEYS = {
+    "pooling_mode_cls_token": "cls",
+    "pooling_mode_max_tokens": "max",
+    "pooling_mode_mean_tokens": "mean",
+    "pooling_mode_mean_sqrt_len_tokens": "mean_sqrt_len_tokens",
+    "pooling_mode_weightedmean_tokens": "weightedmean",
+    "pooling_mode_lasttoken": "lasttoken",
+}
+_SUPPORTED_MODULES = ("Transformer", "Pooling", "Dense", "Normalize")
+_ACTIVATIONS = {
+    "torch.nn.modules.activation.Tanh": np.tanh,
+    "torch.nn.modules.linear.Identity": lambda x: x,
+    "torch.nn.modules.activation.ReLU": lambda x: np.maximum(x, 0.0),
+    "torch.nn.modules.activation.Sigmoid": lambda x: 1.0 / (1.0 + np.exp(-x)),
+}
+
+
+@dataclass(frozen=True)
+class _SentenceTransformersRecipe:
+    """What a sentence-transformers model does around its transformer (modules.json and the modules' configs)."""
+
+    pooling: tuple[str, ...] = ("mean",)
+    include_prompt: bool = True
+    dense: tuple[str, ...] = ()
+    dense_out: int = 0  # out_features of the last Dense module; 0 when there is none
+    max_tokens: int = MAX_TOKENS
+    lowercase: bool = False
+    prompt: str | None = None  # the prompt the model names for documents, None when it names none
+
+
+def _read_json(path: Path, name: str) -> Any:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        raise _refuse(name, f"{path} cannot be read as JSON ({error})") from None
+
+
+def _pooling_modes(config: dict[str, Any], where: str) -> tuple[str, ...]:
+    """Pooling modes of a Pooling config, new (`pooling_mode`) or legacy (`pooling_mode_*_token(s)`) keys."""
+    mode = config.get("pooling_mode")
+    if mode is None:
+        modes = tuple(m for key, m in _LEGACY_POOLING_KEYS.items() if config.get(key)) or ("mean",)
+    else:
+        modes = (mode,) if isinstance(mode, str) else tuple(mode)
+    unknown = [m for m in modes if m not in POOLING_MODES]
+    if unknown:
+        raise _refuse(where, f"pooling mode {unknown[0]!r} is not one of {', '.join(POOLING_MODES)}")
+    return modes
+
+
+def _document_prompt(directory: Path, name: str) -> str | None:
+    """The prompt for passages: the model's default prompt, else the one it names "document" or "passage"."""
+    config = directory / "config_sentence_transformers.json"
+    if not config.is_file():
+        return None
+    stored = _read_json(config, name)
+    prompts = stored.get("prompts") or {}
+    for key in (stored.get("default_prompt_name"), "document", "passage"):
+        if key in prompts:
+            return str(prompts[key])
+    return None
+
+
+def _transformer_settings(directory: Path, transformer: Path, name: str) -> tuple[int, bool]:
+    """(maximum tokens, lowercase): sentence_bert_config.json's max_seq_length and do_lower_case (older saves keep
+    the length there), else the tokenizer's model_max_length (newer saves), else MAX_TOKENS."""
+    settings: dict[str, Any] = {}
+    for config in (directory / "sentence_bert_config.json", transformer / "sentence_bert_config.json"):
+        if config.is_file():
+            settings = _read_json(config, name)
+            break
+    length = settings.get("max_seq_length")
+    tokenizer = transformer / "tokenizer_config.json"
+    if not isinstance(length, int) and tokenizer.is_file():
+        length = _read_json(tokenizer, name).get("model_max_length")
+    usable = isinstance(length, int) and 0 < length < 100_000
+    return (length if usable else MAX_TOKENS), bool(settings.get("do_lower_case", False))
+
+
+def sentence_transformers_recipe(directory: Path, name: str) -> _SentenceTransformersRecipe:
+    """The recipe in a sentence-transformers folder's modules.json; the plain recipe (mean pooling) without one.
+
+    Modules other than Transformer, Pooling, Dense and Normalize are refused: embedding without them would give
+    other vectors than the model's, silently.
+    """
+    modules_file = directory / "modules.json"
+    if not modules_file.is_file():
+        return _SentenceTransformersRecipe()
+    modules = _read_json(modules_file, name)
+    pooling, include_prompt, dense, dense_out = ("mean",), True, [], 0
+    pooled = False
+    for module in modules if isinstance(modules, list) else ():
+        if not isinstance(module, dict):
+            raise _refuse(name, f"{modules_file} lists {module!r}, not a module")
+        kind = str(module.get("type", "")).rsplit(".", 1)[-1]
+        folder = directory / str(module.get("path", ""))
+        if kind not in _SUPPORTED_MODULES:
+            raise _refuse(
+                name,
+                f"module {kind or '?'} of {modules_file} is not supported (only {', '.join(_SUPPORTED_MODULES)} are)",
+            )
+        if kind == "Pooling":
+            config = _read_json(folder / "config.json", name)
+            pooling, pooled = _pooling_modes(config, name), True
+            include_prompt = bool(config.get("include_prompt", True))
+        elif kind == "Dense":
+            config = _read_json(folder / "config.json", name)
+            if config.get("use_residual"):
+                raise _refuse(name, f"{folder} is a residual Dense module, which is not supported")
+            activation = config.get("activation_function", "torch.nn.modules.activation.Tanh")
+            if activation not in _ACTIVATIONS:
+                raise _refuse(name, f"{folder} uses activation {activation}, not one of {', '.join(_ACTIVATIONS)}")
+            dense.append(str(folder))
+            dense_out = int(config.get("out_features", 0))
+    if not pooled:
+        raise _refuse(name, f"{modules_file} has no Pooling module")
+    max_tokens, lowercase = _transformer_settings(directory, transformer_dir(directory), name)
+    return _SentenceTransformersRecipe(
+        pooling, include_prompt, tuple(dense), dense_out, max_tokens, lowercase, _document_prompt(directory, name)
+    )
 
 
 def load_encoder(name_or_dir: str = EMBEDDED, backend: str | None = None) -> Encoder:
     """The embedded e5-small (default), `length` (no model), a known name, or a model directory.
 
     `backend` None picks "onnx" for the embedded encoder (by name or its converted directory) when ONNX Runtime
-    is installed, else "torch"; "onnx" is refused for any other model.
+    is installed, else "torch"; "onnx" is refused for any other model. A sentence-transformers folder (LaBSE,
+    any model saved by `SentenceTransformer.save`) is embedded as that library embeds it: its pooling, Dense
+    layers, maximum length and document prompt; e5 models with no prompt of their own get "passage: ".
     """
     if name_or_dir == LENGTH:
         return Encoder(LENGTH)
     directory = resolve_model(name_or_dir)
-    config = json.loads((directory / "config.json").read_text())
+    config = _read_json(transformer_dir(directory) / "config.json", name_or_dir)
     embedded = name_or_dir == EMBEDDED or directory.name == EMBEDDED_DIRNAME
     if backend is None:
         backend = "onnx" if embedded and onnx_available() else "torch"
@@ -646,15 +784,22 @@ def load_encoder(name_or_dir: str = EMBEDDED, backend: str | None = None) -> Enc
             f"backend {backend!r} is not available for it",
             f"use backend 'torch' (the 'onnx' backend serves only the embedded encoder {EMBEDDED})",
         )
+    recipe = sentence_transformers_recipe(directory, name_or_dir)
     e5 = embedded or "e5" in name_or_dir.lower() or "e5" in directory.name.lower()
+    prefix = recipe.prompt if recipe.prompt is not None else "passage: " if e5 else ""
+    hidden = int(config.get("hidden_size", 0))
     return Encoder(
         name=name_or_dir,
         path=str(directory),
-        prefix="passage: " if e5 else "",
-        pooling=_pooling(directory),
-        dim=int(config.get("hidden_size", 0)),
+        prefix=prefix,
+        pooling=recipe.pooling,
+        dim=recipe.dense_out or hidden * len(recipe.pooling),
         batch_tokens=ONNX_BATCH_TOKENS if backend == "onnx" else DEFAULT_BATCH_TOKENS,
         backend=backend,
+        dense=recipe.dense,
+        max_tokens=recipe.max_tokens,
+        lowercase=recipe.lowercase,
+        skip_prompt=bool(prefix) and not recipe.include_prompt,
     )
 
 
@@ -692,14 +837,58 @@ def _padded(encoded: list[list[int]], batch: list[int], pad: int) -> tuple[np.nd
     return ids, mask
 
 
-def _pooled(hidden: np.ndarray, mask: np.ndarray, pooling: str) -> np.ndarray:
-    """Mean (over unmasked tokens) or first-token vectors, L2-normalized."""
-    if pooling == "cls":
-        pooled = hidden[:, 0]
+def _pool(hidden: np.ndarray, mask: np.ndarray, mode: str) -> np.ndarray:
+    """One sentence-transformers pooling mode over right-padded rows (mask 1 on the tokens pooled)."""
+    weights = mask[:, :, None].astype(np.float32)
+    if mode == "cls":
+        return hidden[np.arange(len(hidden)), mask.argmax(axis=1)]
+    if mode == "max":
+        return np.where(weights > 0, hidden, -np.inf).max(axis=1)
+    if mode == "lasttoken":
+        return hidden[np.arange(len(hidden)), mask.shape[1] - 1 - mask[:, ::-1].argmax(axis=1)]
+    if mode == "weightedmean":
+        weights = weights * np.arange(1, mask.shape[1] + 1, dtype=np.float32)[None, :, None]
+    summed = np.einsum("blh,blk->bh", hidden, weights)
+    count = np.maximum(weights.sum(axis=1), 1e-9)
+    return summed / (np.sqrt(count) if mode == "mean_sqrt_len_tokens" else count)
+
+
+def _pooled(hidden: np.ndarray, mask: np.ndarray, pooling: Sequence[str]) -> np.ndarray:
+    """The pooling modes' vectors side by side (as sentence-transformers concatenates them)."""
+    return np.concatenate([_pool(hidden, mask, mode) for mode in pooling], axis=1)
+
+
+def _normalized(vectors: np.ndarray) -> np.ndarray:
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+
+@cache
+def _dense_layer(folder: str) -> tuple[np.ndarray, np.ndarray | None, str]:
+    """(weight [out, in], bias or None, activation name) of a sentence-transformers Dense module."""
+    config = json.loads((Path(folder) / "config.json").read_text())
+    activation = config.get("activation_function", "torch.nn.modules.activation.Tanh")
+    safetensors, pickled = Path(folder) / "model.safetensors", Path(folder) / "pytorch_model.bin"
+    if safetensors.is_file():
+        from safetensors.numpy import load_file
+
+        tensors = load_file(str(safetensors))
+    elif pickled.is_file():
+        import torch
+
+        tensors = {k: v.float().numpy() for k, v in torch.load(pickled, map_location="cpu", weights_only=True).items()}
     else:
-        weights = mask[:, :, None].astype(np.float32)
-        pooled = np.einsum("blh,blk->bh", hidden, weights) / np.maximum(weights.sum(1), 1)
-    return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        raise _refuse(folder, f"{folder} has neither model.safetensors nor pytorch_model.bin")
+    weight = tensors["linear.weight"].astype(np.float32)
+    bias = tensors.get("linear.bias")
+    return weight, None if bias is None else bias.astype(np.float32), activation
+
+
+def _dense(vectors: np.ndarray, folders: Sequence[str]) -> np.ndarray:
+    for folder in folders:
+        weight, bias, activation = _dense_layer(folder)
+        vectors = vectors @ weight.T + (0.0 if bias is None else bias)
+        vectors = _ACTIVATIONS[activation](vectors)
+    return vectors
 
 
 @cache
@@ -749,7 +938,8 @@ def _threads() -> int:
 
 def _run(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
     assert encoder.path is not None
-    prefixed = [encoder.prefix + t for t in texts]
+    prefixed = [(encoder.prefix + t).lower() if encoder.lowercase else encoder.prefix + t for t in texts]
+    prompt_tokens = 0
     if encoder.backend == "onnx":
         tokenizer = _onnx_tokenizer(encoder.path)
         encoded = [row.ids for row in tokenizer.encode_batch(prefixed)]
@@ -758,8 +948,11 @@ def _run(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
         table = _word_table(encoder.path)
     else:
         tokenizer, model = shared_transformers(encoder.path)
-        encoded = tokenizer(prefixed, truncation=True, max_length=MAX_TOKENS)["input_ids"]
+        encoded = tokenizer(prefixed, truncation=True, max_length=encoder.max_tokens)["input_ids"]
         pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+        if encoder.skip_prompt:
+            prompt = tokenizer(encoder.prefix)["input_ids"]  # [CLS] and the prompt's tokens, as sentence-transformers
+            prompt_tokens = len(prompt) - (prompt[-1] in tokenizer.all_special_ids)  # counts them
     out = np.zeros((len(texts), encoder.dim), np.float32)
     for batch in _batches([len(ids) for ids in encoded], encoder.batch_tokens):
         ids, mask = _padded(encoded, batch, pad)
@@ -767,7 +960,9 @@ def _run(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
             hidden = session.run(None, {"word": table[ids].astype(np.float32), "mask": mask})[0]
         else:
             hidden = _torch_hidden(model, ids, mask)
-        out[batch] = _pooled(hidden, mask, encoder.pooling)
+        pooled_mask = mask.copy()
+        pooled_mask[:, :prompt_tokens] = 0
+        out[batch] = _normalized(_dense(_pooled(hidden, pooled_mask, encoder.pooling), encoder.dense))
     return out
 
 
@@ -797,11 +992,19 @@ def embedding_cache_path() -> Path:
 
 
 def _model_identity(encoder: Encoder) -> str:
-    """What makes an encoder's vectors what they are: its files (by size and time), prefix, pooling and backend."""
-    weights = Path(encoder.path or "") / "model.safetensors"
-    stamp = f"{weights.stat().st_size}:{weights.stat().st_mtime_ns}" if weights.is_file() else ""
+    """What makes an encoder's vectors what they are: its weight files (by size and time), prefix, recipe (pooling,
+    Dense modules, length, case) and backend."""
+    stamp = _stamp(transformer_dir(Path(encoder.path or "")))
     backend = "" if encoder.backend == "torch" else f"|{encoder.backend}-v{ONNX_VERSION}"
-    return f"{encoder.path}|{stamp}|{encoder.prefix}|{encoder.pooling}|{encoder.dim}{backend}"
+    recipe = f"{'+'.join(encoder.pooling)}|{encoder.dim}|{encoder.max_tokens}|{int(encoder.lowercase)}"
+    recipe += f"|{int(encoder.skip_prompt)}|{'+'.join(f'{d}:{_stamp(Path(d))}' for d in encoder.dense)}"
+    return f"{encoder.path}|{stamp}|{encoder.prefix}|{recipe}{backend}"
+
+
+def _stamp(folder: Path) -> str:
+    """Size and modification time of the weights in `folder` (a changed file changes the cache key)."""
+    files = sorted(folder.glob("*.safetensors")) + sorted(folder.glob("*.bin"))
+    return ",".join(f"{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files)
 
 
 def _stored_vectors(encoder: Encoder, texts: Sequence[str]) -> tuple[dict[str, np.ndarray], Any]:

@@ -280,3 +280,149 @@ def test_nan_embeddings_are_rejected(nan_model_dir, tmp_path):
         run(["sentences", str(src), str(src), "--presegmented", "--encoder", str(nan_model_dir), "-o", str(out)]) == 2
     )
     assert not out.exists()
+
+
+# --- sentence-transformers folders (LaBSE and the like): the model's own pooling, Dense, length and prompt ----
+
+
+def _tiny_bert(model_dir: Path, out: Path) -> Path:
+    import torch
+    from transformers import BertConfig, BertModel
+
+    torch.manual_seed(0)
+    config = BertConfig(
+        vocab_size=250037,
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=514,
+        pad_token_id=1,
+        initializer_range=0.5,  # large weights: the first token's state depends on the others (CLS pooling)
+    )
+    BertModel(config, add_pooling_layer=False).save_pretrained(out)
+    for name in ("tokenizer.json", "tokenizer_config.json"):
+        shutil.copy(model_dir / name, out / name)
+    return out
+
+
+def _legacy_labse_layout(folder: Path) -> None:
+    """Rewrite a sentence-transformers 6 save the way LaBSE's folder is stored: legacy module names and pooling
+    keys, max_seq_length and do_lower_case (LaBSE's is false) in sentence_bert_config.json, the Dense weights as
+    pytorch_model.bin."""
+    import torch
+    from safetensors.torch import load_file
+
+    modules = json.loads((folder / "modules.json").read_text())
+    for module in modules:
+        module["type"] = "sentence_transformers.models." + module["type"].rsplit(".", 1)[-1]
+    (folder / "modules.json").write_text(json.dumps(modules))
+    (folder / "1_Pooling" / "config.json").write_text(
+        json.dumps({"word_embedding_dimension": 32, "pooling_mode_cls_token": True, "pooling_mode_mean_tokens": False})
+    )
+    dense = folder / "2_Dense"
+    torch.save(load_file(dense / "model.safetensors"), dense / "pytorch_model.bin")
+    (dense / "model.safetensors").unlink()
+    config = json.loads((dense / "config.json").read_text())
+    (dense / "config.json").write_text(json.dumps({k: config[k] for k in ("in_features", "out_features", "bias")}))
+    (folder / "sentence_bert_config.json").write_text(json.dumps({"max_seq_length": 16, "do_lower_case": True}))
+    tokenizer = json.loads((folder / "tokenizer_config.json").read_text())
+    (folder / "tokenizer_config.json").write_text(json.dumps({**tokenizer, "model_max_length": 512}))
+
+
+def _transformer_in_subfolder(folder: Path) -> None:
+    """Move the transformer into 0_Transformer, as sentence-transformers 1.x saved models."""
+    inner = folder / "0_Transformer"
+    inner.mkdir()
+    for name in ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"):
+        shutil.move(folder / name, inner / name)
+    shutil.move(folder / "sentence_bert_config.json", inner / "sentence_bert_config.json")
+    modules = json.loads((folder / "modules.json").read_text())
+    modules[0]["path"] = "0_Transformer"
+    (folder / "modules.json").write_text(json.dumps(modules))
+
+
+@pytest.fixture(scope="session")
+def sentence_transformers_folders(model_dir, tmp_path_factory) -> dict[str, Path]:
+    """Two tiny sentence-transformers models saved by the library itself, then laid out as older saves are:
+    'labse' (CLS pooling, Dense with tanh, legacy files, 16 tokens at most, lowercased input) and 'prompted'
+    (mean and max pooling side by side, identity Dense, a document prompt left out of pooling, transformer in
+    0_Transformer)."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.base.modules import Dense, Normalize, Transformer
+    from sentence_transformers.sentence_transformer.modules import Pooling
+
+    bert = _tiny_bert(model_dir, tmp_path_factory.mktemp("tiny-bert"))
+    folders = {}
+    torch.manual_seed(1)
+    labse = SentenceTransformer(
+        modules=[Transformer(str(bert), max_seq_length=16), Pooling(32, "cls"), Dense(32, 16), Normalize()],
+        device="cpu",
+    )
+    folders["labse"] = tmp_path_factory.mktemp("labse-like")
+    labse.save(str(folders["labse"]))
+    _legacy_labse_layout(folders["labse"])
+    prompted = SentenceTransformer(
+        modules=[
+            Transformer(str(bert), max_seq_length=24),
+            Pooling(32, ("mean", "max"), include_prompt=False),
+            Dense(64, 24, activation_function=torch.nn.Identity()),
+            Normalize(),
+        ],
+        prompts={"query": "query: ", "document": "passage: "},
+        device="cpu",
+    )
+    folders["prompted"] = tmp_path_factory.mktemp("prompted")
+    prompted.save(str(folders["prompted"]))
+    _transformer_in_subfolder(folders["prompted"])
+    return folders
+
+
+@pytest.mark.parametrize("kind", ["labse", "prompted"])
+def test_sentence_transformers_folders_embed_as_the_library_does(sentence_transformers_folders, kind):
+    from sentence_transformers import SentenceTransformer
+
+    folder = sentence_transformers_folders[kind]
+    texts = [sentence.text for sentence in segment(load_document(SEEDS / "de" / SEED_NAMES[0]))][:12]
+    texts.append("Kurz.")
+    reference = SentenceTransformer(str(folder), device="cpu").encode(
+        texts, prompt_name="document" if kind == "prompted" else None, normalize_embeddings=True
+    )
+    encoder = load_encoder(str(folder))
+    ours = encoder.embed(texts)
+    assert ours.shape == reference.shape == (len(texts), 16 if kind == "labse" else 24)
+    assert np.min(np.sum(ours * reference, axis=1)) > 0.9999
+    assert any(len(t.split()) > 16 for t in texts)  # truncation at the model's own maximum is part of the parity
+
+
+def test_sentence_transformers_recipe_is_read_from_the_folder(sentence_transformers_folders, tmp_path):
+    labse = load_encoder(str(sentence_transformers_folders["labse"]))
+    assert (labse.pooling, labse.max_tokens, labse.prefix, len(labse.dense), labse.lowercase) == (
+        ("cls",),
+        16,
+        "",
+        1,
+        True,
+    )
+    prompted = load_encoder(str(sentence_transformers_folders["prompted"]))
+    assert (prompted.pooling, prompted.prefix, prompted.skip_prompt) == (("mean", "max"), "passage: ", True)
+    tokenizer, model = load_transformers(sentence_transformers_folders["prompted"])  # word alignment loads it too
+    assert model.config.hidden_size == 32 and tokenizer("passage: Ja")["input_ids"][0] == 0
+    src, out = tmp_path / "a.txt", tmp_path / "beads"
+    src.write_text("Ein Satz.\nNoch einer.\n")
+    assert run(["sentences", str(src), str(src), "--presegmented", "--encoder", str(labse.path), "-o", str(out)]) == 0
+    assert out.read_text() == "[0]:[0]\n[1]:[1]\n"
+
+
+def test_sentence_transformers_modules_we_cannot_run_are_refused(sentence_transformers_folders, tmp_path):
+    folder = tmp_path / "odd"
+    shutil.copytree(sentence_transformers_folders["labse"], folder)
+    modules = json.loads((folder / "modules.json").read_text())
+    modules.append({"idx": 4, "name": "4", "path": "4_LayerNorm", "type": "sentence_transformers.models.LayerNorm"})
+    (folder / "modules.json").write_text(json.dumps(modules))
+    with pytest.raises(ModelMissingError, match=r"LayerNorm .* not supported"):
+        load_encoder(str(folder))
+    src = tmp_path / "a.txt"
+    src.write_text("Ein Satz.\n")
+    assert run(["sentences", str(src), str(src), "--presegmented", "--encoder", str(folder)]) == 3

@@ -244,12 +244,12 @@ def test_missing_or_non_model_encoders_are_refused(tmp_path):
     assert run(["sentences", str(src), str(src), "--presegmented", "--encoder", str(tmp_path)]) == 3
 
 
-@pytest.fixture(scope="session")
-def nan_model_dir(model_dir, tmp_path_factory) -> Path:
-    """A real (tiny) BERT directory whose weights contain NaN."""
+def _tiny_bert(model_dir: Path, out: Path, initializer_range: float = 0.02, nan: bool = False) -> Path:
+    """A real, tiny, random BERT folder with the embedded encoder's tokenizer (optionally with NaN weights)."""
     import torch
     from transformers import BertConfig, BertModel
 
+    torch.manual_seed(0)
     config = BertConfig(
         vocab_size=250037,
         hidden_size=32,
@@ -258,15 +258,22 @@ def nan_model_dir(model_dir, tmp_path_factory) -> Path:
         intermediate_size=64,
         max_position_embeddings=514,
         pad_token_id=1,
+        initializer_range=initializer_range,
     )
     model = BertModel(config, add_pooling_layer=False)
-    with torch.no_grad():
-        model.embeddings.LayerNorm.weight[3] = float("nan")
-    out = tmp_path_factory.mktemp("nan-model")
+    if nan:
+        with torch.no_grad():
+            model.embeddings.LayerNorm.weight[3] = float("nan")
     model.save_pretrained(out)
     for name in ("tokenizer.json", "tokenizer_config.json"):
         shutil.copy(model_dir / name, out / name)
     return out
+
+
+@pytest.fixture(scope="session")
+def nan_model_dir(model_dir, tmp_path_factory) -> Path:
+    """A real (tiny) BERT directory whose weights contain NaN."""
+    return _tiny_bert(model_dir, tmp_path_factory.mktemp("nan-model"), nan=True)
 
 
 def test_nan_embeddings_are_rejected(nan_model_dir, tmp_path):
@@ -283,27 +290,6 @@ def test_nan_embeddings_are_rejected(nan_model_dir, tmp_path):
 
 
 # --- sentence-transformers folders (LaBSE and the like): the model's own pooling, Dense, length and prompt ----
-
-
-def _tiny_bert(model_dir: Path, out: Path) -> Path:
-    import torch
-    from transformers import BertConfig, BertModel
-
-    torch.manual_seed(0)
-    config = BertConfig(
-        vocab_size=250037,
-        hidden_size=32,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=64,
-        max_position_embeddings=514,
-        pad_token_id=1,
-        initializer_range=0.5,  # large weights: the first token's state depends on the others (CLS pooling)
-    )
-    BertModel(config, add_pooling_layer=False).save_pretrained(out)
-    for name in ("tokenizer.json", "tokenizer_config.json"):
-        shutil.copy(model_dir / name, out / name)
-    return out
 
 
 def _legacy_labse_layout(folder: Path) -> None:
@@ -353,7 +339,8 @@ def sentence_transformers_folders(model_dir, tmp_path_factory) -> dict[str, Path
     from sentence_transformers.base.modules import Dense, Normalize, Transformer
     from sentence_transformers.sentence_transformer.modules import Pooling
 
-    bert = _tiny_bert(model_dir, tmp_path_factory.mktemp("tiny-bert"))
+    # large weights: the first token's state depends on the others, so CLS pooling sees truncation and case
+    bert = _tiny_bert(model_dir, tmp_path_factory.mktemp("tiny-bert"), initializer_range=0.5)
     folders = {}
     torch.manual_seed(1)
     labse = SentenceTransformer(

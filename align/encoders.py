@@ -650,6 +650,7 @@ _LEGACY_POOLING_KEYS = {
     "pooling_mode_lasttoken": "lasttoken",
 }
 _SUPPORTED_MODULES = ("Transformer", "Pooling", "Dense", "Normalize")
+_DENSE_WEIGHTS = ("model.safetensors", "pytorch_model.bin")
 _ACTIVATIONS = {
     "torch.nn.modules.activation.Tanh": np.tanh,
     "torch.nn.modules.linear.Identity": lambda x: x,
@@ -753,6 +754,8 @@ def sentence_transformers_recipe(directory: Path, name: str) -> _SentenceTransfo
             activation = config.get("activation_function", "torch.nn.modules.activation.Tanh")
             if activation not in _ACTIVATIONS:
                 raise _refuse(name, f"{folder} uses activation {activation}, not one of {', '.join(_ACTIVATIONS)}")
+            if not any((folder / weights).is_file() for weights in _DENSE_WEIGHTS):
+                raise _refuse(name, f"{folder} has neither {' nor '.join(_DENSE_WEIGHTS)}")
             dense.append(str(folder))
             dense_out = int(config.get("out_features", 0))
     if not pooled:
@@ -867,17 +870,16 @@ def _dense_layer(folder: str) -> tuple[np.ndarray, np.ndarray | None, str]:
     """(weight [out, in], bias or None, activation name) of a sentence-transformers Dense module."""
     config = json.loads((Path(folder) / "config.json").read_text())
     activation = config.get("activation_function", "torch.nn.modules.activation.Tanh")
-    safetensors, pickled = Path(folder) / "model.safetensors", Path(folder) / "pytorch_model.bin"
+    safetensors = Path(folder) / "model.safetensors"
     if safetensors.is_file():
         from safetensors.numpy import load_file
 
         tensors = load_file(str(safetensors))
-    elif pickled.is_file():
+    else:  # pytorch_model.bin, as older saves (LaBSE's among them) keep it; weights only, no code
         import torch
 
-        tensors = {k: v.float().numpy() for k, v in torch.load(pickled, map_location="cpu", weights_only=True).items()}
-    else:
-        raise _refuse(folder, f"{folder} has neither model.safetensors nor pytorch_model.bin")
+        stored = torch.load(Path(folder) / "pytorch_model.bin", map_location="cpu", weights_only=True)
+        tensors = {k: v.float().numpy() for k, v in stored.items()}
     weight = tensors["linear.weight"].astype(np.float32)
     bias = tensors.get("linear.bias")
     return weight, None if bias is None else bias.astype(np.float32), activation

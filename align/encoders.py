@@ -952,9 +952,9 @@ def _run(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
         tokenizer, model = shared_transformers(encoder.path)
         encoded = tokenizer(prefixed, truncation=True, max_length=encoder.max_tokens)["input_ids"]
         pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
-        if encoder.skip_prompt:
-            prompt = tokenizer(encoder.prefix)["input_ids"]  # [CLS] and the prompt's tokens, as sentence-transformers
-            prompt_tokens = len(prompt) - (prompt[-1] in tokenizer.all_special_ids)  # counts them
+        if encoder.skip_prompt:  # leave [CLS] and the prompt's tokens out of pooling, as sentence-transformers does
+            prompt = tokenizer(encoder.prefix)["input_ids"]
+            prompt_tokens = len(prompt) - (prompt[-1] in tokenizer.all_special_ids)
     out = np.zeros((len(texts), encoder.dim), np.float32)
     for batch in _batches([len(ids) for ids in encoded], encoder.batch_tokens):
         ids, mask = _padded(encoded, batch, pad)
@@ -962,8 +962,10 @@ def _run(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
             hidden = session.run(None, {"word": table[ids].astype(np.float32), "mask": mask})[0]
         else:
             hidden = _torch_hidden(model, ids, mask)
-        pooled_mask = mask.copy()
-        pooled_mask[:, :prompt_tokens] = 0
+        pooled_mask = mask
+        if prompt_tokens:
+            pooled_mask = mask.copy()
+            pooled_mask[:, :prompt_tokens] = 0
         out[batch] = _normalized(_dense(_pooled(hidden, pooled_mask, encoder.pooling), encoder.dense))
     return out
 

@@ -620,8 +620,9 @@ class Encoder:
 
     `backend` "torch" runs the transformers model of `path`; "onnx" (the embedded encoder only) runs the
     ONNX Runtime graph built next to it (`onnx_model_path`). A sentence-transformers model keeps its own
-    recipe: `pooling` (one or more of POOLING_MODES, concatenated), `dense` (its Dense modules' folders, applied
-    in order after pooling), `max_tokens`, `lowercase`, and `skip_prompt` (its Pooling leaves the prompt out).
+    recipe: `pooling` (one or more of POOLING_MODES, concatenated), `dense` (its Dense modules' folders and
+    activations, applied in order after pooling), `max_tokens`, `lowercase`, and `skip_prompt` (its Pooling
+    leaves the prompt out).
     """
 
     name: str
@@ -631,7 +632,7 @@ class Encoder:
     dim: int = 0
     batch_tokens: int = DEFAULT_BATCH_TOKENS
     backend: str = "torch"
-    dense: tuple[str, ...] = ()
+    dense: tuple[tuple[str, str], ...] = ()
     max_tokens: int = MAX_TOKENS
     lowercase: bool = False
     skip_prompt: bool = False
@@ -651,8 +652,9 @@ _LEGACY_POOLING_KEYS = {
 }
 _SUPPORTED_MODULES = ("Transformer", "Pooling", "Dense", "Normalize")
 _DENSE_WEIGHTS = ("model.safetensors", "pytorch_model.bin")
+DEFAULT_ACTIVATION = "torch.nn.modules.activation.Tanh"  # a Dense config without the key (sentence-transformers)
 _ACTIVATIONS = {
-    "torch.nn.modules.activation.Tanh": np.tanh,
+    DEFAULT_ACTIVATION: np.tanh,
     "torch.nn.modules.linear.Identity": lambda x: x,
     "torch.nn.modules.activation.ReLU": lambda x: np.maximum(x, 0.0),
     "torch.nn.modules.activation.Sigmoid": lambda x: 1.0 / (1.0 + np.exp(-x)),
@@ -665,7 +667,7 @@ class _SentenceTransformersRecipe:
 
     pooling: tuple[str, ...] = ("mean",)
     include_prompt: bool = True
-    dense: tuple[str, ...] = ()
+    dense: tuple[tuple[str, str], ...] = ()  # (folder, activation) of each Dense module
     dense_out: int = 0  # out_features of the last Dense module; 0 when there is none
     max_tokens: int = MAX_TOKENS
     lowercase: bool = False
@@ -732,7 +734,7 @@ def sentence_transformers_recipe(directory: Path, name: str) -> _SentenceTransfo
         return _SentenceTransformersRecipe()
     modules = _read_json(modules_file, name)
     pooling, include_prompt, dense, dense_out = ("mean",), True, [], 0
-    pooled = False
+    pooled, transformer = False, directory
     for module in modules if isinstance(modules, list) else ():
         if not isinstance(module, dict):
             raise _refuse(name, f"{modules_file} lists {module!r}, not a module")
@@ -743,7 +745,9 @@ def sentence_transformers_recipe(directory: Path, name: str) -> _SentenceTransfo
                 name,
                 f"module {kind or '?'} of {modules_file} is not supported (only {', '.join(_SUPPORTED_MODULES)} are)",
             )
-        if kind == "Pooling":
+        if kind == "Transformer":
+            transformer = folder
+        elif kind == "Pooling":
             config = _read_json(folder / "config.json", name)
             pooling, pooled = _pooling_modes(config, name), True
             include_prompt = bool(config.get("include_prompt", True))
@@ -751,16 +755,16 @@ def sentence_transformers_recipe(directory: Path, name: str) -> _SentenceTransfo
             config = _read_json(folder / "config.json", name)
             if config.get("use_residual"):
                 raise _refuse(name, f"{folder} is a residual Dense module, which is not supported")
-            activation = config.get("activation_function", "torch.nn.modules.activation.Tanh")
+            activation = config.get("activation_function", DEFAULT_ACTIVATION)
             if activation not in _ACTIVATIONS:
                 raise _refuse(name, f"{folder} uses activation {activation}, not one of {', '.join(_ACTIVATIONS)}")
             if not any((folder / weights).is_file() for weights in _DENSE_WEIGHTS):
                 raise _refuse(name, f"{folder} has neither {' nor '.join(_DENSE_WEIGHTS)}")
-            dense.append(str(folder))
+            dense.append((str(folder), activation))
             dense_out = int(config.get("out_features", 0))
     if not pooled:
         raise _refuse(name, f"{modules_file} has no Pooling module")
-    max_tokens, lowercase = _transformer_settings(directory, transformer_dir(directory), name)
+    max_tokens, lowercase = _transformer_settings(directory, transformer, name)
     return _SentenceTransformersRecipe(
         pooling, include_prompt, tuple(dense), dense_out, max_tokens, lowercase, _document_prompt(directory, name)
     )
@@ -866,10 +870,8 @@ def _normalized(vectors: np.ndarray) -> np.ndarray:
 
 
 @cache
-def _dense_layer(folder: str) -> tuple[np.ndarray, np.ndarray | None, str]:
-    """(weight [out, in], bias or None, activation name) of a sentence-transformers Dense module."""
-    config = json.loads((Path(folder) / "config.json").read_text())
-    activation = config.get("activation_function", "torch.nn.modules.activation.Tanh")
+def _dense_layer(folder: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """(weight [out, in], bias or None) of a sentence-transformers Dense module."""
     safetensors = Path(folder) / "model.safetensors"
     if safetensors.is_file():
         from safetensors.numpy import load_file
@@ -882,12 +884,12 @@ def _dense_layer(folder: str) -> tuple[np.ndarray, np.ndarray | None, str]:
         tensors = {k: v.float().numpy() for k, v in stored.items()}
     weight = tensors["linear.weight"].astype(np.float32)
     bias = tensors.get("linear.bias")
-    return weight, None if bias is None else bias.astype(np.float32), activation
+    return weight, None if bias is None else bias.astype(np.float32)
 
 
-def _dense(vectors: np.ndarray, folders: Sequence[str]) -> np.ndarray:
-    for folder in folders:
-        weight, bias, activation = _dense_layer(folder)
+def _dense(vectors: np.ndarray, layers: Sequence[tuple[str, str]]) -> np.ndarray:
+    for folder, activation in layers:
+        weight, bias = _dense_layer(folder)
         vectors = vectors @ weight.T + (0.0 if bias is None else bias)
         vectors = _ACTIVATIONS[activation](vectors)
     return vectors
@@ -1001,7 +1003,7 @@ def _model_identity(encoder: Encoder) -> str:
     stamp = _stamp(transformer_dir(Path(encoder.path or "")))
     backend = "" if encoder.backend == "torch" else f"|{encoder.backend}-v{ONNX_VERSION}"
     recipe = f"{'+'.join(encoder.pooling)}|{encoder.dim}|{encoder.max_tokens}|{int(encoder.lowercase)}"
-    recipe += f"|{int(encoder.skip_prompt)}|{'+'.join(f'{d}:{_stamp(Path(d))}' for d in encoder.dense)}"
+    recipe += f"|{int(encoder.skip_prompt)}|{'+'.join(f'{d}:{a}:{_stamp(Path(d))}' for d, a in encoder.dense)}"
     return f"{encoder.path}|{stamp}|{encoder.prefix}|{recipe}{backend}"
 
 

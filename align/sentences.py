@@ -305,15 +305,25 @@ def _costs(source: _Side, target: _Side, sizes: Sequence[int], seed: int = 0) ->
     return _Costs(_spans(source, target, sizes, rng), _spans(target, source, sizes, rng), log_ratio, pair_size)
 
 
+def _band(source: _Side, target: _Side, full: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """The columns lo[i]..hi[i] the exact pass searches in row i: all of them for a small matrix or `full`,
+    else a band around the path of a coarse pass over blocks of sentences."""
+    n, m = len(source.lengths), len(target.lengths)
+    if full or n * m <= FULL_LIMIT:
+        return np.zeros(n + 1, np.int64), np.full(n + 1, m, np.int64)
+    coarse, _ = _align(_block(source, BLOCK), _block(target, BLOCK), COARSE_TYPES)
+    return _band_from(coarse, n, m, BLOCK)
+
+
+def _sizes(types: Sequence[tuple[int, int]]) -> list[int]:
+    """The run lengths of sentences that beads of these types take from either side."""
+    return sorted({k for t in types for k in t if k})
+
+
 def _align(source: _Side, target: _Side, types: Sequence[tuple[int, int]], full: bool = False):
     n, m = len(source.lengths), len(target.lengths)
-    sizes = sorted({k for t in types for k in t if k})
-    costs = _costs(source, target, sizes)
-    if full or n * m <= FULL_LIMIT:
-        lo, hi = np.zeros(n + 1, np.int64), np.full(n + 1, m, np.int64)
-    else:
-        coarse, _ = _align(_block(source, BLOCK), _block(target, BLOCK), COARSE_TYPES)
-        lo, hi = _band_from(coarse, n, m, BLOCK)
+    costs = _costs(source, target, _sizes(types))
+    lo, hi = _band(source, target, full)
     return _dp(costs, n, m, lo, hi, types), costs
 
 

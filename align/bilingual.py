@@ -294,7 +294,7 @@ def write_tmx(
     else:
         xml = _parse_xml(template, str(template))
         if units:
-            source_language, target_language = (_primary(lang) for lang in _languages(units))
+            source_language, target_language = (primary_language(lang) for lang in _languages(units))
             slots = _tmx_slots(xml, str(template), source_language, target_language)
             _fill_units(xml, slots, units, str(template))
     _write_xml(xml, output)
@@ -535,7 +535,7 @@ def _tmx_slots(xml: _Xml, where: str, source_language: str, target_language: str
             seen.add(lang)
             seg = _child(tuv, "seg")
             if seg is not None:
-                variants.setdefault(_primary(lang), (lang, seg))
+                variants.setdefault(primary_language(lang), (lang, seg))
         unit_id = tu.get("tuid") or str(len(slots) + 1)
         if source_language not in variants:
             raise InputError(
@@ -802,7 +802,7 @@ def _new_tmx(units: Sequence[Unit], datatype: str) -> _Xml:
     return xml
 
 
-def _primary(language: str) -> str:
+def primary_language(language: str) -> str:
     """The primary subtag of a language tag: 'de' for 'de-DE', 'de_AT' or 'DE'."""
     return language.replace("_", "-").split("-")[0].lower()
 
@@ -810,7 +810,7 @@ def _primary(language: str) -> str:
 def _check_languages(units: Sequence[Unit], source_language: str, target_language: str) -> None:
     for unit in units:
         for declared, expected in ((unit.source_language, source_language), (unit.target_language, target_language)):
-            if declared and _primary(declared) != expected:
+            if declared and primary_language(declared) != expected:
                 raise InputError(
                     unit.origin,
                     f"is {unit.source_language}→{unit.target_language}, not {source_language}→{target_language}",

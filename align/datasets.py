@@ -70,11 +70,12 @@ def word_link_columns(units: Sequence[Unit], **options: Any) -> dict[str, list[A
     """A `map_units` function (features `WORD_LINKS`): each unit's tokens and their word links in Pharaoh form
     (`i-j` over those tokens), all units of the batch aligned in one batched pass (`align.words.align_sentences`;
     `options` such as `matching="mwmf"` or `encoder` go to it)."""
+    from align.bilingual import primary_language
     from align.words import align_sentences, to_pharaoh
 
     pairs = [(u.source, u.target or "") for u in units]
     languages = (units[0].source_language, units[0].target_language) if units else ("de", "en")
-    aligned = align_sentences(pairs, languages[0].split("-")[0], languages[1].split("-")[0], **options)
+    aligned = align_sentences(pairs, *(primary_language(language) for language in languages), **options)
     return {
         "source_tokens": [[t.text for t in pair.source] for pair in aligned],
         "target_tokens": [[t.text for t in pair.target] for pair in aligned],

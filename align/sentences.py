@@ -413,10 +413,11 @@ class UnitAlignment:
 def align_units(units: Sequence[Unit], encoder: Encoder | str = EMBEDDED) -> tuple[UnitAlignment, ...]:
     """Split the source and target of every unit that has a target into sentences and align them within the
     unit (no bead crosses a unit boundary). Every sentence is embedded first, in one batched pass."""
+    from align.bilingual import primary_language
     from align.documents import document_from_text
 
     def sentences(text: str, language: str) -> tuple[Sentence, ...]:
-        return document_sentences(document_from_text(text, language.split("-")[0].lower()))
+        return document_sentences(document_from_text(text, primary_language(language)))
 
     enc = load_encoder(encoder) if isinstance(encoder, str) else encoder
     split = [
@@ -441,7 +442,7 @@ def sentence_units(alignments: Sequence[UnitAlignment], source_language: str, ta
     units: list[Unit] = []
     for alignment in alignments:
         pairs = [
-            (" ".join(alignment.source[i].text for i in b.source), " ".join(alignment.target[j].text for j in b.target))
+            (side_text(alignment.source, b.source), side_text(alignment.target, b.target))
             for b in alignment.beads
             if b.source and b.target
         ]
@@ -502,6 +503,11 @@ class Sentence:
     end: int
 
 
+def side_text(sentences: Sequence[Sentence], indices: Sequence[int]) -> str:
+    """The text of one side of a bead: its sentences joined by spaces."""
+    return " ".join(sentences[i].text for i in indices)
+
+
 def format_jsonl(
     beads: Sequence[Bead], source: Sequence[Sentence], target: Sequence[Sentence], unit: str | None = None
 ) -> str:
@@ -514,8 +520,8 @@ def format_jsonl(
             "source": list(bead.source),
             "target": list(bead.target),
             "score": bead.score,
-            "source_text": " ".join(source[i].text for i in bead.source),
-            "target_text": " ".join(target[j].text for j in bead.target),
+            "source_text": side_text(source, bead.source),
+            "target_text": side_text(target, bead.target),
             "source_spans": [[source[i].start, source[i].end] for i in bead.source],
             "target_spans": [[target[j].start, target[j].end] for j in bead.target],
         }
@@ -530,9 +536,7 @@ def format_tsv(beads: Sequence[Bead], source: Sequence[Sentence], target: Sequen
         return re.sub(r"[\t\r\n]+", " ", text)
 
     return "".join(
-        f"{clean(' '.join(source[i].text for i in b.source))}\t{clean(' '.join(target[j].text for j in b.target))}"
-        f"\t{b.score:.4f}\n"
-        for b in beads
+        f"{clean(side_text(source, b.source))}\t{clean(side_text(target, b.target))}\t{b.score:.4f}\n" for b in beads
     )
 
 

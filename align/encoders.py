@@ -1013,8 +1013,13 @@ def _stamp(folder: Path) -> str:
     return ",".join(f"{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in files)
 
 
-def _stored_vectors(encoder: Encoder, texts: Sequence[str]) -> tuple[dict[str, np.ndarray], Any]:
-    """Vectors found in the disk cache for `texts`, and the open connection (None if the cache is unusable)."""
+def _cache_key(identity: str, text: str) -> str:
+    return hashlib.sha256(f"{identity}|{text}".encode()).hexdigest()
+
+
+def _stored_vectors(encoder: Encoder, identity: str, texts: Sequence[str]) -> tuple[dict[str, np.ndarray], Any]:
+    """Vectors found in the disk cache for `texts` under the encoder's `identity` (`_model_identity`), and the open
+    connection (None if the cache is unusable)."""
     import sqlite3
 
     path = embedding_cache_path()
@@ -1024,8 +1029,7 @@ def _stored_vectors(encoder: Encoder, texts: Sequence[str]) -> tuple[dict[str, n
         connection.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB)")
     except (OSError, sqlite3.Error):
         return {}, None
-    identity = _model_identity(encoder)
-    keys = {hashlib.sha256(f"{identity}|{t}".encode()).hexdigest(): t for t in texts}
+    keys = {_cache_key(identity, t): t for t in texts}
     found: dict[str, np.ndarray] = {}
     wanted = list(keys)
     for start in range(0, len(wanted), 900):
@@ -1038,12 +1042,11 @@ def _stored_vectors(encoder: Encoder, texts: Sequence[str]) -> tuple[dict[str, n
     return found, connection
 
 
-def _store_vectors(connection: Any, encoder: Encoder, texts: Sequence[str], vectors: np.ndarray) -> None:
+def _store_vectors(connection: Any, identity: str, texts: Sequence[str], vectors: np.ndarray) -> None:
     import sqlite3
 
-    identity = _model_identity(encoder)
     rows = [
-        (hashlib.sha256(f"{identity}|{t}".encode()).hexdigest(), np.ascontiguousarray(v, np.float32).tobytes())
+        (_cache_key(identity, t), np.ascontiguousarray(v, np.float32).tobytes())
         for t, v in zip(texts, vectors, strict=True)
     ]
     try:
@@ -1055,14 +1058,15 @@ def _store_vectors(connection: Any, encoder: Encoder, texts: Sequence[str], vect
 
 def _embed_missing(encoder: Encoder, missing: list[str]) -> np.ndarray:
     """Vectors for texts not in memory: from the disk cache where stored, the rest computed and stored."""
-    stored, connection = _stored_vectors(encoder, missing)
+    identity = _model_identity(encoder)
+    stored, connection = _stored_vectors(encoder, identity, missing)
     todo = [t for t in missing if t not in stored]
     if todo:
         computed = _run(encoder, todo)
         check_embeddings(encoder.name, todo, computed)
         stored.update(zip(todo, computed, strict=True))
         if connection is not None:
-            _store_vectors(connection, encoder, todo, computed)
+            _store_vectors(connection, identity, todo, computed)
     if connection is not None:
         connection.close()
     return np.stack([stored[t] for t in missing])

@@ -69,6 +69,16 @@ def build(parts, n, rng):
     return src, tgt, gold
 
 
+def traced_peak_mb(fn) -> float:
+    """Peak MB that tracemalloc sees while fn() runs."""
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
 def timed(fn):
     """Result, seconds and peak traced MB of fn(); timed and traced in separate runs, because tracemalloc
     hooks every allocation and slows the many small numpy arrays of the DP several-fold."""
@@ -77,10 +87,7 @@ def timed(fn):
         start = time.perf_counter()
         result = fn()
         elapsed = time.perf_counter() - start
-        tracemalloc.start()
-        fn()
-        peak = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
+        peak = traced_peak_mb(fn)
     return result, elapsed, peak
 
 
@@ -90,11 +97,7 @@ def dp_tables_mb(source: list[str], target: list[str], encoder, full: bool) -> f
     src, tgt = s._side(encoder, source), s._side(encoder, target)
     costs = s._costs(src, tgt, s._sizes(s.BEAD_TYPES))
     lo, hi = s._band(src, tgt, full)
-    tracemalloc.start()
-    s._dp(costs, len(source), len(target), lo, hi, s.BEAD_TYPES)
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
-    return peak
+    return traced_peak_mb(lambda: s._dp(costs, len(source), len(target), lo, hi, s.BEAD_TYPES))
 
 
 def pairs(beads):
@@ -107,7 +110,7 @@ def read_gold_document(stem: Path):
     return lines[0], lines[1], s.parse_beads(stem.with_suffix(".defr").read_text(encoding="utf-8"))
 
 
-BERTALIGN_TYPES = [(a, b) for a in range(1, 5) for b in range(1, 5) if a + b <= 5]  # max_align 5
+BERTALIGN_TYPES = [t for t in s.BEAD_TYPES if all(t)]  # max_align 5 as ours; Bertalign scores skips apart
 BERTALIGN_SKIP = -0.1  # Bertalign's defaults: skip -0.1, margin and length penalty on
 
 

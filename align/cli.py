@@ -11,7 +11,7 @@ import click
 
 from align import __version__
 from align.errors import InputError, ModelMissingError
-from align.files import atomic_output
+from align.files import atomic_output, refuse_overwrite
 
 INTERNAL_ERROR = 70
 DOCUMENT_FORMATS = ("text", "markdown", "lines")
@@ -23,6 +23,36 @@ def progress_enabled(progress: bool | None) -> bool:
     return sys.stderr.isatty() if progress is None else progress
 
 
+class InputPath(click.Path):
+    """A file (or folder) a command reads: no output of the command may replace it, hold it or sit inside it."""
+
+
+class OutputPath(click.Path):
+    """A file a command writes."""
+
+
+def _paths(ctx: click.Context, kind: type[click.Path]) -> list[str]:
+    values: list[str] = []
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        if isinstance(param.type, kind) and value:
+            values.extend(value if isinstance(value, tuple) else [value])
+    return values
+
+
+class _Command(click.Command):
+    """A subcommand that refuses, before it runs, an output path that would overwrite one of its inputs."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        refuse_overwrite(_paths(ctx, InputPath), _paths(ctx, OutputPath))
+        return super().invoke(ctx)
+
+
+class _Group(click.Group):
+    command_class = _Command
+    group_class = type
+
+
 progress_option = click.option(
     "--progress/--quiet",
     "progress",
@@ -32,13 +62,13 @@ progress_option = click.option(
 output_option = click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, allow_dash=True),
+    type=OutputPath(dir_okay=False, allow_dash=True),
     default="-",
     help="Output file (default: stdout). Written to a temporary file, then renamed.",
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="align")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 def cli(debug: bool) -> None:
@@ -51,7 +81,7 @@ def evaluate() -> None:
 
 
 @cli.command()
-@click.argument("doc", type=click.Path(dir_okay=True, allow_dash=True))
+@click.argument("doc", type=InputPath(dir_okay=True, allow_dash=True))
 @click.option(
     "--format",
     "fmt",
@@ -87,8 +117,8 @@ def segment(doc: str, fmt: str, lang: str | None, input_format: str | None, outp
 
 
 @cli.command("words")
-@click.argument("src", type=click.Path(dir_okay=False, allow_dash=True))
-@click.argument("tgt", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("src", type=InputPath(dir_okay=False, allow_dash=True))
+@click.argument("tgt", type=InputPath(dir_okay=False, allow_dash=True))
 @click.option("--pretokenized", is_flag=True, help="Tokens are separated by spaces already (gold sets).")
 @click.option(
     "--method",
@@ -114,7 +144,7 @@ def segment(doc: str, fmt: str, lang: str | None, input_format: str | None, outp
 )
 @click.option(
     "--beads",
-    type=click.Path(dir_okay=False),
+    type=InputPath(dir_okay=False),
     default=None,
     help="Beads from `align sentences`; SRC and TGT are then the two documents.",
 )
@@ -195,8 +225,8 @@ def words_command(
 
 
 @evaluate.command("words")
-@click.argument("gold", type=click.Path(dir_okay=False, allow_dash=True))
-@click.argument("pred", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("gold", type=InputPath(dir_okay=False, allow_dash=True))
+@click.argument("pred", type=InputPath(dir_okay=False, allow_dash=True))
 @click.option("--one-based", is_flag=True, help="GOLD indices start at 1 (as RWTH's talp files); PRED is 0-based.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @output_option
@@ -225,7 +255,7 @@ def evaluate_words(gold: str, pred: str, one_based: bool, fmt: str, output: str)
 
 
 @cli.command("translate")
-@click.argument("doc", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("doc", type=InputPath(dir_okay=False, allow_dash=True))
 @click.option("--model", default=None, help="Model name or directory (default: Helsinki-NLP/opus-mt-de-en).")
 @click.option(
     "--backend", type=click.Choice(["transformers", "ctranslate2"]), default="transformers", show_default=True
@@ -235,7 +265,7 @@ def evaluate_words(gold: str, pred: str, one_based: bool, fmt: str, output: str)
 @click.option("--compute-type", default="int8", show_default=True, help="CTranslate2 weights: int8, float32, ...")
 @click.option("--threads", type=click.IntRange(0), default=0, help="CPU threads (default: all cores, at most 8).")
 @click.option("--input-format", type=click.Choice(["text", "markdown", "lines"]), default=None)
-@click.option("--mapping", type=click.Path(dir_okay=False), default=None, help="Write the segment mapping as JSONL.")
+@click.option("--mapping", type=OutputPath(dir_okay=False), default=None, help="Write the segment mapping as JSONL.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the translation cache.")
 @output_option
 @progress_option
@@ -306,8 +336,8 @@ def models_command(fmt: str, output: str) -> int:
 
 
 @evaluate.command("translation")
-@click.argument("hyp", type=click.Path(dir_okay=False, allow_dash=True))
-@click.argument("ref", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("hyp", type=InputPath(dir_okay=False, allow_dash=True))
+@click.argument("ref", type=InputPath(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @output_option
 def evaluate_translation(hyp: str, ref: str, fmt: str, output: str) -> int:
@@ -328,11 +358,11 @@ def evaluate_translation(hyp: str, ref: str, fmt: str, output: str) -> int:
 
 
 @cli.command("check")
-@click.argument("src", required=False, type=click.Path(dir_okay=False, allow_dash=True))
-@click.argument("tgt", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("src", required=False, type=InputPath(dir_okay=False, allow_dash=True))
+@click.argument("tgt", required=False, type=InputPath(dir_okay=False, allow_dash=True))
 @click.option(
     "--pairs",
-    type=click.Path(dir_okay=False, allow_dash=True),
+    type=InputPath(dir_okay=False, allow_dash=True),
     default=None,
     help="TSV (header source/target[/id]) or JSON Lines of independent sentence pairs, each checked alone "
     "(further pairs files may follow as arguments, as pre-commit passes them).",
@@ -363,7 +393,7 @@ def evaluate_translation(hyp: str, ref: str, fmt: str, output: str) -> int:
 @click.option(
     "--beads",
     "beads_path",
-    type=click.Path(dir_okay=False),
+    type=InputPath(dir_okay=False),
     default=None,
     help="Sentence alignment to use, as `align sentences` writes it ([0]:[0, 1] per line).",
 )
@@ -449,8 +479,8 @@ def _write_xliff_notes(files: list[str], report: object, output: str, input_form
 
 
 @cli.command("sentences")
-@click.argument("src", type=click.Path(dir_okay=False, allow_dash=True))
-@click.argument("tgt", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("src", type=InputPath(dir_okay=False, allow_dash=True))
+@click.argument("tgt", required=False, type=InputPath(dir_okay=False, allow_dash=True))
 @click.option("--presegmented", is_flag=True, help="SRC and TGT hold one sentence per line (blank lines skipped).")
 @click.option(
     "--encoder",
@@ -575,8 +605,8 @@ def _document_sentences(
 
 
 @evaluate.command("sentences")
-@click.argument("gold", type=click.Path(dir_okay=False, allow_dash=True))
-@click.argument("pred", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("gold", type=InputPath(dir_okay=False, allow_dash=True))
+@click.argument("pred", type=InputPath(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @output_option
 def evaluate_sentences(gold: str, pred: str, fmt: str, output: str) -> int:
@@ -639,7 +669,10 @@ def run_command(
 
     from align.corpus import is_dataset
 
-    if is_dataset(source) or Path(source).is_dir():
+    corpus = Path(source).is_dir() and not is_dataset(source)
+    sources = [Path(source, "de"), Path(source, "en")] if corpus else [source]
+    refuse_overwrite([*sources, *(p for p in (reference, translation) if p)], [out_dir])
+    if is_dataset(source) or corpus:
         from align.corpus import run_corpus, run_dataset, summary_line
 
         if is_dataset(source):
@@ -680,8 +713,8 @@ def run_command(
 
 
 @cli.command("report")
-@click.argument("src", type=click.Path(dir_okay=False, allow_dash=True))
-@click.argument("tgt", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("src", type=InputPath(dir_okay=False, allow_dash=True))
+@click.argument("tgt", type=InputPath(dir_okay=False, allow_dash=True))
 @click.option("--encoder", default="e5-small", show_default=True, help="Sentence/word encoder name or directory.")
 @click.option("--no-words", is_flag=True, help="Skip word alignment.")
 @click.option("--title", default=None, help="Title of the report.")

@@ -229,20 +229,48 @@ def warm_up() -> None:
         compare_documents(source, target, beads=(Bead((0,), (0,), 1.0),), words=False).html()
 
 
-def worker_pool(workers: int, preload: Iterable[str] = ()) -> ProcessPoolExecutor:
+@contextlib.contextmanager
+def worker_pool(workers: int, preload: Iterable[str] = ()) -> Iterator[ProcessPoolExecutor]:
     """`workers` processes that share the cores, forked from a server warmed up once (`align.warmup`).
 
     The modules of `preload` (`runtime_modules`) are imported there first (only imported: a process that has
     run torch must not fork). The fork server lives as long as this process, so later pools start at once with
-    what the first pool asked it to preload. Spawned processes where the platform has no fork server.
+    what the first pool asked it to preload. Spawned processes where the platform has no fork server. No
+    process of the pool imports from the working directory (`imports_without_cwd`). Pending work is cancelled
+    when the block is left.
     """
     threads = max(1, (os.cpu_count() or 1) // workers)
-    if "forkserver" in get_all_start_methods():
-        context = get_context("forkserver")
-        context.set_forkserver_preload([*preload, "align.warmup"])
-    else:
-        context = get_context("spawn")
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(threads,))
+    with imports_without_cwd():
+        if "forkserver" in get_all_start_methods():
+            context = get_context("forkserver")
+            context.set_forkserver_preload([*preload, "align.warmup"])
+        else:
+            context = get_context("spawn")
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(threads,))
+        try:
+            yield pool
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def imports_without_cwd() -> Iterator[None]:
+    """In the block, the working directory is on no import path, so that no worker process runs a file there named
+    like a module (`json.py`, `numpy.py`): new interpreters (the fork server, spawned workers) start with
+    PYTHONSAFEPATH (Python 3.11+: no '' first on their path) and take this process's path without '' and without
+    the working directory."""
+    cwd = Path.cwd().resolve()
+    saved_path, saved_safe = sys.path[:], os.environ.get("PYTHONSAFEPATH")
+    sys.path[:] = [p for p in sys.path if p and Path(p).resolve() != cwd]
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        yield
+    finally:
+        sys.path[:] = saved_path
+        if saved_safe is None:
+            os.environ.pop("PYTHONSAFEPATH", None)
+        else:
+            os.environ["PYTHONSAFEPATH"] = saved_safe
 
 
 def runtime_modules(encoder: str, words: bool) -> tuple[str, ...]:
@@ -264,15 +292,12 @@ def run_local(pairs: Iterable[Pair], out_root: str, encoder: str, words: bool, w
         for pair in todo:
             yield process_pair(pair, out_root, encoder, words)
         return
-    pool = worker_pool(workers, runtime_modules(encoder, words))
-    try:
+    with worker_pool(workers, runtime_modules(encoder, words)) as pool:
         pending = {pool.submit(process_pair, pair, out_root, encoder, words) for pair in todo}
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
                 yield future.result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _ray_row(row: dict[str, Any], out_root: str, encoder: str, words: bool) -> dict[str, Any]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -74,11 +75,34 @@ def _umask() -> int:
     return mask
 
 
+_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def output_error(where: object, err: OSError) -> InputError:
+    """An output that cannot be written, as one line naming it and what to do."""
+    if err.errno in _FULL:
+        return InputError(where, "cannot be written: the disk is full", "free some space or write elsewhere")
+    reason = err.strerror or type(err).__name__
+    return InputError(where, f"cannot be written ({reason})", "give an output path in a folder you can write to")
+
+
+def make_dirs(folder: Path, where: object = None) -> None:
+    """Create `folder` and its parents, or say in one line why it cannot be (a parent is a file, no permission)."""
+    blocking = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise InputError(where or folder, f"cannot be written: {blocking} is a file, not a folder", "give another path")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise output_error(where or folder, err) from None
+
+
 @contextmanager
 def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Iterator[IO]:
     """Open an output for writing: stdout for None or '-', else a temporary file renamed on success.
 
-    If the block raises, the temporary file is removed and any existing file at `path` is untouched.
+    If the block raises, the temporary file is removed and any existing file at `path` is untouched. A folder
+    that cannot be made or written to, or a full disk, is an `InputError` naming `path`.
     """
     if path is None or str(path) == "-":
         stream = sys.stdout.buffer if "b" in mode else sys.stdout
@@ -86,16 +110,61 @@ def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Itera
         stream.flush()
         return
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    make_dirs(target.parent, target)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as err:
+        raise output_error(target, err) from None
     os.chmod(tmp, 0o666 & ~_umask())
     try:
         with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as out:
             yield out
         os.replace(tmp, target)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        if err.errno in _FULL or err.filename in (tmp, str(target)):
+            raise output_error(target, err) from None
+        raise
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _resolved(path: str | os.PathLike[str]) -> Path:
+    return Path(path).expanduser().resolve()
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a == b or os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def refuse_overwrite(inputs: Iterable[str | os.PathLike[str]], outputs: Iterable[str | os.PathLike[str]]) -> None:
+    """Refuse, before anything runs, an output that would replace an input (a link or hard link to it included),
+    hold one (an output folder with an input inside), or sit inside an input folder; and two outputs that are one.
+
+    '-' (standard input or output) is never a clash.
+    """
+    read = [(str(p), _resolved(p)) for p in inputs if str(p) != "-"]
+    written: list[tuple[str, Path]] = []
+    for given in (str(p) for p in outputs if str(p) != "-"):
+        out = _resolved(given)
+        for name, source in read:
+            if _same_file(out, source):
+                raise InputError(given, f"is also an input ({name})", "write the output to another path")
+            if out in source.parents:
+                raise InputError(
+                    given, f"is a folder that holds the input {name}", "write the output to a folder of its own"
+                )
+            if source in out.parents:
+                where = "inside the input folder" if source.is_dir() else "under the input file"
+                raise InputError(given, f"lies {where} {name}", "write the output to another path")
+        for name, other in written:
+            if _same_file(out, other):
+                raise InputError(given, f"is given twice as an output (also as {name})", "give each output its path")
+        written.append((given, out))
 
 
 def cache_home() -> Path:

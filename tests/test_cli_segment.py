@@ -43,7 +43,7 @@ def test_txt_from_stdin():
     ("make", "message"),
     [
         (lambda p: p / "missing.txt", "no such file"),
-        (lambda p: p, "is a directory"),
+        (lambda p: _folder(p / "folder"), "is a directory"),
         (lambda p: _write(p / "empty.txt", b""), "is empty"),
         (lambda p: _write(p / "binary.txt", bytes(range(256)) * 4), "binary"),
         (lambda p: _write(p / "latin1.txt", "Größe".encode("latin-1")), "not valid UTF-8"),
@@ -83,6 +83,11 @@ def test_50_mb_file_finishes_with_bounded_memory(tmp_path):
     assert result.returncode == 0, result.stderr
     assert out.stat().st_size > 45_000_000
     assert peak_mb < 1024 or before / 1024 >= 1024, f"peak RSS {peak_mb:.0f} MB for a 50 MB file"
+
+
+def _folder(path):
+    path.mkdir()
+    return path
 
 
 def _write(path, data: bytes):

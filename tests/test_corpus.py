@@ -156,19 +156,18 @@ def test_cli_with_two_workers_matches_one_worker_and_exits_2_for_the_bad_file(fo
     assert 1 <= second["worker_processes"]["count"] <= 2 and second["worker_processes"]["peak_mb"] > 10
 
 
-def _loaded_in_worker(_: int) -> tuple[int, int, bool]:
-    import sys
-
-    from align.claims import lexical_name
-
-    return os.getpid(), lexical_name.cache_info().currsize, "align.pipeline" in sys.modules
+# What a worker has loaded, as an expression: workers import nothing from the working directory, where `tests` is.
+PROBE = (
+    "(__import__('os').getpid(), __import__('align.claims').claims.lexical_name.cache_info().currsize,"
+    " 'align.pipeline' in __import__('sys').modules)"
+)
 
 
 def test_local_workers_start_warm_with_the_names_of_the_warm_up_known():
     if "forkserver" not in multiprocessing.get_all_start_methods():
         pytest.skip("no fork server on this platform: workers are spawned and load what they need")
     with corpus.worker_pool(2) as pool:
-        probes = list(pool.map(_loaded_in_worker, range(4)))
+        probes = list(pool.map(eval, [PROBE] * 4))
     assert all(loaded > 0 and imported for _, loaded, imported in probes)  # the warm-up's names are known
     assert os.getpid() not in {pid for pid, _, _ in probes}
 

@@ -12,10 +12,9 @@ import click
 from align import __version__
 from align.errors import InputError, ModelMissingError
 from align.files import atomic_output, refuse_overwrite
+from align.vocab import BILINGUAL_FORMATS, DOCUMENT_FORMATS, EMBEDDED
 
 INTERNAL_ERROR = 70
-DOCUMENT_FORMATS = ("text", "markdown", "lines")
-BILINGUAL_FORMATS = ("xliff", "tmx", "tsv", "csv", "jsonl")
 
 
 def progress_enabled(progress: bool | None) -> bool:
@@ -407,6 +406,13 @@ def evaluate_translation(hyp: str, ref: str, fmt: str, output: str) -> int:
 @click.option("--tgt-lang", default="en", show_default=True)
 @click.option("--no-claims", is_flag=True, help="Check figures only.")
 @click.option("--all", "show_all", is_flag=True, help="List preserved figures and claims too.")
+@click.option("--encoder", default=EMBEDDED, show_default=True, help="Documents: the sentence/word encoder.")
+@click.option(
+    "--words/--no-words",
+    default=True,
+    show_default=True,
+    help="Documents: word links decide which changed figure is which where a sentence leaves it open.",
+)
 @output_option
 def check_command(
     src: str | None,
@@ -422,22 +428,27 @@ def check_command(
     tgt_lang: str,
     no_claims: bool,
     show_all: bool,
+    encoder: str,
+    words: bool,
     output: str,
 ) -> int:
     """Compare the figures and claims of SRC (German) and TGT (English); exit 1 on findings at --fail-on.
 
     A single bilingual file (XLIFF, TMX, TSV, JSON Lines) is checked unit by unit: `align check reviewed.xlf`.
     """
-    from align.compare import check_documents, check_pairs, parse_severities
-    from align.report import writers
+    from align.compare import parse_severities
+    from align.pipeline import check, check_units
+    from align.report import documents_report, units_report, writers
 
-    severities = parse_severities(severity_overrides)
+    options = {"severities": parse_severities(severity_overrides), "claims": not no_claims}
+    languages = (src_lang, tgt_lang)
     bilingual = input_format if input_format in BILINGUAL_FORMATS else None
     if pairs is None and src and (not tgt or bilingual):
         pairs, src = src, None
     if pairs is not None:
         files = [pairs, *(f for f in (src, tgt) if f)]
-        report = check_pairs(files, src_lang, tgt_lang, severities, not no_claims, fail_on, show_all, bilingual)
+        checked = check_units(files, languages=languages, input_format=bilingual, **options)
+        report = units_report(checked, fail_on, show_all)
         if fmt == "xliff":
             _write_xliff_notes(files, report, output, bilingual)
             return 1 if report.failed() else 0
@@ -446,19 +457,18 @@ def check_command(
     else:
         if not src or not tgt:
             raise InputError("align check", "needs SRC and TGT (or --pairs FILE)", "see `align check --help`")
-        report = check_documents(
+        result = check(
             src,
             tgt,
-            src_lang,
-            tgt_lang,
-            severities,
-            not no_claims,
-            fail_on,
-            show_all,
-            presegmented,
-            beads_path,
-            input_format,
+            languages=languages,
+            input_format=input_format,
+            presegmented=presegmented,
+            beads_path=beads_path,
+            encoder=encoder,
+            words="needed" if words else False,
+            **options,
         )
+        report = documents_report(result, fail_on, show_all)
     with atomic_output(output) as out:
         writers()[fmt](report, out)
     return 1 if report.failed() else 0
@@ -634,7 +644,7 @@ def evaluate_sentences(gold: str, pred: str, fmt: str, output: str) -> int:
     help="A translation made elsewhere; takes the place of machine translation.",
 )
 @click.option("--model", default=None, help="MarianMT model name or directory (default: opus-mt-de-en if present).")
-@click.option("--encoder", default="e5-small", show_default=True, help="Sentence/word encoder name or directory.")
+@click.option("--encoder", default=EMBEDDED, show_default=True, help="Sentence/word encoder name or directory.")
 @click.option("--no-words", is_flag=True, help="Skip word alignment.")
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), required=True, help="Output folder.")
 @click.option("--workers", type=int, default=1, show_default=True, help="Worker processes for a corpus or dataset.")
@@ -715,7 +725,7 @@ def run_command(
 @cli.command("report")
 @click.argument("src", type=InputPath(dir_okay=False, allow_dash=True))
 @click.argument("tgt", type=InputPath(dir_okay=False, allow_dash=True))
-@click.option("--encoder", default="e5-small", show_default=True, help="Sentence/word encoder name or directory.")
+@click.option("--encoder", default=EMBEDDED, show_default=True, help="Sentence/word encoder name or directory.")
 @click.option("--no-words", is_flag=True, help="Skip word alignment.")
 @click.option("--title", default=None, help="Title of the report.")
 @output_option

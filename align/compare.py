@@ -15,15 +15,14 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from itertools import product
-from pathlib import Path
 from typing import Any
 
 from align.claims import Claim, Cue, capitalized_words, extract_claims, similar
 from align.figures import Figure, extract, superscript
+from align.vocab import SEVERITIES
 
-STATUSES = ("preserved", "changed", "dropped", "added")
-SEVERITIES = ("none", "info", "warning", "error")
 DEFAULT_SEVERITY: dict[str, str] = {
     "figure.changed": "error",
     "figure.dropped": "error",
@@ -277,8 +276,9 @@ def _most_linked(
     linked: Callable[[Figure, Figure], int],
 ) -> list[tuple[Figure, Figure]]:
     """Pairs passing `test`, the most strongly linked first (text order among equals), each figure once;
-    unlinked pairs are left."""
-    if len(left) * len(right) > _PAIRWISE_LIMIT:
+    unlinked pairs are left. One figure on each side pairs the same with links or without (in text order, next),
+    so `linked` is asked only when there are more."""
+    if len(left) * len(right) > _PAIRWISE_LIMIT or max(len(left), len(right)) < 2:
         return []
     candidates = [(s, t) for s, t in product(left, right) if test(s, t)]
     scored = sorted(((linked(s, t), k, s, t) for k, (s, t) in enumerate(candidates)), key=lambda x: (-x[0], x[1]))
@@ -610,6 +610,23 @@ def _moved(findings: list[Finding], window: int = 1) -> list[Finding]:
     return [f for f in result if f.status != "moved"]
 
 
+def _lazy_strength(
+    word_links: Callable[[int], Any], number: int, src_figures: Sequence[Figure], tgt_figures: Sequence[Figure]
+) -> Callable[[Figure, Figure], int]:
+    """`link_strength` of bead `number`, with its word alignment asked for at the first call, not before."""
+
+    @cache
+    def strength() -> Callable[[Figure, Figure], int] | None:
+        alignment = word_links(number)
+        return None if alignment is None else link_strength(alignment, src_figures, tgt_figures)
+
+    def linked(s: Figure, t: Figure) -> int:
+        measure = strength()
+        return 0 if measure is None else measure(s, t)
+
+    return linked
+
+
 def compare_beads(
     src_segments: Sequence[object],
     tgt_segments: Sequence[object],
@@ -618,11 +635,12 @@ def compare_beads(
     tgt_lang: str = "en",
     severities: Mapping[str, str] | None = None,
     claims: bool = True,
-    word_links: Sequence[Any] = (),
+    word_links: Callable[[int], Any] | None = None,
 ) -> tuple[Finding, ...]:
     """Findings for aligned documents: `beads` hold `.source`/`.target` segment indices (or are pairs).
 
-    `word_links`, one per bead (None where a side is empty), decide which changed figure is which.
+    `word_links(number)`, the word alignment of a bead (None where there is none), decides which changed figure
+    is which; it is asked only for the beads where that is open (more than one candidate figure on a side).
     """
     findings: list[Finding] = []
     for number, bead in enumerate(beads):
@@ -632,8 +650,7 @@ def compare_beads(
             src_idx, tgt_idx = bead
         src = _bead_side(src_segments, src_idx, src_lang)
         tgt = _bead_side(tgt_segments, tgt_idx, tgt_lang)
-        alignment = word_links[number] if number < len(word_links) else None
-        linked = link_strength(alignment, src.figures, tgt.figures) if alignment is not None else None
+        linked = None if word_links is None else _lazy_strength(word_links, number, src.figures, tgt.figures)
         findings += compare_figures(
             src.figures, tgt.figures, number, src_lang, tgt_lang, severities, src.text, tgt.text, linked
         )
@@ -648,10 +665,6 @@ def at_or_above(findings: Sequence[Finding], level: str) -> list[Finding]:
         return []
     floor = SEVERITIES.index(level)
     return [f for f in findings if f.status != "preserved" and SEVERITIES.index(f.severity) >= max(floor, 1)]
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Inputs for `align check`: independent pairs, and aligned documents
 
 
 def parse_severities(overrides: Sequence[str]) -> dict[str, str]:
@@ -669,118 +682,3 @@ def parse_severities(overrides: Sequence[str]) -> dict[str, str]:
             )
         table[key.strip()] = level
     return table
-
-
-def check_pairs(
-    paths: str | Sequence[str],
-    src_lang: str = "de",
-    tgt_lang: str = "en",
-    severities: Mapping[str, str] | None = None,
-    claims: bool = True,
-    fail_on: str = "error",
-    show_preserved: bool = False,
-    input_format: str | None = None,
-):
-    """A `CheckReport` with one item per unit of one or more bilingual files.
-
-    XLIFF, TMX, TSV/CSV and JSON Lines (`align.bilingual`); stdin and files with another suffix are read as
-    JSON Lines or TSV by their first character. Units without a target are skipped.
-    """
-    from align.bilingual import SUFFIXES, read_units, sniff_table_format, units_from_text
-    from align.files import read_text
-    from align.report import CheckReport, Item
-
-    paths = [paths] if isinstance(paths, str) else list(paths)
-    items = []
-    for path in paths:
-        if input_format or (Path(path).suffix.lower() in SUFFIXES and path != "-"):
-            units = read_units(path, input_format, source_language=src_lang, target_language=tgt_lang)
-        else:
-            text = read_text(path)
-            where = "<stdin>" if path == "-" else path
-            units = units_from_text(text, where, sniff_table_format(text), src_lang, tgt_lang)
-        for unit in units:
-            if unit.target is None:
-                continue
-            findings = compare_pair(unit.source, unit.target, src_lang, tgt_lang, 0, severities, claims)
-            unit_id = unit.id if len(paths) == 1 else f"{path}:{unit.id}"
-            items.append(Item(unit_id, unit.source, unit.target, findings, unit.origin.line or 1, path=path))
-    return CheckReport(", ".join(paths), ", ".join(paths), tuple(items), fail_on, show_preserved)
-
-
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
-
-
-def check_documents(
-    src_path: str,
-    tgt_path: str,
-    src_lang: str = "de",
-    tgt_lang: str = "en",
-    severities: Mapping[str, str] | None = None,
-    claims: bool = True,
-    fail_on: str = "error",
-    show_preserved: bool = False,
-    presegmented: bool = False,
-    beads_path: str | None = None,
-    input_format: str | None = None,
-):
-    """A `CheckReport` with one item per bead of two documents, segmented and sentence-aligned."""
-    from align.documents import load_document
-    from align.errors import InputError
-    from align.report import CheckReport, Item
-    from align.segment import segment
-
-    fmt = "lines" if presegmented else input_format
-    src_doc = load_document(src_path, language=src_lang, format=fmt)
-    tgt_doc = load_document(tgt_path, language=tgt_lang, format=fmt)
-    src_segs, tgt_segs = segment(src_doc), segment(tgt_doc)
-    if beads_path is not None:
-        from align.files import read_text
-        from align.sentences import parse_beads
-
-        beads = parse_beads(read_text(beads_path), beads_path)
-        for s_idx, t_idx in beads:
-            if any(i >= len(src_segs) for i in s_idx) or any(i >= len(tgt_segs) for i in t_idx):
-                raise InputError(
-                    beads_path,
-                    "names a sentence past the end of SRC or TGT",
-                    "write the beads for these two documents (align sentences SRC TGT)",
-                )
-    elif presegmented:
-        if len(src_segs) != len(tgt_segs):
-            raise InputError(
-                tgt_path,
-                f"has {len(tgt_segs)} line(s), {src_path} has {len(src_segs)}",
-                "give files with one sentence per line and equal line counts, or drop --presegmented",
-            )
-        beads = tuple(((i,), (i,)) for i in range(len(src_segs)))
-    else:
-        from align.sentences import align_documents
-
-        beads = tuple((b.source, b.target) for b in align_documents(src_doc, tgt_doc))
-    findings = compare_beads(src_segs, tgt_segs, beads, src_lang, tgt_lang, severities, claims)
-    by_bead: dict[int, list[Finding]] = {}
-    for f in findings:
-        by_bead.setdefault(f.bead, []).append(f)
-    items = []
-    for number, (s_idx, t_idx) in enumerate(beads):
-        s_start = src_segs[s_idx[0]].start if s_idx else 0
-        t_start = tgt_segs[t_idx[0]].start if t_idx else 0
-        source = src_doc.text[s_start : src_segs[s_idx[-1]].end] if s_idx else ""
-        target = tgt_doc.text[t_start : tgt_segs[t_idx[-1]].end] if t_idx else ""
-        line = _line_of(tgt_doc.text, t_start) if t_idx else _line_of(src_doc.text, s_start)
-        line_start = tgt_doc.text.rfind("\n", 0, t_start) + 1 if t_idx else -1
-        items.append(
-            Item(
-                f"bead {number} {list(s_idx)}:{list(t_idx)}",
-                source,
-                target,
-                tuple(by_bead.get(number, ())),
-                line,
-                s_start,
-                t_start,
-                line_start=line_start,
-            )
-        )
-    return CheckReport(src_path, tgt_path, tuple(items), fail_on, show_preserved)

@@ -45,6 +45,7 @@ from typing import Any
 from align.errors import InputError
 from align.files import atomic_output, replace_dir
 from align.serialize import from_json, to_json
+from align.vocab import EMBEDDED
 
 SUMMARY = "corpus-summary.json"
 FINDINGS = "findings.jsonl"
@@ -155,7 +156,7 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def process_pair(pair: Pair, out_root: str, encoder: str = "e5-small", words: bool = True) -> Outcome:
+def process_pair(pair: Pair, out_root: str, encoder: str = EMBEDDED, words: bool = True) -> Outcome:
     """Run the pipeline for one pair into OUT/<stem>/ (all or nothing); bad input becomes a `failed` outcome.
 
     The outcome names the process that ran it (host:pid), that process's peak memory so far and the CPU
@@ -403,7 +404,7 @@ def run_corpus(
     *,
     workers: int = 1,
     executor: str = "local",
-    encoder: str = "e5-small",
+    encoder: str = EMBEDDED,
     words: bool = True,
     progress: bool = False,
 ) -> dict[str, Any]:

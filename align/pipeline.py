@@ -18,22 +18,22 @@ import os
 import sys
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from align.compare import Finding, compare_beads
+from align.bilingual import Unit
+from align.compare import Finding, compare_beads, compare_pair
 from align.documents import Document, load_document
+from align.errors import InputError
 from align.files import atomic_output
 from align.files import cache_dir as cache_root
 from align.segment import Segment, segment
 from align.sentences import AlignmentWarning, Bead, align_texts, format_beads
 from align.serialize import from_json, to_json
 from align.tokenize import Token, tokenize
-
-EMBEDDED = "e5-small"
-DEFAULT_WORD_METHOD = "growdiag"
+from align.vocab import DEFAULT_WORD_METHOD, EMBEDDED, WordMethod
 
 
 def cache_dir() -> Path:
@@ -153,7 +153,7 @@ def align_bead_words(
     target: Sequence[Segment],
     beads: Sequence[Bead],
     languages: tuple[str, str] = ("de", "en"),
-    method: str = DEFAULT_WORD_METHOD,
+    method: WordMethod = DEFAULT_WORD_METHOD,
 ) -> tuple[WordAlignment | None, ...]:
     """Word links inside every bead with sentences on both sides; cached per bead, batched over the rest."""
     tokens = [
@@ -206,13 +206,17 @@ def compare_documents(
     encoder: str = EMBEDDED,
     beads: Sequence[Bead] | None = None,
     target_segments: Sequence[Segment] | None = None,
-    words: bool = True,
-    severities: dict[str, str] | None = None,
+    words: bool | Literal["needed"] = True,
+    claims: bool = True,
+    severities: Mapping[str, str] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> AlignedDocuments:
     """Segment, align (unless `beads` are given), link words and compare figures and claims.
 
-    A machine translation brings its own `target_segments` (one per source sentence) and `beads`.
+    Word links decide which changed figure is which where a bead leaves that open. `words=True` links the words
+    of every bead (the report shows them); `"needed"` only of the beads where a pairing is open, which gives the
+    same findings at a fraction of the cost (`align check`); False none (figures pair in text order). A machine
+    translation brings its own `target_segments` (one per source sentence) and `beads`.
     """
     step = progress or (lambda stage: None)
     step("segment")
@@ -225,7 +229,7 @@ def compare_documents(
     beads = tuple(beads)
     step("align words")
     languages = (source.language, target.language)
-    word_links = align_bead_words(source_segments, target_segments, beads, languages) if words else ()
+    word_links = align_bead_words(source_segments, target_segments, beads, languages) if words is True else ()
     step("compare figures and claims")
     findings = compare_beads(
         source_segments,
@@ -234,18 +238,113 @@ def compare_documents(
         source.language,
         target.language,
         severities=severities,
-        word_links=word_links,
+        claims=claims,
+        word_links=_links_of(source_segments, target_segments, beads, languages, word_links) if words else None,
     )
     return AlignedDocuments(label, source, target, source_segments, target_segments, beads, findings, word_links, notes)
 
 
+def _links_of(
+    source: Sequence[Segment],
+    target: Sequence[Segment],
+    beads: Sequence[Bead],
+    languages: tuple[str, str],
+    known: Sequence[WordAlignment | None],
+) -> Callable[[int], WordAlignment | None]:
+    """The word alignment of one bead: from `known` (every bead linked up front), else linked when asked for."""
+    if known:
+        return known.__getitem__
+    return lambda number: align_bead_words(source, target, (beads[number],), languages)[0]
+
+
 def check(
-    source: str | os.PathLike[str] | Document, target: str | os.PathLike[str] | Document, **options: Any
+    source: str | os.PathLike[str] | Document,
+    target: str | os.PathLike[str] | Document,
+    *,
+    languages: tuple[str, str] = ("de", "en"),
+    input_format: str | None = None,
+    presegmented: bool = False,
+    beads_path: str | None = None,
+    **options: Any,
 ) -> AlignedDocuments:
-    """`align.check("de.md", "en.md")` in a notebook: paths or Documents; shows the report as its display."""
-    src = source if isinstance(source, Document) else load_document(source, language="de")
-    tgt = target if isinstance(target, Document) else load_document(target, language="en")
+    """Load (paths or Documents), segment, align and compare two documents: what `align check`, `align report`
+    and, in a notebook, `align.pipeline.check("de.md", "en.md")` do (the result shows the report as its display).
+
+    `presegmented`: one sentence per line, aligned 1-1; `beads_path`: a sentence alignment to use, as `align
+    sentences` writes it; `options` go to `compare_documents`.
+    """
+    fmt = "lines" if presegmented else input_format
+    src, tgt = (
+        doc if isinstance(doc, Document) else load_document(doc, language=language, format=fmt)
+        for doc, language in zip((source, target), languages, strict=True)
+    )
+    if beads_path is not None:
+        options["beads"] = read_beads(beads_path, len(segment(src)), len(segment(tgt)))
+    elif presegmented:
+        n_src, n_tgt = len(segment(src)), len(segment(tgt))
+        if n_src != n_tgt:
+            raise InputError(
+                tgt.path or "TGT",
+                f"has {n_tgt} line(s), {src.path or 'SRC'} has {n_src}",
+                "give files with one sentence per line and equal line counts, or drop --presegmented",
+            )
+        options["beads"] = tuple(Bead((i,), (i,), 1.0) for i in range(n_src))
     return compare_documents(src, tgt, **options)
+
+
+@dataclass(frozen=True)
+class CheckedUnit:
+    """One unit of a bilingual file (with a target) and the findings of its source against its target."""
+
+    path: str
+    unit: Unit
+    findings: tuple[Finding, ...]
+
+
+def check_units(
+    paths: str | Sequence[str],
+    *,
+    languages: tuple[str, str] = ("de", "en"),
+    input_format: str | None = None,
+    claims: bool = True,
+    severities: Mapping[str, str] | None = None,
+) -> tuple[CheckedUnit, ...]:
+    """Every unit with a target of one or more bilingual files, each compared alone (`align check FILE` and
+    `align check --pairs FILE`): XLIFF, TMX, TSV/CSV and JSON Lines (`align.bilingual`); stdin and files with
+    another suffix are read as JSON Lines or TSV by their first character."""
+    from align.bilingual import SUFFIXES, read_units, sniff_table_format, units_from_text
+    from align.files import read_text
+
+    src_lang, tgt_lang = languages
+    checked = []
+    for path in [paths] if isinstance(paths, str) else paths:
+        if input_format or (Path(path).suffix.lower() in SUFFIXES and path != "-"):
+            units = read_units(path, input_format, source_language=src_lang, target_language=tgt_lang)
+        else:
+            text = read_text(path)
+            where = "<stdin>" if path == "-" else path
+            units = units_from_text(text, where, sniff_table_format(text), src_lang, tgt_lang)
+        checked += [
+            CheckedUnit(path, unit, compare_pair(unit.source, unit.target, src_lang, tgt_lang, 0, severities, claims))
+            for unit in units
+            if unit.target is not None
+        ]
+    return tuple(checked)
+
+
+def read_beads(path: str, n_source: int, n_target: int) -> tuple[Bead, ...]:
+    """Beads from a file `align sentences` wrote, each naming sentences that exist in the two documents."""
+    from align.files import read_text
+    from align.sentences import parse_beads
+
+    beads = tuple(Bead(s, t, 1.0) for s, t in parse_beads(read_text(path), path))
+    if any(i >= n_source for b in beads for i in b.source) or any(i >= n_target for b in beads for i in b.target):
+        raise InputError(
+            path,
+            "names a sentence past the end of SRC or TGT",
+            "write the beads for these two documents (align sentences SRC TGT)",
+        )
+    return beads
 
 
 def beads_by_construction(sources: Sequence[int], n_source: int) -> tuple[Bead, ...]:

@@ -26,8 +26,8 @@ from align.compare import Finding
 from align.documents import Document
 from align.segment import Segment
 from align.sentences import Bead
+from align.vocab import STATUSES
 
-STATUSES = ("preserved", "changed", "dropped", "added")
 _SYMBOL = {"preserved": "✓", "changed": "≠", "dropped": "−", "added": "+"}
 
 

@@ -436,7 +436,7 @@ def check_command(
 
     A single bilingual file (XLIFF, TMX, TSV, JSON Lines) is checked unit by unit: `align check reviewed.xlf`.
     """
-    from align.compare import parse_severities
+    from align.findings import parse_severities
     from align.pipeline import check, check_units
     from align.report import documents_report, units_report, writers
 

@@ -24,11 +24,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from align.bilingual import Unit
-from align.compare import Finding, compare_beads, compare_pair
+from align.compare import compare_beads, compare_pair
 from align.documents import Document, load_document
 from align.errors import InputError
 from align.files import atomic_output
 from align.files import cache_dir as cache_root
+from align.findings import Finding
 from align.segment import Segment, segment
 from align.sentences import AlignmentWarning, Bead, align_texts, format_beads
 from align.serialize import from_json, to_json

@@ -8,7 +8,8 @@ import defusedxml.ElementTree as ET
 import pytest
 
 from align.cli import run
-from align.compare import at_or_above, compare_pair
+from align.compare import compare_pair
+from align.findings import at_or_above
 from tests.conftest import SEEDS
 
 PAIRS = [

@@ -8,8 +8,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from align.compare import Finding, compare_beads, compare_pair, parse_severities
+from align.compare import compare_beads, compare_pair
 from align.errors import InputError
+from align.findings import Finding, parse_severities
 from align.mutations import KINDS, catch_rates
 from align.serialize import from_json, to_json
 

@@ -13,7 +13,7 @@ import datasets
 import pytest
 
 from align.bilingual import Unit
-from align.compare import Finding, compare_pair
+from align.compare import compare_pair
 from align.datasets import (
     FINDINGS,
     finding_column,
@@ -26,6 +26,7 @@ from align.datasets import (
     units_from_dataset,
 )
 from align.errors import InputError
+from align.findings import Finding
 from align.segment import Segment
 from align.serialize import from_json, to_json
 

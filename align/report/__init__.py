@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
-from align.compare import Finding, at_or_above
+from align.findings import Finding, at_or_above
 
 if TYPE_CHECKING:
     from align.pipeline import AlignedDocuments, CheckedUnit

@@ -22,8 +22,8 @@ from typing import IO, Any
 import jinja2
 from markupsafe import Markup, escape
 
-from align.compare import Finding
 from align.documents import Document
+from align.findings import Finding
 from align.segment import Segment
 from align.sentences import Bead
 from align.vocab import STATUSES

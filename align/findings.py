@@ -1,0 +1,82 @@
+"""Findings: the one record of what happened to a figure or claim of the source in the translation, and the
+severity table that says how much each kind of change matters (the caller can override it)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from align.claims import Claim, Cue
+from align.errors import InputError
+from align.figures import Figure
+from align.vocab import SEVERITIES
+
+DEFAULT_SEVERITY: dict[str, str] = {
+    "figure.changed": "error",
+    "figure.dropped": "error",
+    "figure.added": "warning",
+    "name.changed": "warning",
+    "name.dropped": "warning",
+    "name.added": "warning",
+    "negation.dropped": "warning",
+    "negation.added": "warning",
+    "hedge.dropped": "warning",
+    "hedge.added": "warning",
+    "quote.dropped": "info",
+    "quote.added": "info",
+    "attribution.dropped": "info",
+    "attribution.added": "info",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One figure or claim marker and what happened to it between source and target."""
+
+    status: str
+    kind: str
+    severity: str
+    message: str
+    bead: int
+    aspect: str = ""
+    source: Figure | Cue | None = None
+    target: Figure | Cue | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a bead: its figures and claims, read from its segments."""
+
+    text: str
+    figures: tuple[Figure, ...]
+    claim: Claim
+
+
+def severity(key: str, severities: Mapping[str, str] | None) -> str:
+    if severities and key in severities:
+        return severities[key]
+    return DEFAULT_SEVERITY.get(key, "warning")
+
+
+def at_or_above(findings: Sequence[Finding], level: str) -> list[Finding]:
+    """The findings whose severity is `level` or worse (never for 'none'-level preserved figures)."""
+    if level == "never":
+        return []
+    floor = SEVERITIES.index(level)
+    return [f for f in findings if f.status != "preserved" and SEVERITIES.index(f.severity) >= max(floor, 1)]
+
+
+def parse_severities(overrides: Sequence[str]) -> dict[str, str]:
+    """`KIND.STATUS=LEVEL` strings (from `--severity`) as a table over the defaults."""
+    table = dict(DEFAULT_SEVERITY)
+    for item in overrides:
+        key, _, level = item.partition("=")
+        if not level or level not in SEVERITIES or "." not in key:
+            raise InputError(
+                "--severity",
+                f"'{item}' is not KIND.STATUS=LEVEL",
+                f"e.g. figure.added=error; levels: {', '.join(SEVERITIES)}",
+            )
+        table[key.strip()] = level
+    return table

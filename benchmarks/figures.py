@@ -22,10 +22,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
 
 from align.claims import fold, lexical_name, similar  # noqa: E402
-from align.compare import at_or_above, compare_beads, compare_pair  # noqa: E402
+from align.compare import compare_beads, compare_pair  # noqa: E402
 from align.figures import extract  # noqa: E402
+from align.findings import at_or_above  # noqa: E402
 from align.mutations import KINDS, catch_rates  # noqa: E402
 from align.sentences import parse_beads  # noqa: E402
+from benchmarks.figure_labels import figure_labels  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "figures"
 SEEDS = ROOT / "seeds"
@@ -263,6 +265,7 @@ def main() -> None:
     result.update(number_cases(run_pofilter))
     result.update(seeds())
     result.update(speed())
+    result.update(figure_labels())
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (max RSS): {peak:.0f} MiB")
     result["peak_rss_mib"] = peak

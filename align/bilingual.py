@@ -46,6 +46,7 @@ XML_NS = "http://www.w3.org/XML/1998/namespace"
 XML_LANG = f"{{{XML_NS}}}lang"
 PAIRED_TAGS = frozenset({"g", "mrk", "pc", "hi"})
 NOTE_CATEGORY = "align"
+XML_DEPTH = 100  # the deepest element nesting read: XLIFF or TMX structure plus inline tags within tags
 _TAG_NAME = re.compile(r"</?([\w:.-]+)")
 
 
@@ -400,6 +401,12 @@ def _parse_bytes(data: bytes, where: str) -> _Xml:
     start, end = expat.StartElementHandler, expat.EndElementHandler
 
     def start_with_line(tag: str, attrs: list[str]) -> None:
+        if len(open_elements) >= XML_DEPTH:
+            raise InputError(
+                f"{where}, line {expat.CurrentLineNumber}",
+                f"nests elements more than {XML_DEPTH} levels deep, which align refuses",
+                "flatten the inline tags there",
+            )
         element = start(tag, attrs)
         lines[element] = expat.CurrentLineNumber
         open_elements.append(element)
@@ -863,6 +870,21 @@ def _table_units(text: str, where: str, fmt: str, source_language: str, target_l
         ) from None
 
 
+def parse_json_line(raw: str, where: object) -> Any:
+    """One line of JSON Lines; what Python's json cannot read (syntax, nesting past the recursion limit,
+    integers of more than 4,300 digits) is an InputError naming `where`."""
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as err:
+        raise InputError(where, f"is not valid JSON ({err.msg})", "write one JSON object per line") from None
+    except RecursionError:
+        raise InputError(where, "nests JSON arrays or objects too deeply", "flatten the record") from None
+    except ValueError as err:
+        raise InputError(
+            where, f"has a value JSON cannot read ({str(err).split(';')[0]})", "write it as text"
+        ) from None
+
+
 def _jsonl_units(text: str, where: str, source_language: str, target_language: str) -> Iterator[Unit]:
     row = 0
     for line, raw in enumerate(text.split("\n"), 1):
@@ -870,10 +892,7 @@ def _jsonl_units(text: str, where: str, source_language: str, target_language: s
             continue
         row += 1
         origin = Origin(where, "jsonl", row=row, line=line)
-        try:
-            record = json.loads(raw)
-        except json.JSONDecodeError as err:
-            raise InputError(origin, f"is not valid JSON ({err.msg})", "write one JSON object per line") from None
+        record = parse_json_line(raw, origin)
         if not isinstance(record, dict):
             raise InputError(origin, "is not a JSON object", 'write {"source": ..., "target": ...} per line')
         for key in ("source", "target"):

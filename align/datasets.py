@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import tempfile
+import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from typing import Any
 import datasets
 from datasets import Dataset, Features, List, Value
 
-from align.bilingual import Origin, Unit
+from align.bilingual import Origin, Unit, parse_json_line
 from align.errors import InputError
 from align.files import atomic_output, replace_dir
 from align.serialize import to_json
@@ -52,6 +53,8 @@ WORD_LINKS = Features(
     {"source_tokens": List(Value("string")), "target_tokens": List(Value("string")), "links": Value("string")}
 )
 LOADERS = {".parquet": "parquet", ".jsonl": "json", ".json": "json", ".csv": "csv", ".tsv": "csv"}
+REASON_WIDTH = 200  # characters of a reader's own error message kept in ours
+JSON_DEPTH = 32  # the deepest nesting of arrays and objects a JSON row may have (Arrow's reader crashes on deep ones)
 
 
 def finding_column(findings: Iterable[Any]) -> list[dict[str, str]]:
@@ -165,15 +168,68 @@ def load_dataset_file(path: str | os.PathLike[str], cache_dir: str | os.PathLike
         if loader == "parquet":
             return Dataset.from_parquet(str(p), cache_dir=cache)
         if loader == "json":
+            _check_json_rows(p)
             return Dataset.from_json(str(p), cache_dir=cache)
         return Dataset.from_csv(str(p), cache_dir=cache, sep="\t" if p.suffix.lower() == ".tsv" else ",")
     except InputError:
         raise
     except Exception as err:
         cause = err.__cause__ or err
+        reason = textwrap.shorten(str(cause), REASON_WIDTH)  # one line: Arrow's and pandas' messages have several
         raise InputError(
-            p, f"cannot be read as a dataset ({type(cause).__name__}: {cause})", "check its format"
+            p, f"cannot be read as a dataset ({type(cause).__name__}: {reason})", "check its format"
         ) from None
+
+
+def _check_json_rows(path: Path) -> None:
+    """Refuse, before Arrow reads them, JSON rows that are not objects with text (or null) source, target and id
+    (an integer id too), or that nest deeper than JSON_DEPTH: Arrow's JSON reader ends the process on those."""
+    for where, record in _json_records(path):
+        _check_record(record, where)
+
+
+def _json_records(path: Path) -> Iterator[tuple[str, Any]]:
+    """(where, record) for each line of JSON Lines, or each element of a file that is one JSON array."""
+    with path.open("rb") as handle:
+        lines = ((n, _utf8(raw, f"{path}, line {n}")) for n, raw in enumerate(handle, 1))
+        for count, (number, line) in enumerate((n, line) for n, line in lines if line.strip()):
+            if count == 0 and line.lstrip().startswith("["):
+                records = parse_json_line(line + _utf8(handle.read(), path), path)
+                yield from ((f"{path}, record {n}", record) for n, record in enumerate(records, 1))
+                return
+            yield f"{path}, line {number}", parse_json_line(line, f"{path}, line {number}")
+
+
+def _utf8(data: bytes, where: str | Path) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InputError(
+            where, f"is not valid UTF-8 (byte {err.start + 1})", "convert it to UTF-8, e.g. `iconv -f LATIN1 -t UTF-8`"
+        ) from None
+
+
+def _check_record(record: Any, where: str) -> None:
+    if not isinstance(record, dict):
+        raise InputError(where, "is not a JSON object", 'write {"source": ..., "target": ...} per line')
+    for key in ("source", "target", "id"):
+        value = record.get(key)
+        if value is not None and not isinstance(value, str) and not (key == "id" and type(value) is int):
+            raise InputError(where, f"has a {type(value).__name__} '{key}', not text", "give the text, or null")
+    if _depth(record) > JSON_DEPTH:
+        raise InputError(where, f"nests arrays or objects more than {JSON_DEPTH} levels deep", "flatten the row")
+
+
+def _depth(value: Any) -> int:
+    """How deeply arrays and objects nest in a JSON value (0 for a scalar), without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is not None:
+            deepest = max(deepest, depth + 1)
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def units_from_dataset(

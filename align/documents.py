@@ -28,6 +28,7 @@ PLACEHOLDER_LAST = 0xF8FF
 FORMATS = ("text", "markdown", "lines")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 TRANSLATABLE_META_KEYS = ("title", "subtitle", "description", "summary", "excerpt")
+FRONT_MATTER_DEPTH = 20  # the deepest nesting of lists and mappings that front matter may have
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*(?:\r\n|\r|\n)(.*?)(?:\r\n|\r|\n)(?:---|\.\.\.)[ \t]*(?=\r\n|\r|\n|\Z)", re.S)
@@ -242,6 +243,59 @@ def _line_starts(text: str) -> list[int]:
     return [0, *(m.end() for m in _LINE_END.finditer(text)), len(text) + 1]
 
 
+class _Refused(yaml.MarkedYAMLError):
+    """Front matter YAML that is valid but refused: an alias, or nesting deeper than FRONT_MATTER_DEPTH."""
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """`yaml.SafeLoader` without aliases and with bounded nesting.
+
+    An alias (`*name`) repeats a value without copying it, so a few hundred bytes of aliases of aliases expand
+    to gigabytes wherever the metadata is written out (the billion-laughs bomb); deep nesting exhausts the
+    recursion of the composer and of everything that later walks the values.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            fix = "write the value out in full instead of the alias"
+            raise _Refused(problem=f"uses the alias '*{event.anchor}'", problem_mark=event.start_mark, note=fix)
+        if isinstance(event, yaml.CollectionStartEvent) and self.depth >= FRONT_MATTER_DEPTH:
+            problem = f"nests lists or mappings more than {FRONT_MATTER_DEPTH} levels deep"
+            raise _Refused(problem=problem, problem_mark=event.start_mark, note="flatten the value")
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _load_front_matter(yaml_text: str, where: str) -> Any:
+    """The YAML value of front matter, or an InputError naming the line (counted from the file's first line)."""
+    try:
+        return yaml.load(yaml_text, Loader=_FrontMatterLoader)
+    except _Refused as err:
+        raise InputError(
+            where,
+            f"front matter {err.problem} at line {err.problem_mark.line + 2}, which align refuses",
+            str(err.note),
+        ) from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = f" line {mark.line + 2}" if mark else ""
+        raise InputError(where, f"broken YAML front matter{line}", "fix the YAML between the '---' lines") from None
+    except ValueError as err:
+        raise InputError(
+            where,
+            f"front matter has a value YAML cannot read ({str(err).split(';')[0]})",
+            "quote it to keep it as text",
+        ) from None
+
+
 def _front_matter(text: str, where: str) -> tuple[dict[str, Any], list[Block], int]:
     """Parse YAML front matter; return the metadata, its blocks and how many lines it spans."""
     m = _FRONT_MATTER.match(text)
@@ -249,12 +303,7 @@ def _front_matter(text: str, where: str) -> tuple[dict[str, Any], list[Block], i
         if text.startswith("---") and text[:4].strip() == "---" and "\n" in text[:5].replace("\r", "\n"):
             raise InputError(where, "front matter starts with '---' but is never closed", "end it with a '---' line")
         return {}, [], 0
-    try:
-        metadata = yaml.safe_load(m.group(1)) or {}
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = f" line {mark.line + 2}" if mark else ""
-        raise InputError(where, f"broken YAML front matter{line}", "fix the YAML between the '---' lines") from None
+    metadata = _load_front_matter(m.group(1), where) or {}
     if not isinstance(metadata, dict):
         raise InputError(where, "front matter is not a mapping of keys to values", "write it as 'key: value' lines")
     blocks = [Block("front_matter", 0, m.end(), 0, 0)]

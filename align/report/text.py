@@ -1,18 +1,33 @@
-"""Findings for people: each unit's source and target with the figure marked ⟦like this⟧."""
+"""Findings for people: each unit's source and target with the figure marked ⟦like this⟧.
+
+Only CONTEXT characters on either side of the mark are shown (and of a longer mark its two ends), the rest cut
+with "…", so the report grows with the number of findings, not with findings times the length of the unit.
+"""
 
 from __future__ import annotations
 
 from typing import IO
 
-from align.compare import Finding
+from align.findings import Finding
 from align.report import CheckReport, Item
+
+CONTEXT = 70
+
+
+def _window(text: str, start: int, end: int) -> str:
+    """text[start:end], or its first and last CONTEXT characters joined by "…" where it is longer."""
+    if end - start <= 2 * CONTEXT:
+        return text[start:end]
+    return f"{text[start : start + CONTEXT]}…{text[end - CONTEXT : end]}"
 
 
 def _marked(text: str, base: int, start: int, end: int) -> str:
     s, e = start - base, end - base
     if not 0 <= s <= e <= len(text):
-        return text
-    return f"{text[:s]}⟦{text[s:e]}⟧{text[e:]}"
+        return _window(text, 0, len(text))
+    before = text[:s] if s <= CONTEXT else f"…{text[s - CONTEXT : s]}"
+    after = text[e:] if len(text) - e <= CONTEXT else f"{text[e : e + CONTEXT]}…"
+    return f"{before}⟦{_window(text, s, e)}⟧{after}"
 
 
 def _finding(item: Item, finding: Finding, failing: bool) -> list[str]:

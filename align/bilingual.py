@@ -258,7 +258,9 @@ def write_xliff(
     With `template` (the XLIFF file the units were read from) that file is written back with each unit's source
     and target (inline tags restored; a target the file lacked is added after the source, a target of None
     leaves the file's as it was) and the new notes (XLIFF 1.2 `<note from="align">` after the unit's last note,
-    XLIFF 2 `<notes><note category="align">`); everything else, `state` attributes included, stays as it was.
+    XLIFF 2 `<notes><note category="align">`); align's notes of an earlier check are removed first, so checking a
+    checked file again replaces them and never adds them twice. Everything else, others' notes and `state`
+    attributes included, stays as it was.
     Without a template a new XLIFF 1.2 file is written. Notes for an id that is not in the file are a ValueError
     (a finding is never dropped silently).
     """
@@ -271,6 +273,8 @@ def write_xliff(
     unknown = sorted(set(notes) - {slot.id for slot in slots})
     if unknown:
         raise ValueError(f"notes for units that are not in the file: {', '.join(unknown)}")
+    for unit in dict.fromkeys(slot.unit for slot in slots):
+        _drop_align_notes(unit)
     for slot in slots:
         messages = notes.get(slot.id, ())
         if messages:
@@ -723,6 +727,31 @@ def _add_notes(slot: _Slot, messages: Sequence[str]) -> None:
         note = slot.unit.makeelement(q("note"), {"from": NOTE_CATEGORY})
         note.text = message
         _insert(slot.unit, at + offset, note)
+
+
+def _drop_align_notes(unit: ET.Element) -> None:
+    """Remove a unit's notes from align (XLIFF 1.2 `from="align"`, XLIFF 2 `category="align"`), and an XLIFF 2
+    `<notes>` that held only those."""
+    for note in _children(unit, "note"):
+        if note.get("from") == NOTE_CATEGORY:
+            _remove(unit, note)
+    notes = _child(unit, "notes")
+    if notes is not None:
+        ours = [note for note in _children(notes, "note") if note.get("category") == NOTE_CATEGORY]
+        for note in ours:
+            _remove(notes, note)
+        if ours and not len(notes):
+            _remove(unit, notes)
+
+
+def _remove(parent: ET.Element, el: ET.Element) -> None:
+    """Remove child `el`, undoing what `_insert` did to the indentation around it."""
+    index = list(parent).index(el)
+    if index:
+        parent[index - 1].tail = el.tail
+    elif len(parent) == 1:
+        parent.text = el.tail
+    parent.remove(el)
 
 
 def _insert(parent: ET.Element, index: int, el: ET.Element) -> None:

@@ -117,7 +117,7 @@ def segment(doc: str, fmt: str, lang: str | None, input_format: str | None, outp
 
 @cli.command("words")
 @click.argument("src", type=InputPath(dir_okay=False, allow_dash=True))
-@click.argument("tgt", type=InputPath(dir_okay=False, allow_dash=True))
+@click.argument("tgt", required=False, type=InputPath(dir_okay=False, allow_dash=True))
 @click.option("--pretokenized", is_flag=True, help="Tokens are separated by spaces already (gold sets).")
 @click.option(
     "--method",
@@ -136,10 +136,11 @@ def segment(doc: str, fmt: str, lang: str | None, input_format: str | None, outp
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["pharaoh", "jsonl"]),
+    type=click.Choice(["pharaoh", "pharaoh-scores", "jsonl"]),
     default="pharaoh",
     show_default=True,
-    help="pharaoh: 0-based i-j links, one line per pair; jsonl: tokens with spans, links with scores.",
+    help="pharaoh: 0-based i-j links, one line per pair; pharaoh-scores: i-j:p with each link's similarity p; "
+    "jsonl: tokens with spans, links with scores.",
 )
 @click.option(
     "--beads",
@@ -156,7 +157,7 @@ def segment(doc: str, fmt: str, lang: str | None, input_format: str | None, outp
 @progress_option
 def words_command(
     src: str,
-    tgt: str,
+    tgt: str | None,
     pretokenized: bool,
     method: str,
     layers: tuple[int, ...],
@@ -168,7 +169,8 @@ def words_command(
     output: str,
     progress: bool | None,
 ) -> int:
-    """Word alignment of aligned sentence pairs (one sentence per line in SRC and TGT, or --beads)."""
+    """Word alignment of aligned sentence pairs: one sentence per line in SRC and TGT, one `source ||| target`
+    line per pair in SRC alone (as fast_align, eflomal and awesome-align read), or two documents and --beads."""
     import json
 
     from align import words as w
@@ -177,11 +179,16 @@ def words_command(
 
     groups: list[tuple[tuple[int, ...], ...]] = []
     if beads is None:
-        lines = w.read_line_pairs(read_text(src), read_text(tgt), src, tgt)
+        if tgt is None:
+            lines = w.read_bitext(read_text(src), src)
+        else:
+            lines = w.read_line_pairs(read_text(src), read_text(tgt), src, tgt)
         if pretokenized:
             tokens = [(w.split_pretokenized(s), w.split_pretokenized(t)) for s, t in lines]
         else:
             tokens = [(w.tokenize(s, src_lang), w.tokenize(t, tgt_lang)) for s, t in lines]
+    elif tgt is None:
+        raise InputError("--beads", "aligns the words of two documents", "give SRC and TGT")
     else:
         from align.documents import load_document
         from align.segment import segment
@@ -213,8 +220,8 @@ def words_command(
         bar.close()
     with atomic_output(output) as out:
         for k, pair in enumerate(aligned):
-            if fmt == "pharaoh":
-                out.write(w.to_pharaoh(pair.links) + "\n")
+            if fmt != "jsonl":
+                out.write(w.to_pharaoh(pair.links, scores=fmt == "pharaoh-scores") + "\n")
             else:
                 record = {"pair": k, **to_json(pair)}
                 if groups:
@@ -226,11 +233,13 @@ def words_command(
 @evaluate.command("words")
 @click.argument("gold", type=InputPath(dir_okay=False, allow_dash=True))
 @click.argument("pred", type=InputPath(dir_okay=False, allow_dash=True))
-@click.option("--one-based", is_flag=True, help="GOLD indices start at 1 (as RWTH's talp files); PRED is 0-based.")
+@click.option("--one-based", is_flag=True, help="GOLD indices start at 1 (as RWTH's talp files).")
+@click.option("--pred-one-based", is_flag=True, help="PRED indices start at 1 (default: 0, as `align words` writes).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @output_option
-def evaluate_words(gold: str, pred: str, one_based: bool, fmt: str, output: str) -> int:
-    """AER, precision, recall and F1 of Pharaoh links PRED against talp gold GOLD (i-j sure, ipj possible)."""
+def evaluate_words(gold: str, pred: str, one_based: bool, pred_one_based: bool, fmt: str, output: str) -> int:
+    """AER, precision, recall and F1 of Pharaoh links PRED (i-j, or i-j:p with a probability) against talp gold
+    GOLD (i-j sure, ipj possible)."""
     import json
 
     from align.evaluate import read_talp, word_alignment_scores
@@ -246,7 +255,7 @@ def evaluate_words(gold: str, pred: str, one_based: bool, fmt: str, output: str)
             f"has {len(pred_lines)} lines but {gold} has {len(gold_links)}",
             "give one line of links per gold sentence pair",
         )
-    predicted = [parse_pharaoh(line, f"{pred}:{k}") for k, line in enumerate(pred_lines, 1)]
+    predicted = [parse_pharaoh(line, f"{pred}:{k}", pred_one_based) for k, line in enumerate(pred_lines, 1)]
     scores = word_alignment_scores(gold_links, predicted)
     with atomic_output(output) as out:
         out.write((json.dumps(to_json(scores)) if fmt == "json" else str(scores)) + "\n")
@@ -292,9 +301,8 @@ def translate_command(
 
     source = load_document(doc, language="de", format=input_format)
     settings = TranslateSettings(backend, beam, batch_tokens, compute_type=compute_type, threads=threads)
-    cache_dir = None if no_cache else align_cache_dir()
     translator = load_translator(model, settings, align_cache_dir())
-    result = translate_document(source, translator, cache_dir, progress_enabled(progress))
+    result = translate_document(source, translator, not no_cache, progress_enabled(progress))
     with atomic_output(output) as out:
         out.write(result.document.text)
     if mapping:
@@ -336,20 +344,26 @@ def models_command(fmt: str, output: str) -> int:
 
 @evaluate.command("translation")
 @click.argument("hyp", type=InputPath(dir_okay=False, allow_dash=True))
-@click.argument("ref", type=InputPath(dir_okay=False, allow_dash=True))
+@click.argument("refs", nargs=-1, required=True, type=InputPath(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @output_option
-def evaluate_translation(hyp: str, ref: str, fmt: str, output: str) -> int:
-    """sacreBLEU BLEU and chrF of HYP against REF (one sentence per line), with their signatures."""
+def evaluate_translation(hyp: str, refs: tuple[str, ...], fmt: str, output: str) -> int:
+    """sacreBLEU's BLEU, chrF, chrF++ and TER of HYP against one or more references REFS, with their signatures.
+
+    One sentence per line, lines read as sacreBLEU reads them (split at LF, trailing whitespace removed); a UTF-8
+    byte order mark is dropped, as `sacrebleu -e utf-8-sig` does.
+    """
     import json
 
     from align.evaluate import translation_scores
     from align.files import read_text
     from align.serialize import to_json
+    from align.words import split_lines
 
-    hypotheses, references = read_text(hyp).splitlines(), read_text(ref).splitlines()
-    if len(hypotheses) != len(references):
-        raise InputError(hyp, f"has {len(hypotheses)} lines but {ref} has {len(references)}", "give one line per line")
+    hypotheses, *references = ([line.rstrip() for line in split_lines(read_text(path))] for path in (hyp, *refs))
+    for path, lines in zip(refs, references, strict=True):
+        if len(lines) != len(hypotheses):
+            raise InputError(path, f"has {len(lines)} lines but {hyp} has {len(hypotheses)}", "give one line per line")
     scores = translation_scores(hypotheses, references)
     with atomic_output(output) as out:
         out.write((json.dumps(to_json(scores)) if fmt == "json" else str(scores)) + "\n")
@@ -414,6 +428,31 @@ def evaluate_translation(hyp: str, ref: str, fmt: str, output: str) -> int:
     help="Documents: word links decide which changed figure is which where a sentence leaves it open.",
 )
 @output_option
+@click.option("--text", "text_file", type=OutputPath(dir_okay=False), help="Also write the text report to FILE.")
+@click.option("--json", "json_file", type=OutputPath(dir_okay=False), help="Also write JSON Lines to FILE.")
+@click.option("--junit", "junit_file", type=OutputPath(dir_okay=False), help="Also write JUnit XML to FILE.")
+@click.option("--sarif", "sarif_file", type=OutputPath(dir_okay=False), help="Also write SARIF 2.1.0 to FILE.")
+@click.option(
+    "--accepted",
+    "accepted_files",
+    type=InputPath(dir_okay=False),
+    multiple=True,
+    help="Accepted-findings file (repeatable): its findings stay in the reports, marked, and never fail the run.",
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=InputPath(dir_okay=False),
+    default=None,
+    help="Fail only on findings that are not in FILE (an accepted-findings file, as --write-baseline writes it).",
+)
+@click.option(
+    "--write-baseline",
+    "write_baseline",
+    type=OutputPath(dir_okay=False),
+    default=None,
+    help="Record every current finding in FILE as the baseline; this run then applies it.",
+)
 def check_command(
     src: str | None,
     tgt: str | None,
@@ -431,15 +470,34 @@ def check_command(
     encoder: str,
     words: bool,
     output: str,
+    text_file: str | None,
+    json_file: str | None,
+    junit_file: str | None,
+    sarif_file: str | None,
+    accepted_files: tuple[str, ...],
+    baseline_file: str | None,
+    write_baseline: str | None,
 ) -> int:
     """Compare the figures and claims of SRC (German) and TGT (English); exit 1 on findings at --fail-on.
 
     A single bilingual file (XLIFF, TMX, TSV, JSON Lines) is checked unit by unit: `align check reviewed.xlf`.
+    One run writes the main report (--format, -o) and any of --text, --json, --junit and --sarif, each atomically
+    and only once the check is done. Findings in --baseline or --accepted files stay in every report, marked, and
+    never fail the run.
     """
-    from align.findings import parse_severities
-    from align.pipeline import check, check_units
-    from align.report import documents_report, units_report, writers
+    import os
 
+    from align.findings import parse_severities
+    from align.fingerprints import merge_decisions, read_decisions, write_decisions
+    from align.pipeline import check, check_units
+    from align.report import documents_report, render, units_report, with_decisions
+
+    extra = {"text": text_file, "json": json_file, "junit": junit_file, "sarif": sarif_file}
+    outputs = [p if p == "-" else os.path.abspath(p) for p in (output, *extra.values(), write_baseline) if p]
+    if len(set(outputs)) < len(outputs):
+        raise InputError("align check", "writes two reports to one file", "give each output its own file (or -o)")
+    decision_files = (*([baseline_file] if baseline_file else []), *accepted_files)
+    decisions = merge_decisions(read_decisions(p) for p in decision_files)
     options = {"severities": parse_severities(severity_overrides), "claims": not no_claims}
     languages = (src_lang, tgt_lang)
     bilingual = input_format if input_format in BILINGUAL_FORMATS else None
@@ -449,9 +507,6 @@ def check_command(
         files = [pairs, *(f for f in (src, tgt) if f)]
         checked = check_units(files, languages=languages, input_format=bilingual, **options)
         report = units_report(checked, fail_on, show_all)
-        if fmt == "xliff":
-            _write_xliff_notes(files, report, output, bilingual)
-            return 1 if report.failed() else 0
     elif fmt == "xliff":
         raise InputError("--format xliff", "writes notes into a bilingual XLIFF file", "give one .xlf file")
     else:
@@ -469,29 +524,45 @@ def check_command(
             **options,
         )
         report = documents_report(result, fail_on, show_all)
-    with atomic_output(output) as out:
-        writers()[fmt](report, out)
+    report, baseline_entries = with_decisions(report, decisions, baseline_file is not None, write_baseline is not None)
+    rendered = {path: render(report, kind) for kind, path in extra.items() if path}
+    if fmt == "xliff":
+        _write_xliff_notes(files, report, output, bilingual)
+    else:
+        rendered = {output: render(report, fmt), **rendered}
+    for path, content in rendered.items():
+        with atomic_output(path) as out:
+            out.write(content)
+    if write_baseline:
+        write_decisions(write_baseline, baseline_entries)
     return 1 if report.failed() else 0
 
 
-def _write_xliff_notes(files: list[str], report: object, output: str, input_format: str | None) -> None:
-    """Write the checked XLIFF file back with one note per finding that is not `preserved`."""
+def _write_xliff_notes(files: list[str], report: Any, output: str, input_format: str | None) -> None:
+    """Write the checked XLIFF file back with one note per finding that is not `preserved` (an accepted one
+    marked, as `[accepted] message`); align's notes of an earlier check are replaced, others' notes kept."""
     from align.bilingual import detect_format, read_units, write_xliff
 
     if len(files) != 1 or files[0] == "-" or detect_format(files[0], input_format) != "xliff":
         raise InputError(files[0], "--format xliff needs exactly one XLIFF file", "give one .xlf/.xliff file")
-    notes = {
-        item.id: [f.message for f in item.findings if f.status != "preserved"]
-        for item in report.items
-        if any(f.status != "preserved" for f in item.findings)
-    }
+    notes: dict[str, list[str]] = {}
+    for item in report.items:
+        for mark in report.marks(item, shown_only=False):
+            if mark.finding.status != "preserved":
+                flag = f"[{mark.decision}] " if mark.decision else ""
+                notes.setdefault(item.id, []).append(flag + mark.finding.message)
     write_xliff(read_units(files[0], input_format), notes, output, template=files[0])
 
 
 @cli.command("sentences")
 @click.argument("src", type=InputPath(dir_okay=False, allow_dash=True))
 @click.argument("tgt", required=False, type=InputPath(dir_okay=False, allow_dash=True))
-@click.option("--presegmented", is_flag=True, help="SRC and TGT hold one sentence per line (blank lines skipped).")
+@click.option(
+    "--presegmented",
+    is_flag=True,
+    help="SRC and TGT hold one sentence per line: bead indices are line numbers (0-based); a blank line keeps its "
+    "number but is in no bead.",
+)
 @click.option(
     "--encoder",
     default="e5-small",
@@ -513,8 +584,16 @@ def _write_xliff_notes(files: list[str], report: object, output: str, input_form
     default=None,
     help="Documents: text, markdown or lines; one bilingual file: xliff, tmx, tsv, csv or jsonl (default: by suffix).",
 )
-@click.option("--src-lang", default=None, help="Source language (default: guessed; de for a bilingual file).")
-@click.option("--tgt-lang", default=None, help="Target language (default: guessed; en for a bilingual file).")
+@click.option(
+    "--src-lang",
+    default=None,
+    help="Source language (default: identified from the text, exit 2 when unsure; de for a bilingual file).",
+)
+@click.option(
+    "--tgt-lang",
+    default=None,
+    help="Target language (default: identified from the text, exit 2 when unsure; en for a bilingual file).",
+)
 @output_option
 def sentences_command(
     src: str,
@@ -553,13 +632,19 @@ def sentences_command(
         units = read_units(src, input_format, source_language=src_lang or "de", target_language=tgt_lang or "en")
     else:
         source, target = _document_sentences(src, str(tgt), presegmented, input_format, src_lang, tgt_lang)
+        if fmt == "tmx":
+            from align.language import language_label
+
+            src_lang = language_label((x.text for x in source), src_lang, src, "--src-lang")
+            tgt_lang = language_label((x.text for x in target), tgt_lang, str(tgt), "--tgt-lang")
     enc = load_encoder(encoder)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", s.AlignmentWarning)
         if bilingual:
             alignments = s.align_units(units, enc)
         else:
-            beads = s.align_texts([x.text for x in source], [x.text for x in target], enc)
+            aligner = s.align_lines if presegmented else s.align_texts
+            beads = aligner([x.text for x in source], [x.text for x in target], enc)
             alignments = (s.UnitAlignment(None, source, target, beads),)
     for message in dict.fromkeys(str(warning.message) for warning in caught):
         click.echo(f"align: warning: {message}", err=True)
@@ -574,7 +659,8 @@ def sentences_command(
 
 
 def _formatted(alignments: Sequence[Any], fmt: str) -> Iterator[str]:
-    """Beads (numbered across units), JSON Lines (with each unit's id) or TSV; inline tags as their markup."""
+    """Beads and JSON Lines (with each unit's id), both numbering the sentences of all units in file order, or TSV;
+    inline tags as their markup."""
     from align import sentences as s
     from align.bilingual import plain_markup
 
@@ -590,7 +676,7 @@ def _formatted(alignments: Sequence[Any], fmt: str) -> Iterator[str]:
                     for sentences in (source, target)
                 )
             if fmt == "jsonl":
-                yield s.format_jsonl(alignment.beads, source, target, None if unit is None else unit.id)
+                yield s.format_jsonl(alignment.beads, source, target, None if unit is None else unit.id, offsets)
             else:
                 yield s.format_tsv(alignment.beads, source, target)
         offsets = (offsets[0] + len(source), offsets[1] + len(target))
@@ -615,12 +701,16 @@ def _document_sentences(
 
 
 @evaluate.command("sentences")
-@click.argument("gold", type=InputPath(dir_okay=False, allow_dash=True))
-@click.argument("pred", type=InputPath(dir_okay=False, allow_dash=True))
+@click.argument("files", nargs=-1, required=True, type=InputPath(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @output_option
-def evaluate_sentences(gold: str, pred: str, fmt: str, output: str) -> int:
-    """Strict and lax precision/recall/F1 of beads PRED against GOLD (Vecalign's score.py), and F1 per bead type."""
+def evaluate_sentences(files: tuple[str, ...], fmt: str, output: str) -> int:
+    """Strict and lax precision/recall/F1 of predicted beads against gold beads, and F1 per bead type.
+
+    FILES are GOLD PRED pairs: `align evaluate sentences gold1 pred1 gold2 pred2 ...`; several documents are
+    micro-averaged (counts summed over all of them) as Vecalign's score.py does with `-g gold1 gold2 -t pred1
+    pred2`. Beads are `[0]:[0, 1]` lines, with or without Vecalign's score after a third colon.
+    """
     import json
 
     from align.evaluate import sentence_alignment_scores
@@ -628,7 +718,10 @@ def evaluate_sentences(gold: str, pred: str, fmt: str, output: str) -> int:
     from align.sentences import parse_beads
     from align.serialize import to_json
 
-    scores = sentence_alignment_scores([parse_beads(read_text(gold), gold)], [parse_beads(read_text(pred), pred)])
+    if len(files) % 2:
+        raise InputError(files[-1], "has no partner: FILES are GOLD PRED pairs", "give a prediction for each gold file")
+    gold, pred = ([parse_beads(read_text(path), path) for path in files[k::2]] for k in (0, 1))
+    scores = sentence_alignment_scores(gold, pred)
     with atomic_output(output) as out:
         out.write((json.dumps(to_json(scores)) if fmt == "json" else str(scores)) + "\n")
     return 0

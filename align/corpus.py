@@ -29,14 +29,18 @@ import json
 import logging
 import os
 import resource
+import select
 import shutil
 import signal
 import socket
 import sys
+import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
@@ -201,8 +205,40 @@ def skipped_outcome(pair: Pair, out_root: str | os.PathLike[str]) -> Outcome:
     return _counts(pair.stem, "skipped", pair.source, summary)
 
 
-def _start_worker(threads: int) -> None:
-    """Share the cores among the workers; leave Ctrl-C to the main process, which lets running documents finish."""
+def _exit_with(main: int) -> None:
+    """End this worker as soon as process `main` (the run) ends, however it ends (SIGKILL, SIGTERM, a crash): a
+    worker never outlives the run, and with the workers gone the fork server ends too. A watcher thread waits on
+    a pidfd of `main` (Linux), elsewhere checks every second."""
+    try:
+        handle = os.pidfd_open(main)
+    except (AttributeError, OSError):
+        handle = None
+
+    def watch() -> None:
+        if handle is not None:
+            select.select([handle], [], [])
+        else:
+            while _alive(main):
+                time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="align-exit-with-run", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _start_worker(threads: int, main: int) -> None:
+    """Share the cores among the workers; leave Ctrl-C to the main process, which lets running documents finish;
+    end with the main process (`_exit_with`)."""
+    _exit_with(main)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[name] = str(threads)
@@ -247,7 +283,8 @@ def worker_pool(workers: int, preload: Iterable[str] = ()) -> Iterator[ProcessPo
             context.set_forkserver_preload([*preload, "align.warmup"])
         else:
             context = get_context("spawn")
-        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(threads,))
+        start = (threads, os.getpid())
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=start)
         try:
             yield pool
         finally:
@@ -293,12 +330,35 @@ def run_local(pairs: Iterable[Pair], out_root: str, encoder: str, words: bool, w
         for pair in todo:
             yield process_pair(pair, out_root, encoder, words)
         return
-    with worker_pool(workers, runtime_modules(encoder, words)) as pool:
-        pending = {pool.submit(process_pair, pair, out_root, encoder, words) for pair in todo}
+    preload = runtime_modules(encoder, words)
+    lost: list[Pair] = []
+    with worker_pool(workers, preload) as pool:
+        futures = {pool.submit(process_pair, pair, out_root, encoder, words): pair for pair in todo}
+        pending = set(futures)
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
-                yield future.result()
+                if isinstance(future.exception(), BrokenProcessPool):
+                    lost.append(futures[future])
+                else:
+                    yield _outcome(future, futures[future])
+    for pair in lost:  # one at a time, each in a process of its own: a document that kills its worker again fails
+        with worker_pool(1, preload) as alone:
+            future = alone.submit(process_pair, pair, out_root, encoder, words)
+            wait([future])
+            yield _outcome(future, pair)
+
+
+def _outcome(future: Future[Outcome], pair: Pair) -> Outcome:
+    """What a worker returned, or a `failed` outcome saying why it returned nothing."""
+    err = future.exception()
+    if err is None:
+        return future.result()
+    if isinstance(err, BrokenProcessPool):
+        reason = "the worker process running it died (killed, or out of memory); the other documents completed"
+    else:
+        reason = f"internal error ({type(err).__name__}: {err})"
+    return Outcome(pair.stem, "failed", pair.source, reason=f"{pair.source}: {reason}")
 
 
 def _ray_row(row: dict[str, Any], out_root: str, encoder: str, words: bool) -> dict[str, Any]:

@@ -30,8 +30,8 @@ from typing import Any
 
 import numpy as np
 
+from align import cache as disk
 from align.errors import InputError, ModelMissingError
-from align.files import cache_dir
 from align.models import models_dir
 from align.vocab import EMBEDDED
 
@@ -992,11 +992,6 @@ def check_embeddings(encoder_name: str, texts: Sequence[str], vectors: np.ndarra
         )
 
 
-def embedding_cache_path() -> Path:
-    """The on-disk embedding cache: $ALIGN_CACHE_DIR/embeddings.sqlite3 (default ~/.cache/align)."""
-    return cache_dir() / "embeddings.sqlite3"
-
-
 def _model_identity(encoder: Encoder) -> str:
     """What makes an encoder's vectors what they are: its weight files (by size and time), prefix, recipe (pooling,
     Dense modules, length, case) and backend."""
@@ -1017,65 +1012,37 @@ def _cache_key(identity: str, text: str) -> str:
     return hashlib.sha256(f"{identity}|{text}".encode()).hexdigest()
 
 
-def _stored_vectors(encoder: Encoder, identity: str, texts: Sequence[str]) -> tuple[dict[str, np.ndarray], Any]:
-    """Vectors found in the disk cache for `texts` under the encoder's `identity` (`_model_identity`), and the open
-    connection (None if the cache is unusable)."""
-    import sqlite3
-
-    path = embedding_cache_path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(path, timeout=30)
-        connection.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB)")
-    except (OSError, sqlite3.Error):
-        return {}, None
-    keys = {_cache_key(identity, t): t for t in texts}
-    found: dict[str, np.ndarray] = {}
-    wanted = list(keys)
-    for start in range(0, len(wanted), 900):
-        chunk = wanted[start : start + 900]
-        query = f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(chunk))})"
-        for key, blob in connection.execute(query, chunk):
-            vector = np.frombuffer(blob, np.float32)
-            if vector.shape == (encoder.dim,):
-                found[keys[key]] = vector
-    return found, connection
-
-
-def _store_vectors(connection: Any, identity: str, texts: Sequence[str], vectors: np.ndarray) -> None:
-    import sqlite3
-
-    rows = [
-        (_cache_key(identity, t), np.ascontiguousarray(v, np.float32).tobytes())
-        for t, v in zip(texts, vectors, strict=True)
-    ]
-    try:
-        with connection:
-            connection.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
-    except sqlite3.Error:
-        return
-
-
 def _embed_missing(encoder: Encoder, missing: list[str]) -> np.ndarray:
-    """Vectors for texts not in memory: from the disk cache where stored, the rest computed and stored."""
+    """Vectors for texts not in memory: from the disk cache (`align.cache`, stage "embeddings") where stored and
+    whole (the encoder's dimension, finite), the rest computed and stored."""
     identity = _model_identity(encoder)
-    stored, connection = _stored_vectors(encoder, identity, missing)
-    todo = [t for t in missing if t not in stored]
+    keys = {t: _cache_key(identity, t) for t in missing}
+    stored = disk.load("embeddings", list(keys.values()))
+    found: dict[str, np.ndarray] = {}
+    unusable = []
+    for text, key in keys.items():
+        if key in stored:
+            value = stored[key]
+            vector = np.frombuffer(value, np.float32) if len(value) == 4 * encoder.dim else np.zeros(0, np.float32)
+            if vector.shape == (encoder.dim,) and np.isfinite(vector).all():
+                found[text] = vector
+            else:
+                unusable.append(key)
+    disk.forget("embeddings", unusable)
+    todo = [t for t in missing if t not in found]
     if todo:
         computed = _run(encoder, todo)
         check_embeddings(encoder.name, todo, computed)
-        stored.update(zip(todo, computed, strict=True))
-        if connection is not None:
-            _store_vectors(connection, identity, todo, computed)
-    if connection is not None:
-        connection.close()
-    return np.stack([stored[t] for t in missing])
+        found.update(zip(todo, computed, strict=True))
+        rows = zip(todo, computed, strict=True)
+        disk.store("embeddings", {keys[t]: np.ascontiguousarray(v, np.float32).tobytes() for t, v in rows})
+    return np.stack([found[t] for t in missing])
 
 
 def embed(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
     """L2-normalized float32 embeddings, shape (len(texts), encoder.dim).
 
-    Cached per (encoder, text) in memory and on disk (`embedding_cache_path()`), so a re-run after an edit
+    Cached per (encoder, text) in memory and on disk (`align.cache`), so a re-run after an edit
     embeds only the sentences that changed.
     """
     texts = list(texts)

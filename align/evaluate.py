@@ -1,4 +1,4 @@
-"""The field's metrics: strict/lax bead F1, AER/P/R/F1, BLEU/chrF, detection rates.
+"""The field's metrics: strict/lax bead F1, AER/P/R/F1, BLEU/chrF/chrF++/TER, detection rates.
 
 Metrics are plain functions over plain data; each returns a frozen dataclass that
 prints as one line and serializes with `align.serialize.to_json`.
@@ -86,41 +86,72 @@ def word_alignment_scores(
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Translation: sacreBLEU and chrF with their signatures (the numbers papers and model cards quote).
+# Translation: sacreBLEU's BLEU, chrF, chrF++ and TER with their signatures (the numbers papers and model cards quote).
 
 
 @dataclass(frozen=True)
 class TranslationScores:
-    """Corpus BLEU and chrF of line-aligned hypotheses against references, computed by sacreBLEU."""
+    """Corpus BLEU, chrF, chrF++ and TER of line-aligned hypotheses against one or more references, computed by
+    sacreBLEU; BLEU's n-gram precisions (1- to 4-grams, in %), brevity penalty and lengths as sacreBLEU reports them."""
 
     bleu: float
     chrf: float
+    chrf_plus_plus: float
+    ter: float
+    bleu_precisions: tuple[float, ...]
+    brevity_penalty: float
+    hypothesis_length: int
+    reference_length: int
     bleu_signature: str
     chrf_signature: str
+    chrf_plus_plus_signature: str
+    ter_signature: str
     sentences: int
+    references: int
 
     def __str__(self) -> str:
+        precisions = "/".join(f"{p:.1f}" for p in self.bleu_precisions)
         return (
-            f"BLEU {self.bleu:.2f}  chrF {self.chrf:.2f}  ({self.sentences} sentences)\n"
-            f"BLEU signature: {self.bleu_signature}\nchrF signature: {self.chrf_signature}"
+            f"BLEU {self.bleu:.2f}  chrF {self.chrf:.2f}  chrF++ {self.chrf_plus_plus:.2f}  TER {self.ter:.2f}  "
+            f"({self.sentences} sentences, {self.references} reference{'s' * (self.references != 1)})\n"
+            f"BLEU {precisions} (BP = {self.brevity_penalty:.3f} hyp_len = {self.hypothesis_length} "
+            f"ref_len = {self.reference_length})\n"
+            f"BLEU signature: {self.bleu_signature}\nchrF signature: {self.chrf_signature}\n"
+            f"chrF++ signature: {self.chrf_plus_plus_signature}\nTER signature: {self.ter_signature}"
         )
 
 
-def translation_scores(hypotheses: Sequence[str], references: Sequence[str]) -> TranslationScores:
-    """sacreBLEU's BLEU (13a tokenizer, exp smoothing) and chrF2 over one reference per line."""
-    from sacrebleu.metrics import BLEU, CHRF
+def translation_scores(hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> TranslationScores:
+    """sacreBLEU's defaults: BLEU (13a tokenizer, exp smoothing), chrF2, chrF2++ (word bigrams) and TER, over one
+    or more reference streams (each one line per hypothesis), exactly as `sacrebleu REF... -i HYP -m bleu chrf ter`
+    (and `--chrf-word-order 2`) computes them."""
+    from sacrebleu.metrics import BLEU, CHRF, TER
 
-    if len(hypotheses) != len(references):
-        raise InputError(
-            "<hypotheses>",
-            f"has {len(hypotheses)} lines but the references have {len(references)}",
-            "give one translation per reference line",
-        )
-    bleu, chrf = BLEU(), CHRF()
-    bleu_score = bleu.corpus_score(list(hypotheses), [list(references)])
-    chrf_score = chrf.corpus_score(list(hypotheses), [list(references)])
+    for number, stream in enumerate(references, 1):
+        if len(stream) != len(hypotheses):
+            raise InputError(
+                f"<reference {number}>",
+                f"has {len(stream)} lines but the hypotheses have {len(hypotheses)}",
+                "give one reference line per translation",
+            )
+    hyps, refs = list(hypotheses), [list(stream) for stream in references]
+    bleu, chrf, chrf_pp, ter = BLEU(), CHRF(), CHRF(word_order=2), TER()
+    bleu_score = bleu.corpus_score(hyps, refs)
     return TranslationScores(
-        bleu_score.score, chrf_score.score, str(bleu.get_signature()), str(chrf.get_signature()), len(hypotheses)
+        bleu=bleu_score.score,
+        chrf=chrf.corpus_score(hyps, refs).score,
+        chrf_plus_plus=chrf_pp.corpus_score(hyps, refs).score,
+        ter=ter.corpus_score(hyps, refs).score,
+        bleu_precisions=tuple(bleu_score.precisions),
+        brevity_penalty=bleu_score.bp,
+        hypothesis_length=bleu_score.sys_len,
+        reference_length=bleu_score.ref_len,
+        bleu_signature=str(bleu.get_signature()),
+        chrf_signature=str(chrf.get_signature()),
+        chrf_plus_plus_signature=str(chrf_pp.get_signature()),
+        ter_signature=str(ter.get_signature()),
+        sentences=len(hyps),
+        references=len(refs),
     )
 
 
@@ -128,6 +159,16 @@ def translation_scores(hypotheses: Sequence[str], references: Sequence[str]) -> 
 # Sentence alignment: strict and lax precision/recall/F1 exactly as Vecalign's score.py defines them.
 
 BeadPair = tuple[tuple[int, ...], tuple[int, ...]]
+
+
+@dataclass(frozen=True)
+class BeadTypeScore:
+    """The strict F1 of one bead type ("1-1", "0-1", ...) and how many gold and predicted beads are of that type."""
+
+    type: str
+    f1: float
+    gold: int
+    predicted: int
 
 
 @dataclass(frozen=True)
@@ -145,14 +186,15 @@ class SentenceAlignmentScores:
     precision_lax: float
     recall_lax: float
     f1_lax: float
-    by_type: tuple[tuple[str, float, int, int], ...]  # (type, strict F1, gold beads, predicted beads)
+    by_type: tuple[BeadTypeScore, ...]
+    documents: int
 
     def __str__(self) -> str:
-        types = "  ".join(f"{t} {f1:.3f} ({g}/{p})" for t, f1, g, p in self.by_type)
+        types = "  ".join(f"{t.type} {t.f1:.3f} ({t.gold}/{t.predicted})" for t in self.by_type)
         return (
             f"strict P {self.precision_strict:.4f} R {self.recall_strict:.4f} F1 {self.f1_strict:.4f}  "
             f"lax P {self.precision_lax:.4f} R {self.recall_lax:.4f} F1 {self.f1_lax:.4f}  "
-            f"by type (F1, gold/predicted): {types}"
+            f"by type (F1, gold/predicted): {types}" + (f"  ({self.documents} documents)" if self.documents > 1 else "")
         )
 
 
@@ -219,5 +261,6 @@ def sentence_alignment_scores(
         )
         n_gold = sum(1 for b in gold_all if bead_type(b) == kind)
         n_test = sum(1 for b in test_all if bead_type(b) == kind)
-        by_type.append((kind, round(_f1(_ratio(correct, n_test), _ratio(correct, n_gold)), 6), n_gold, n_test))
-    return SentenceAlignmentScores(ps, rs, _f1(ps, rs), pl, rl, _f1(pl, rl), tuple(by_type))
+        f1 = round(_f1(_ratio(correct, n_test), _ratio(correct, n_gold)), 6)
+        by_type.append(BeadTypeScore(kind, f1, n_gold, n_test))
+    return SentenceAlignmentScores(ps, rs, _f1(ps, rs), pl, rl, _f1(pl, rl), tuple(by_type), len(gold))

@@ -12,7 +12,6 @@ paragraph redoes only what that paragraph touches.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -23,45 +22,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from align import cache
 from align.bilingual import Unit
 from align.compare import compare_beads, compare_pair
 from align.documents import Document, load_document
 from align.errors import InputError
 from align.files import atomic_output
-from align.files import cache_dir as cache_root
 from align.findings import Finding
 from align.segment import Segment, segment
 from align.sentences import AlignmentWarning, Bead, align_texts, format_beads
 from align.serialize import from_json, to_json
 from align.tokenize import Token, tokenize
 from align.vocab import DEFAULT_WORD_METHOD, EMBEDDED, WordMethod
-
-
-def cache_dir() -> Path:
-    """Where stage results live: $ALIGN_CACHE_DIR/stages, else ~/.cache/align/stages."""
-    return cache_root() / "stages"
-
-
-def _key(*parts: Any) -> str:
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
-
-
-def _cache_path(stage: str, key: str) -> Path:
-    return cache_dir() / stage / key[:2] / f"{key}.json"
-
-
-def cached(stage: str, key: str, compute: Callable[[], Any], tp: Any) -> Any:
-    """The stage result for `key` from disk, or computed, stored atomically and returned."""
-    path = _cache_path(stage, key)
-    if path.is_file():
-        try:
-            return from_json(tp, json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            path.unlink(missing_ok=True)
-    value = compute()
-    with atomic_output(path) as out:
-        json.dump(to_json(value), out, ensure_ascii=False)
-    return value
 
 
 @dataclass(frozen=True)
@@ -163,23 +135,27 @@ def align_bead_words(
         else None
         for b in beads
     ]
-    keys = [_key("words", method, [t.text for t in p[0]], [t.text for t in p[1]]) if p else None for p in tokens]
+    keys = {
+        n: cache.key("words", method, [t.text for t in p[0]], [t.text for t in p[1]]) for n, p in enumerate(tokens) if p
+    }
+    stored = cache.load("words", list(keys.values()))
     known: dict[int, tuple[tuple[int, int], ...]] = {}
-    todo = []
-    for number, key in enumerate(keys):
-        path = _cache_path("words", key) if key else None
-        if path and path.is_file():
-            known[number] = tuple(tuple(link) for link in json.loads(path.read_text(encoding="utf-8")))
-        elif key:
-            todo.append(number)
+    unusable = []
+    for number, key in keys.items():
+        if key in stored:
+            try:
+                known[number] = _decode_links(stored[key], len(tokens[number][0]), len(tokens[number][1]))
+            except (ValueError, TypeError):
+                unusable.append(key)
+    cache.forget("words", unusable)
+    todo = [n for n in keys if n not in known]
     if todo:
         from align.words import align_word_lists
 
         pairs = [([t.text for t in tokens[n][0]], [t.text for t in tokens[n][1]]) for n in todo]
         for number, links in zip(todo, align_word_lists(pairs, matching=method), strict=True):
             known[number] = tuple((link.source, link.target) for link in links)
-            with atomic_output(_cache_path("words", keys[number])) as out:
-                json.dump(known[number], out)
+        cache.store("words", {keys[n]: json.dumps(known[n]).encode() for n in todo})
     return tuple(WordAlignment(p[0], p[1], known[n]) if p else None for n, p in enumerate(tokens))
 
 
@@ -195,8 +171,26 @@ def align_sentences_cached(
             beads = align_texts(source_texts, target_texts, encoder)
         return beads, tuple(str(w.message) for w in caught if issubclass(w.category, AlignmentWarning))
 
-    key = _key("beads-with-warnings", encoder, source_texts, target_texts)
-    return cached("beads", key, compute, tuple[tuple[Bead, ...], tuple[str, ...]])
+    def decode(value: bytes) -> tuple[tuple[Bead, ...], tuple[str, ...]]:
+        beads, notes = from_json(tuple[tuple[Bead, ...], tuple[str, ...]], json.loads(value))
+        for side, count in ((b.source for b in beads), len(source)), ((b.target for b in beads), len(target)):
+            if [i for indices in side for i in indices] != list(range(count)):
+                raise ValueError("the beads do not cover the sentences in order")
+        return beads, notes
+
+    def encode(value: tuple[tuple[Bead, ...], tuple[str, ...]]) -> bytes:
+        return json.dumps(to_json(value), ensure_ascii=False).encode()
+
+    key = cache.key("beads-with-warnings", encoder, source_texts, target_texts)
+    return cache.cached("beads", key, compute, encode, decode)
+
+
+def _decode_links(value: bytes, n_source: int, n_target: int) -> tuple[tuple[int, int], ...]:
+    """Cached word links, each a pair of token indices within the bead (ValueError where one is not)."""
+    links = tuple((int(i), int(j)) for i, j in json.loads(value))
+    if any(not (0 <= i < n_source and 0 <= j < n_target) for i, j in links):
+        raise ValueError("a cached word link points past the bead's tokens")
+    return links
 
 
 def compare_documents(
@@ -483,4 +477,4 @@ def _machine_translation(src: Document, model: str | None, progress: bool) -> An
         if model is not None:
             raise
         return f"no MarianMT model on this machine ({missing.how_to_get})"
-    return translate_document(src, translator, cache_dir=cache_root(), progress=progress)
+    return translate_document(src, translator, use_cache=True, progress=progress)

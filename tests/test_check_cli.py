@@ -128,7 +128,7 @@ def test_several_pairs_files_as_pre_commit_passes_them(tmp_path, pairs_tsv, caps
         r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
         for r in json.loads(capsys.readouterr().out)["runs"][0]["results"]
     }
-    assert uris == {str(more), str(pairs_tsv)}
+    assert uris == {more.as_uri(), pairs_tsv.as_uri()}  # outside the working directory: absolute file URIs
 
 
 def test_sarif_regions_point_at_the_figure_in_the_target_file(tmp_path, capsys):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 
 import pytest
 
 import align.pipeline as pipeline
+from align.cache import cache_path
 from tests.conftest import SEEDS
 
 SEED = "000_196887d79a86fdb7.txt"
@@ -55,8 +57,9 @@ def test_translation_file_takes_the_place_of_mt(tmp_path, cache):
 def test_rerun_after_an_edit_redoes_only_the_edited_bead(tmp_path, cache, monkeypatch):
     source, reference = SEEDS / "de" / SEED, SEEDS / "en" / SEED
     pipeline.run(source, tmp_path / "first", reference=reference)
-    stages = pipeline.cache_dir()
-    assert any((stages / "beads").rglob("*.json")) and any((stages / "words").rglob("*.json"))
+    with sqlite3.connect(cache_path()) as db:
+        stages = {stage for (stage,) in db.execute("SELECT DISTINCT stage FROM entries")}
+    assert {"beads", "words"} <= stages
 
     import align.words
 
@@ -147,8 +150,8 @@ def test_unrelated_documents_warn_in_the_summary(tmp_path, cache, capsys):
 
 def test_a_stale_cache_entry_is_recomputed(tmp_path, cache):
     first = pipeline.check(SEEDS / "de" / SEED, SEEDS / "en" / SEED, words=False)
-    for entry in (pipeline.cache_dir() / "beads").rglob("*.json"):
-        entry.write_text('["not", "beads"]', encoding="utf-8")
+    with sqlite3.connect(cache_path()) as db:
+        db.execute("UPDATE entries SET value = ? WHERE stage = 'beads'", (b'["not", "beads"]',))
     again = pipeline.check(SEEDS / "de" / SEED, SEEDS / "en" / SEED, words=False)
     assert again.beads == first.beads
 

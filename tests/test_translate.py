@@ -267,8 +267,9 @@ def test_translation_round_trips_through_json(translator) -> None:
 # ---- cache ----
 
 
-def test_cache_second_run_generates_nothing_and_edits_only_retranslate(translator, tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
+def test_cache_second_run_generates_nothing_and_edits_only_retranslate(translator, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("ALIGN_CACHE_DIR", str(tmp_path / "cache"))
+    cache = True
     text = SEED_000.read_text(encoding="utf-8")
     first = translate_document(document_from_text(text, "de", "text"), translator, cache)
 
@@ -287,8 +288,9 @@ def test_cache_second_run_generates_nothing_and_edits_only_retranslate(translato
     assert sum(len(batch) for batch in calls) == 1
 
 
-def test_cache_is_keyed_by_settings(translator, tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
+def test_cache_is_keyed_by_settings(translator, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("ALIGN_CACHE_DIR", str(tmp_path / "cache"))
+    cache = True
     translate_texts(translator, SENTENCES[:2], cache)
     calls: list[list[list[int]]] = []
     greedy = dataclasses.replace(translator, beam=1)

@@ -30,8 +30,8 @@ def _marked(text: str, base: int, start: int, end: int) -> str:
     return f"{before}⟦{_window(text, s, e)}⟧{after}"
 
 
-def _finding(item: Item, finding: Finding, failing: bool) -> list[str]:
-    flag = "FAIL" if failing else finding.severity
+def _finding(item: Item, finding: Finding, failing: bool, decision: str | None = None) -> list[str]:
+    flag = "FAIL" if failing else decision or finding.severity
     lines = [f"  [{flag}] {finding.message}"]
     if finding.note:
         lines[0] += f" ({finding.note})"
@@ -53,9 +53,9 @@ def write(report: CheckReport, out: IO[str]) -> None:
             counts[f"{f.kind} {f.status}"] = counts.get(f"{f.kind} {f.status}", 0) + 1
         if not shown:
             continue
-        out.write(f"{item.id} (line {item.line})\n")
-        for f in shown:
-            out.write("\n".join(_finding(item, f, f in failing)) + "\n")
+        out.write(f"{report.path(item)}:{item.line}: {item.id}\n")
+        for mark in report.marks(item):
+            out.write("\n".join(_finding(item, mark.finding, mark.failing, mark.decision)) + "\n")
     summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "no figures or claims"
     verdict = f"FAILED: {failing_total} finding(s) at or above '{report.fail_on}'" if failing_total else "OK"
     out.write(f"{len(report.items)} unit(s) checked: {summary}. {verdict}\n")

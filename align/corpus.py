@@ -42,7 +42,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
-from multiprocessing import get_all_start_methods, get_context
+from multiprocessing import forkserver, get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
 
@@ -281,6 +281,8 @@ def worker_pool(workers: int, preload: Iterable[str] = ()) -> Iterator[ProcessPo
         if "forkserver" in get_all_start_methods():
             context = get_context("forkserver")
             context.set_forkserver_preload([*preload, "align.warmup"])
+            with _sigint_ignored():  # inherited: Ctrl-C while the server preloads is the main process's alone
+                forkserver.ensure_running()
         else:
             context = get_context("spawn")
         start = (threads, os.getpid())
@@ -289,6 +291,15 @@ def worker_pool(workers: int, preload: Iterable[str] = ()) -> Iterator[ProcessPo
             yield pool
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @contextlib.contextmanager

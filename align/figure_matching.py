@@ -18,7 +18,15 @@ from itertools import product
 from typing import Any
 
 from align.claims import similar
-from align.figures import Figure, superscript
+from align.figures import (
+    _POSTFIX_QUALIFIERS,
+    _UNSURE_BOUNDS,
+    QUALIFIER_FAMILY,
+    SOFT_UNITS,
+    Figure,
+    qualifiers_agree,
+    superscript,
+)
 from align.findings import Finding, severity
 
 _SCALE_NAMES = {
@@ -32,12 +40,26 @@ _SCALE_NAMES = {
     ("en", 12): "trillion",
 }
 _NUMERIC_KINDS = {"number", "percent", "percentage_points", "money", "quantity", "ordinal", "year"}
+_DOUBTS = {
+    "list number": "a list or section number, which a translation may renumber or drop with the list",
+    "ordinal word": "an ordinal word, which may be said in other words",
+    "code": "a code or model name, not a figure to compare",
+    "vague number": "a vague number word, which may be said in other words",
+    "multiplier word": "a multiplier word, which may be said in other words",
+}
 
 
 def _shown(figure: Figure) -> str:
-    if figure.qualifier_text == "+":
-        return figure.text + "+"
-    return f"{figure.qualifier_text} {figure.text}" if figure.qualifier_text else figure.text
+    if figure.qualifier_text == "+" or figure.qualifier_text.lower() in _POSTFIX_QUALIFIERS:
+        sep = "" if figure.qualifier_text[:1] in "+-" else " "
+        return f"{figure.text}{sep}{figure.qualifier_text}"
+    lead = figure.bound_text or figure.qualifier_text
+    return f"{lead} {figure.text}" if lead else figure.text
+
+
+def _uncertain(message: str, reason: str) -> str:
+    """The message of a low-confidence finding, with why the checker is unsure."""
+    return f"{message} [uncertain: {reason}]"
 
 
 def _decimal(value: str) -> Decimal | None:
@@ -50,13 +72,49 @@ def _decimal(value: str) -> Decimal | None:
 _SYMBOLS = set("°%$€£¥₹₩")
 
 
-def _units_agree(a: Figure, b: Figure) -> bool:
-    """Same unit; or one side names none and the other's unit is a word a translation may leave out."""
-    if a.unit is None or b.unit is None:
-        return a.unit == b.unit or not (_SYMBOLS & set(a.text + b.text))
+_DEGREES = {"degree", "°C", "°F"}
+
+
+def _units_agree(a: Figure, b: Figure, strict: bool = True) -> bool:
+    """Same unit; or one side names none and the other's unit is one a translation may leave out or restate (a
+    time unit, '×', a currency or percent written as a word). A physical unit that is lost ('500 Grad' → '500
+    grade', 'drei bar' → 'three cash') or changed ('40 mm' → '40 nm') does not agree."""
     if a.unit == b.unit:
         return True
+    if a.unit is None or b.unit is None:
+        unit = a.unit or b.unit
+        # a currency, percent or physical unit lost ('ca 200 eur' → 'about 200') counts something else; not strict:
+        # a language whose unit words are not read
+        return unit in SOFT_UNITS or not strict
+    if {a.unit, b.unit} <= _DEGREES:
+        return True
     return {a.unit, b.unit} <= {"CNY", "JPY"} and "¥" in a.text + b.text
+
+
+def _qualifiers_ok(s: Figure, t: Figure) -> bool:
+    """The qualifiers assert the same values or paraphrase each other; an unsure reading ('um 15': about or by
+    15) agrees with no qualifier or one of its own family, not with a neighbouring family ('um' ≠ 'nearly')."""
+    if not (s.qualifier_sure and t.qualifier_sure):
+        if s.qualifier is None or t.qualifier is None:
+            return True
+        return QUALIFIER_FAMILY.get(s.qualifier) == QUALIFIER_FAMILY.get(t.qualifier)
+    return qualifiers_agree(s.qualifier, t.qualifier)
+
+
+def _unsure_bound(figure: Figure) -> bool:
+    return figure.bound_text.lower() in _UNSURE_BOUNDS
+
+
+def _bounds_ok(s: Figure, t: Figure) -> bool:
+    """The same time bound ('bis März 1990' ~ 'until March 1990'), or one that may only date the event
+    ('by 2030')."""
+    if s.bound == t.bound:
+        return True
+    return (s.bound is None and _unsure_bound(t)) or (t.bound is None and _unsure_bound(s))
+
+
+def _reading_ok(s: Figure, t: Figure) -> bool:
+    return _qualifiers_ok(s, t) and _bounds_ok(s, t) and _units_agree(s, t)
 
 
 def _same_value(a: Figure, b: Figure) -> str | None:
@@ -88,39 +146,110 @@ def _digits(figure: Figure) -> str:
     return "".join(c for c in figure.text if c.isdigit()).rstrip("0")
 
 
-def _difference(src: Figure, tgt: Figure, src_lang: str, tgt_lang: str) -> tuple[str, str]:
-    """(aspect, message) for two figures that were paired but differ."""
+def _difference(src: Figure, tgt: Figure, src_lang: str, tgt_lang: str) -> tuple[str, str, str]:
+    """(aspect, message, doubt) for two figures that were paired but differ; `doubt` is why the finding is
+    uncertain ('' when it is not)."""
+    # A figure that may be said in words is uncertain when it has no counterpart, not when its counterpart differs
+    # ('drittgrößte' → 'fourth largest'); a list number may be renumbered.
+    reason = _DOUBTS["list number"] if "list number" in (src.doubt, tgt.doubt) else ""
     if _same_value(src, tgt) is not None:
-        if src.qualifier != tgt.qualifier:
+        if not _qualifiers_ok(src, tgt):
+            # an unsure word ('um 2 %': about or by) against a qualifier that only its one reading agrees with
+            # ('nearly') is uncertain; against one that neither reading agrees with ('up to') it is not
+            unsure_side = not (src.qualifier_sure and tgt.qualifier_sure)
+            unsure = (
+                "the qualifier word may mean something else"
+                if unsure_side and qualifiers_agree(src.qualifier, tgt.qualifier)
+                else ""
+            )
             if tgt.qualifier is None:
-                return "qualifier", f"hedge lost: '{_shown(src)}' → '{_shown(tgt)}'"
+                return "qualifier", f"hedge lost: '{_shown(src)}' → '{_shown(tgt)}'", unsure or reason
             if src.qualifier is None:
-                return "qualifier", f"hedge added: '{_shown(src)}' → '{_shown(tgt)}'"
-            return "qualifier", f"qualifier: {src.qualifier} → {tgt.qualifier} ('{_shown(src)}' → '{_shown(tgt)}')"
+                return "qualifier", f"hedge added: '{_shown(src)}' → '{_shown(tgt)}'", unsure or reason
+            families = f"{QUALIFIER_FAMILY.get(src.qualifier)} → {QUALIFIER_FAMILY.get(tgt.qualifier)}"
+            return (
+                "qualifier",
+                f"qualifier: {src.qualifier} → {tgt.qualifier}, {families} ('{_shown(src)}' → '{_shown(tgt)}')",
+                unsure or reason,
+            )
+        if not _bounds_ok(src, tgt):
+            unsure = "the time word may only date the event" if _unsure_bound(src) or _unsure_bound(tgt) else ""
+            what = "lost" if tgt.bound is None else "added" if src.bound is None else "changed"
+            if what == "lost" and src.bound == "since":
+                unsure = (
+                    unsure or "the target may state the same fact from its start ('seit 1998' → 'acquired in 1998')"
+                )
+            return "bound", f"time bound {what}: '{_shown(src)}' → '{_shown(tgt)}'", unsure or reason
         if src.kind == "money" or tgt.kind == "money":
-            return "currency", f"currency: {src.unit} → {tgt.unit} ('{src.text}' → '{tgt.text}')"
-        return "unit", f"unit: {src.unit} → {tgt.unit} ('{src.text}' → '{tgt.text}')"
+            return "currency", f"currency: {src.unit} → {tgt.unit} ('{src.text}' → '{tgt.text}')", reason
+        if src.unit is None or tgt.unit is None:
+            what = "lost" if tgt.unit is None else "added"
+            whole = src if tgt.unit is None else tgt
+            compound = re.search(r"\d-\D", whole.text) is not None  # '40-bit': a compound may fold its unit
+            bare = src if tgt.unit is not None else tgt
+            why = "the unit is part of a compound word" if compound else ""
+            if bare.kind == "year":  # a bare four-digit number may carry a unit the checker does not know
+                why = why or "the other side's unit word is not one the checker knows"
+            if what == "added":
+                why = why or "the target may spell out a unit the source implies ('Tempo 30' → '30 km/h')"
+            return (
+                "unit",
+                f"unit {what}: {src.unit or 'none'} → {tgt.unit or 'none'} ('{src.text}' → '{tgt.text}')",
+                reason or why,
+            )
+        return "unit", f"unit: {src.unit} → {tgt.unit} ('{src.text}' → '{tgt.text}')", reason
     if src.kind == "money" and tgt.kind == "money" and src.unit != tgt.unit:
-        return "currency", f"currency and value: '{src.text}' ({src.unit}) → '{tgt.text}' ({tgt.unit})"
+        return "currency", f"currency and value: '{src.text}' ({src.unit}) → '{tgt.text}' ({tgt.unit})", reason
     if src.scale is not None and tgt.scale is not None and src.scale != tgt.scale:
         sx, tx = _decimal(src.value), _decimal(tgt.value)
         if sx is not None and tx is not None and sx.scaleb(-src.scale) == tx.scaleb(-tgt.scale):
             src_word = _SCALE_NAMES.get((src_lang, src.scale), "")
             tgt_word = _SCALE_NAMES.get((tgt_lang, tgt.scale), "")
-            return "scale", (
+            return (
+                "scale",
                 f"scale: {superscript(src.scale)} ({src_word}) → {superscript(tgt.scale)} ({tgt_word})"
-                f" ('{src.text}' → '{tgt.text}')"
+                f" ('{src.text}' → '{tgt.text}')",
+                reason,
             )
+    if src.unit and tgt.unit and src.unit != tgt.unit and not {src.unit, tgt.unit} <= _DEGREES:
+        return "unit", f"unit and value: '{src.text}' ({src.unit}) → '{tgt.text}' ({tgt.unit})", reason
     if src.kind == "range" and tgt.kind == "range":
         bound = "lower" if src.value.partition("..")[0] != tgt.value.partition("..")[0] else "upper"
-        return "range", f"range {bound} bound: '{src.text}' ({src.value}) → '{tgt.text}' ({tgt.value})"
-    if _digits(src) and _digits(src) == _digits(tgt):
-        return "decimal", f"decimal misread: {src.text} → {tgt.text} ({src.value} → {tgt.value})"
+        return "range", f"range {bound} bound: '{src.text}' ({src.value}) → '{tgt.text}' ({tgt.value})", reason
+    if "decade" in (src.kind, tgt.kind):
+        return "date", f"decade: '{_shown(src)}' ({src.value}) → '{_shown(tgt)}' ({tgt.value})", reason
+    if _digits(src) and _digits(src) == _digits(tgt) and src.kind not in ("date", "time") and _units_agree(src, tgt):
+        return "decimal", f"decimal misread: {src.text} → {tgt.text} ({src.value} → {tgt.value})", reason
     if src.value.lstrip("-") == tgt.value.lstrip("-"):
-        return "sign", f"sign: {src.text} → {tgt.text}"
+        return "sign", f"sign: {src.text} → {tgt.text}", reason
     if src.kind in ("date", "time") or tgt.kind in ("date", "time"):
-        return src.kind, f"{src.kind}: '{src.text}' ({src.value}) → '{tgt.text}' ({tgt.value})"
-    return "value", f"value: '{_shown(src)}' ({src.value}) → '{_shown(tgt)}' ({tgt.value})"
+        return src.kind, f"{src.kind}: '{src.text}' ({src.value}) → '{tgt.text}' ({tgt.value})", reason
+    if src.kind == "ordinal" or tgt.kind == "ordinal":
+        return "value", f"ordinal: '{_shown(src)}' ({src.value}) → '{_shown(tgt)}' ({tgt.value})", reason
+    return "value", f"value: '{_shown(src)}' ({src.value}) → '{_shown(tgt)}' ({tgt.value})", reason
+
+
+_GERMAN_NOTATION = re.compile(r"\d,\d{1,2}(?!\d)|\d,\d{4,}|^\D*\d{1,3}(?:\.\d{3})+(?![\d,])")
+
+
+def _notation(src: Figure, tgt: Figure, src_lang: str, tgt_lang: str) -> str | None:
+    """The message when the English target keeps the German number format of its source ('150.000', '2,5
+    million'), which an English reader reads as another number (150; 25 million or a list)."""
+    if ("," not in tgt.text and "." not in tgt.text) or not (src_lang.startswith("de") and tgt_lang.startswith("en")):
+        return None
+    if _decimal(tgt.value) is None:
+        return None
+    number = re.search(r"\d[\d.,]*\d|\d", tgt.text)
+    if number is None or number.group() not in src.text or not _GERMAN_NOTATION.search(number.group()):
+        return None
+    raw = number.group()
+    if "," in raw:
+        reading = f"{raw.replace(',', '')} or a list"
+    elif raw.count(".") == 1:
+        reading = format(Decimal(raw).normalize(), "f")
+    else:
+        reading = "no number"
+    return f"notation: German number format in the English '{tgt.text}' (an English reader reads {reading})"
 
 
 def _pairable(src: Figure, tgt: Figure) -> bool:
@@ -131,22 +260,104 @@ def _pairable(src: Figure, tgt: Figure) -> bool:
         {"percent", "percentage_points"},
         {"date", "range"},
         {"number", "year"},
+        {"year", "decade", "date"},
+        {"score", "range"},
     )
     return any(src.kind in g and tgt.kind in g for g in groups)
 
 
 _IMPLICIT_TWO = {
     "de": re.compile(r"(?i)\b(?:beide\w*|paar|zwillinge?|doppel\w*)\b"),
-    "en": re.compile(r"(?i)\b(?:pair|couple|twins?|double)\b"),
+    "en": re.compile(r"(?i)\b(?:pair|couple|twins?|double|both)\b"),
+}
+_UNIT_WORDS = {
+    "year": ("year", "jahr"),
+    "month": ("month", "monat"),
+    "week": ("week", "woche"),
+    "day": ("day", "tag"),
+    "night": ("night", "nacht"),
+    "hour": ("hour", "stunde"),
+    "minute": ("minute", "minute"),
+    "decade": ("decade", "jahrzehnt"),
+    "century": ("century", "jahrhundert"),
+}
+_IMPLICIT_ONE = {
+    language: {
+        unit: re.compile(
+            rf"(?i)\b(?:a|an|one|single|per|ein|eine|einer|einen|einem|eines|pro)\s+(?:[\w-]+\s+)?{words[i]}"
+        )
+        for unit, words in _UNIT_WORDS.items()
+    }
+    for i, language in enumerate(("en", "de"))
 }
 
 
-def _implicit(figure: Figure, other_text: str, other_lang: str) -> str | None:
-    """A written-out 'two' the other side says without a figure ('zwischen beiden' / 'between the two')."""
-    if figure.value == "2" and figure.text.isalpha() and other_text:
-        found = _IMPLICIT_TWO["de" if other_lang.startswith("de") else "en"].search(other_text)
+_FULL_WORDS = {
+    "en": re.compile(r"(?i)\b(?:complete(?:ly)?|full(?:y)?|entire(?:ly)?|total(?:ly)?|absolute(?:ly)?|whole)\b"),
+    "de": re.compile(r"(?i)\b(?:voll\w*|komplett\w*|ganz\w*|völlig\w*|gesamt\w*|absolut\w*)\b"),
+}
+_ONE_WORDS = {"en": re.compile(r"(?i)\b(?:one|single)\b"), "de": re.compile(r"(?i)\b(?:eins|einzige\w*|einzeln\w*)\b")}
+_FIRST_WORDS = {
+    "en": re.compile(r"(?i)\b(?:initial\w*|early|earliest|premier|top|lead\w*|maiden|debut|primary|opening)\b"),
+    "de": re.compile(r"(?i)\b(?:anfänglich\w*|früh\w*|erstmal\w*|zuerst|Auftakt\w*|Premiere\w*|Spitze\w*)\b"),
+}
+
+
+def _implicit(figure: Figure, other_text: str, other_lang: str, own_text: str = "") -> str | None:
+    """A figure the other side says without one: a written-out 'two' ('zwischen beiden' / 'between the two'), or
+    one unit of time ('seit 1 Woche' / 'for a week')."""
+    if not other_text:
+        return None
+    language = "de" if other_lang.startswith("de") else "en"
+    if figure.value == "2" and figure.text.isalpha():
+        found = _IMPLICIT_TWO[language].search(other_text)
+        own = _IMPLICIT_TWO["en" if language == "de" else "de"].search(own_text)
+        return found.group() if found and not own else None  # 'beide' ~ 'both' is a pair of its own
+    if figure.value == "100" and figure.unit == "%":  # '100 Prozent' / 'completely'
+        found = _FULL_WORDS[language].search(other_text)
+        return found.group() if found else None
+    if figure.value == "1" and figure.kind == "ordinal" and figure.doubt:
+        found = _FIRST_WORDS[language].search(other_text)
+        return found.group() if found else None
+    if figure.value == "1" and figure.unit is None and figure.kind == "number":
+        found = _ONE_WORDS[language].search(other_text)  # 'Nummer 1' / 'number one'
+        return found.group() if found else None
+    if figure.value == "1" and figure.unit in _UNIT_WORDS:
+        found = _IMPLICIT_ONE[language][figure.unit].search(other_text)
         return found.group() if found else None
     return None
+
+
+def _two_parts(figure: Figure) -> tuple[str, str] | None:
+    """The two numbers of a range or score ('62..64', '3:1'), read as plain numbers; None for other figures."""
+    for value in figure.values:
+        for sep in ("..", ":"):
+            low, found, high = value.partition(sep)
+            numbers = low.lstrip("-").replace(".", "", 1).isdigit() and high.replace(".", "", 1).isdigit()
+            if found and numbers and figure.kind in ("range", "score"):
+                return low, high
+    return None
+
+
+def _split(left: list[Figure], right: list[Figure]) -> list[tuple[Figure, Figure, Figure, bool]]:
+    """A range or score on one side said as two figures on the other ('von 62 auf 64' / 'from 62 to 64', 'Platz 1
+    bis 5' / '1st to 5th place', '3:1' / '3 to 1'): (the range, one figure, the other, range on the source side)."""
+    found: list[tuple[Figure, Figure, Figure, bool]] = []
+    if not left or not right:
+        return found
+    for whole, parts_side, source_whole in ((left, right, True), (right, left, False)):
+        for f in list(whole):
+            parts = _two_parts(f)
+            if parts is None:
+                continue
+            a = next((g for g in parts_side if parts[0] in g.values and g.kind != "range"), None)
+            b = next((g for g in parts_side if g is not a and parts[1] in g.values and g.kind != "range"), None)
+            if a is not None and b is not None:
+                whole.remove(f)
+                parts_side.remove(a)
+                parts_side.remove(b)
+                found.append((f, a, b, source_whole))
+    return found
 
 
 _PAIRWISE_LIMIT = 250_000
@@ -226,10 +437,10 @@ def _most_linked(
     right: list[Figure],
     test: Callable[[Figure, Figure], bool],
     linked: Callable[[Figure, Figure], int],
-) -> list[tuple[Figure, Figure]]:
-    """Pairs passing `test`, the most strongly linked first (text order among equals), each figure once;
-    unlinked pairs are left. One figure on each side pairs the same with links or without (in text order, next),
-    so `linked` is asked only when there are more."""
+) -> list[tuple[Figure, Figure, int]]:
+    """Pairs passing `test` with their link strength, the most strongly linked first (text order among equals),
+    each figure once; unlinked pairs are left. One figure on each side pairs the same with links or without (in
+    text order, next), so `linked` is asked only when there are more."""
     if len(left) * len(right) > _PAIRWISE_LIMIT or max(len(left), len(right)) < 2:
         return []
     candidates = [(s, t) for s, t in product(left, right) if test(s, t)]
@@ -237,11 +448,34 @@ def _most_linked(
     pairs, used = [], set()
     for score, _, s, t in scored:
         if score > 0 and id(s) not in used and id(t) not in used:
-            pairs.append((s, t))
+            pairs.append((s, t, score))
             used |= {id(s), id(t)}
     left[:] = [s for s in left if id(s) not in used]
     right[:] = [t for t in right if id(t) not in used]
     return pairs
+
+
+WEAK_LINK = 1  # a pairing by word links this strong or weaker (one ordinal word in common) is uncertain
+
+
+def _unpaired(status: str, figure: Figure, bead: int, severities: Mapping[str, str] | None) -> Finding:
+    """A figure of one side with no counterpart on the other: `dropped` (a source figure) or `added` (a target
+    one); low confidence, so at most a warning, where the figure itself is in doubt (`Figure.doubt`)."""
+    reason = _DOUBTS.get(figure.doubt, figure.doubt)
+    confidence = "low" if reason else "high"
+    message = f"{status}: '{_shown(figure)}' ({figure.kind} {figure.value})"
+    source, target = (figure, None) if status == "dropped" else (None, figure)
+    return Finding(
+        status,
+        "figure",
+        severity(f"figure.{status}", severities, confidence),
+        _uncertain(message, reason) if reason else message,
+        bead,
+        "value",
+        source,
+        target,
+        confidence=confidence,
+    )
 
 
 def compare_figures(
@@ -257,20 +491,22 @@ def compare_figures(
 ) -> list[Finding]:
     """Match the figures of one bead and say what happened to each (texts help with implicit 'two').
 
-    Equal values (then ambiguous readings, then roundings) are matched first; of the figures left, those that
-    `linked` (word links, `link_strength`) ties together are changed into each other, strongest first; the rest
-    pair up in text order when the counts agree.
+    Equal values (then ambiguous readings, then roundings, then a range said as two figures) are matched first; of
+    the figures left, those that `linked` (word links, `link_strength`) ties together are changed into each other,
+    strongest first; the rest pair up in text order when the counts agree. Each finding says how sure it is
+    (`confidence`): what the checker is unsure of (an unsure qualifier word, a weak word link, a figure that may
+    be said in words, a list number or code) is capped at a warning.
     """
     findings: list[Finding] = []
     left, right = list(src), list(tgt)
     read_qualifiers = src_lang[:2] in ("de", "en") and tgt_lang[:2] in ("de", "en")
 
-    def same_q(s: Figure, t: Figure) -> bool:
-        return s.qualifier == t.qualifier or not read_qualifiers
+    def ok(s: Figure, t: Figure) -> bool:
+        return _reading_ok(s, t) if read_qualifiers else _units_agree(s, t, strict=False)
 
     def take(test) -> list[tuple[Figure, Figure]]:
         pairs = []
-        if len(left) * len(right) > _PAIRWISE_LIMIT:
+        if not left or not right or len(left) * len(right) > _PAIRWISE_LIMIT:
             return pairs
         for s in list(left):
             for t in right:
@@ -281,36 +517,81 @@ def compare_figures(
                     break
         return pairs
 
-    def preserved(s: Figure, t: Figure, severity: str = "info", note: str = "") -> Finding:
+    def preserved(s: Figure | None, t: Figure | None, severity: str = "info", note: str = "") -> Finding:
+        if (
+            read_qualifiers
+            and s is not None
+            and t is not None
+            and not note
+            and s.qualifier_sure
+            and t.qualifier_sure
+            and s.qualifier
+            and t.qualifier
+            and QUALIFIER_FAMILY.get(s.qualifier) != QUALIFIER_FAMILY.get(t.qualifier)
+        ):
+            note = f"qualifier paraphrase: '{_shown(s)}' → '{_shown(t)}'"  # 'knapp 200' ~ 'about 200'
+            severity = "info"
+        shown = f"'{_shown(s)}' → '{_shown(t)}'" if s is not None and t is not None else ""
+        return Finding("preserved", "figure", severity, f"preserved: {shown}", bead, source=s, target=t, note=note)
+
+    def change(s: Figure, t: Figure, doubt: str = "") -> Finding:
+        aspect, message, reason = _difference(s, t, src_lang, tgt_lang)
+        reason = reason or doubt
+        confidence = "low" if reason else "high"
         return Finding(
-            "preserved",
+            "changed",
             "figure",
-            severity,
-            f"preserved: '{_shown(s)}' → '{_shown(t)}'",
+            severity("figure.changed", severities, confidence),
+            _uncertain(message, reason) if reason else message,
             bead,
-            source=s,
-            target=t,
-            note=note,
+            aspect,
+            s,
+            t,
+            confidence=confidence,
         )
 
-    for s, t in _exact(left, right, lambda s, t: same_q(s, t) and _units_agree(s, t)):
-        findings.append(preserved(s, t, "none"))
-    for s, t in take(lambda s, t: _same_value(s, t) is not None and same_q(s, t) and _units_agree(s, t)):
-        findings.append(preserved(s, t, note=f"ambiguous number read as {_same_value(s, t)}"))
-    for s, t in take(lambda s, t: _rounded(s, t) and same_q(s, t)):
+    exact = _exact(left, right, lambda s, t: ok(s, t) and s.unit == t.unit and bool(s.doubt) == bool(t.doubt))
+    exact += _exact(left, right, ok)
+    ambiguous = take(lambda s, t: _same_value(s, t) is not None and ok(s, t))
+    for s, t in exact + ambiguous:
+        notation = _notation(s, t, src_lang, tgt_lang)
+        if notation:
+            status = severity("figure.changed", severities)
+            findings.append(Finding("changed", "figure", status, notation, bead, "decimal", s, t))
+        elif (s, t) in ambiguous:
+            findings.append(preserved(s, t, note=f"ambiguous number read as {_same_value(s, t)}"))
+        else:
+            findings.append(preserved(s, t, "none"))
+    for s, t in take(lambda s, t: _rounded(s, t) and (_qualifiers_ok(s, t) or not read_qualifiers)):
         findings.append(preserved(s, t, note=f"rounded: {s.value} → {t.value}"))
-    changed = take(lambda s, t: _same_value(s, t) is not None or _rounded(s, t))
+    for whole, a, b, source_whole in _split(left, right):
+        said = f"said as two figures: '{_shown(a)}' and '{_shown(b)}'"
+        s, t = (whole, a) if source_whole else (a, whole)
+        findings.append(preserved(s, t, note=said if source_whole else f"said as one: '{_shown(whole)}'"))
+        s, t = (whole, b) if source_whole else (b, whole)
+        findings.append(preserved(s, t, "none"))
+    changed = [(s, t, "") for s, t in take(lambda s, t: _same_value(s, t) is not None or _rounded(s, t))]
     if linked is not None:
-        changed += _most_linked(left, right, _pairable, linked)
-    changed += take(lambda s, t: _pairable(s, t) and len(left) == len(right))
-    changed += take(lambda s, t: s.kind == t.kind and s.unit == t.unit and s.unit is not None)
-    for s, t in changed:
-        aspect, message = _difference(s, t, src_lang, tgt_lang)
-        findings.append(
-            Finding("changed", "figure", severity("figure.changed", severities), message, bead, aspect, s, t)
+        changed += [
+            (s, t, "" if score > WEAK_LINK else "a weak word link pairs these figures")
+            for s, t, score in _most_linked(left, right, _pairable, linked)
+        ]
+    changed += [
+        (s, t, "")
+        for s, t in take(
+            lambda s, t: (
+                len(left) == len(right) and (s.kind == t.kind or (_pairable(s, t) and not (s.doubt or t.doubt)))
+            )
         )
+    ]
+    changed += [
+        (s, t, "")
+        for s, t in take(lambda s, t: s.kind == t.kind and s.unit == t.unit and s.unit is not None and not s.doubt)
+    ]
+    for s, t, doubt in changed:
+        findings.append(change(s, t, doubt))
     for s in list(left):
-        word = _implicit(s, tgt_text, tgt_lang)
+        word = _implicit(s, tgt_text, tgt_lang, src_text)
         if word:
             left.remove(s)
             findings.append(
@@ -325,7 +606,7 @@ def compare_figures(
                 )
             )
     for t in list(right):
-        word = _implicit(t, src_text, src_lang)
+        word = _implicit(t, src_text, src_lang, tgt_text)
         if word:
             right.remove(t)
             findings.append(
@@ -339,32 +620,8 @@ def compare_figures(
                     note=f"said without a figure: '{word}'",
                 )
             )
-    for s in left:
-        findings.append(
-            Finding(
-                "dropped",
-                "figure",
-                severity("figure.dropped", severities),
-                f"dropped: '{_shown(s)}' ({s.kind} {s.value})",
-                bead,
-                "value",
-                s,
-                None,
-            )
-        )
-    for t in right:
-        findings.append(
-            Finding(
-                "added",
-                "figure",
-                severity("figure.added", severities),
-                f"added: '{_shown(t)}' ({t.kind} {t.value})",
-                bead,
-                "value",
-                None,
-                t,
-            )
-        )
+    findings += [_unpaired("dropped", s, bead, severities) for s in left]
+    findings += [_unpaired("added", t, bead, severities) for t in right]
     return findings
 
 

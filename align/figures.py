@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
@@ -35,12 +35,20 @@ KINDS = (
     "ordinal",
     "year",
 )
-QUALIFIERS = ("approximately", "more_than", "at_most", "nearly", "at_least", "less_than")
+QUALIFIERS = ("approximately", "more_than", "at_most", "nearly", "at_least", "less_than", "just_over")
+BOUNDS = ("until", "since", "before", "after")
 
 
 @dataclass(frozen=True)
 class Figure:
-    """One figure: `text == sentence[start - offset:end - offset]`, the qualifier word excluded."""
+    """One figure: `text == sentence[start - offset:end - offset]`, the qualifier word excluded.
+
+    `qualifier_sure` is False where the qualifier word may mean something else ('um 15' = about 15 or by 15,
+    'ein Vertrag über 5 Jahre' = for 5 years, a verb such as 'überschreitet'); `bound` is the time bound of a
+    date, year, month or clock time ('until', 'since', 'before', 'after'); `doubt` says why the figure may not
+    be a figure to compare at all, or may be said in words on the other side ('list number', 'ordinal word',
+    'code', 'vague number', 'multiplier word'): its drop or addition is uncertain.
+    """
 
     kind: str
     value: str
@@ -54,6 +62,10 @@ class Figure:
     ambiguous: bool = False
     alternatives: tuple[str, ...] = ()
     segment: int = 0
+    qualifier_sure: bool = True
+    bound: str | None = None
+    bound_text: str = ""
+    doubt: str = ""
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -163,6 +175,18 @@ _CURRENCY_EXTRA = {
     "usd": "USD",
     "cny": "CNY",
     "hkd": "HKD",
+    "u.s. dollars": "USD",
+    "u.s. dollar": "USD",
+    "us dollars": "USD",
+    "pounds": "GBP",
+    "pound": "GBP",
+    "sterling": "GBP",
+    "pounds sterling": "GBP",
+    "francs": "CHF",
+    "franc": "CHF",
+    "rubel": "RUB",
+    "rubles": "RUB",
+    "roubles": "RUB",
 }
 
 
@@ -191,6 +215,11 @@ _UNITS = {
     "per cent": "%",
     "%ige": "%",
     "%igen": "%",
+    "prozentig": "%",
+    "prozentige": "%",
+    "prozentigen": "%",
+    "prozentiger": "%",
+    "prozentiges": "%",
     "prozentpunkte": "pp",
     "prozentpunkten": "pp",
     "prozentpunkt": "pp",
@@ -232,6 +261,8 @@ _UNITS = {
     "liter": "l",
     "litres": "l",
     "liters": "l",
+    "litern": "l",
+    "fuss": "ft",
     "gb": "GB",
     "mb": "MB",
     "tb": "TB",
@@ -297,53 +328,442 @@ _UNITS = {
     "×": "×",
     "mal": "×",
     "times": "×",
+    "℃": "°C",
+    "℉": "°F",
+    "° c": "°C",
+    "° f": "°F",
+    "grad fahrenheit": "°F",
+    "degrees celsius": "°C",
+    "degrees fahrenheit": "°F",
+    "degrees c": "°C",
+    "degrees f": "°F",
+    "fahrenheit": "°F",
+    "celsius": "°C",
+    "kelvin": "K",
+    "nm": "nm",
+    "nanometer": "nm",
+    "nanometern": "nm",
+    "nanometers": "nm",
+    "nanometres": "nm",
+    "µm": "µm",
+    "μm": "µm",
+    "mikrometer": "µm",
+    "micrometres": "µm",
+    "micrometers": "µm",
+    "microns": "µm",
+    "millimeter": "mm",
+    "millimetern": "mm",
+    "millimetres": "mm",
+    "millimeters": "mm",
+    "zentimeter": "cm",
+    "zentimetern": "cm",
+    "centimetres": "cm",
+    "centimeters": "cm",
+    "dezimeter": "dm",
+    "kilometre": "km",
+    "kilometer-": "km",
+    "metre": "m",
+    "meter-": "m",
+    "ft": "ft",
+    "feet": "ft",
+    "foot": "ft",
+    "fuß": "ft",
+    "inch": "in",
+    "inches": "in",
+    "zoll": "in",
+    "yards": "yd",
+    "yard": "yd",
+    "yd": "yd",
+    "ha": "ha",
+    "hektar": "ha",
+    "hectares": "ha",
+    "hectare": "ha",
+    "acres": "acre",
+    "acre": "acre",
+    "m²": "m²",
+    "m2": "m²",
+    "qm": "m²",
+    "quadratmeter": "m²",
+    "quadratmetern": "m²",
+    "square metres": "m²",
+    "square meters": "m²",
+    "sq m": "m²",
+    "km²": "km²",
+    "km2": "km²",
+    "quadratkilometer": "km²",
+    "quadratkilometern": "km²",
+    "square kilometres": "km²",
+    "square kilometers": "km²",
+    "m³": "m³",
+    "kubikmeter": "m³",
+    "kubikmetern": "m³",
+    "cubic metres": "m³",
+    "cubic meters": "m³",
+    "ml": "ml",
+    "milliliter": "ml",
+    "millilitres": "ml",
+    "milliliters": "ml",
+    "cl": "cl",
+    "dl": "dl",
+    "mg": "mg",
+    "milligramm": "mg",
+    "milligrams": "mg",
+    "µg": "µg",
+    "kilo": "kg",
+    "kilos": "kg",
+    "lb": "lb",
+    "lbs": "lb",
+    "oz": "oz",
+    "ounces": "oz",
+    "unzen": "oz",
+    "bar": "bar",
+    "mbar": "mbar",
+    "psi": "psi",
+    "pascal": "Pa",
+    "hpa": "hPa",
+    "w": "W",
+    "watt": "W",
+    "watts": "W",
+    "kilowatt": "kW",
+    "kilowatts": "kW",
+    "megawatt": "MW",
+    "megawatts": "MW",
+    "gigawatt": "GW",
+    "gigawatts": "GW",
+    "wh": "Wh",
+    "kilowattstunden": "kWh",
+    "kilowatt hours": "kWh",
+    "kilowatt-hours": "kWh",
+    "mwh": "MWh",
+    "gwh": "GWh",
+    "twh": "TWh",
+    "v": "V",
+    "volt": "V",
+    "volts": "V",
+    "kv": "kV",
+    "ampere": "A",
+    "amps": "A",
+    "mah": "mAh",
+    "ps": "hp",
+    "hp": "hp",
+    "horsepower": "hp",
+    "hz": "Hz",
+    "hertz": "Hz",
+    "khz": "kHz",
+    "db": "dB",
+    "dezibel": "dB",
+    "decibels": "dB",
+    "kcal": "kcal",
+    "kalorien": "kcal",
+    "calories": "kcal",
+    "kmh": "km/h",
+    "kph": "km/h",
+    "km / h": "km/h",
+    "stundenkilometer": "km/h",
+    "stundenkilometern": "km/h",
+    "kilometer pro stunde": "km/h",
+    "kilometres per hour": "km/h",
+    "kilometers per hour": "km/h",
+    "kilometres an hour": "km/h",
+    "kilometers an hour": "km/h",
+    "meilen pro stunde": "mph",
+    "miles per hour": "mph",
+    "miles an hour": "mph",
+    "knoten": "kn",
+    "knots": "kn",
+    "gallons": "gal",
+    "gallon": "gal",
+    "gal": "gal",
+    "sq ft": "ft²",
+    "square feet": "ft²",
+    "quadratfuß": "ft²",
+    "rpm": "rpm",
+    "u/min": "rpm",
+    "lumen": "lm",
+    "lumens": "lm",
+    "mpa": "MPa",
+    "kpa": "kPa",
+    "nm²": "nm²",
+    "höhenmeter": "m",
+    "höhenmetern": "m",
+    "hm": "m",
+    "ms": "ms",
+    "millisekunden": "ms",
+    "milliseconds": "ms",
+    "gigabyte": "GB",
+    "gigabytes": "GB",
+    "megabyte": "MB",
+    "megabytes": "MB",
+    "terabyte": "TB",
+    "terabytes": "TB",
+    "mbit/s": "Mbit/s",
+    "mbps": "Mbit/s",
+    "gbit/s": "Gbit/s",
+    "gbps": "Gbit/s",
+    "tonne": "t",
+    "ton": "t",
+    "sekunde": "second",
+    "second": "second",
+    "sek.": "second",
+    "sec": "second",
+    "min.": "minute",
+    "min": "minute",
+    "std.": "hour",
+    "hrs": "hour",
+    "jahrzehnte": "decade",
+    "jahrzehnten": "decade",
+    "jahrzehnt": "decade",
+    "decades": "decade",
+    "decade": "decade",
+    "jahrhunderte": "century",
+    "jahrhunderten": "century",
+    "jahrhundert": "century",
+    "centuries": "century",
+    "century": "century",
+    "nächte": "night",
+    "nächten": "night",
+    "nacht": "night",
+    "nights": "night",
+    "night": "night",
+}
+# Units a translation may leave out or restate ('seit 1 Woche' → 'for a week', '5-mal' → 'five times'); a
+# physical unit (mm, ha, bar, W, °C ...) that is lost or changed changes what the number measures.
+SOFT_UNITS = {
+    "year",
+    "month",
+    "week",
+    "day",
+    "hour",
+    "minute",
+    "second",
+    "decade",
+    "century",
+    "night",
+    "×",
+    "parameter",
 }
 _PERCENT_UNITS = {"%": "percent", "pp": "percentage_points"}
 
 _QUALIFIERS = {
-    "rund": "approximately",
-    "etwa": "approximately",
-    "ca.": "approximately",
-    "circa": "approximately",
-    "zirka": "approximately",
-    "gegen": "approximately",
-    "gut": "approximately",
-    "ungefähr": "approximately",
-    "about": "approximately",
-    "around": "approximately",
-    "roughly": "approximately",
-    "some": "approximately",
-    "approximately": "approximately",
-    "approx.": "approximately",
-    "an estimated": "approximately",
-    "über": "more_than",
-    "mehr als": "more_than",
-    "more than": "more_than",
-    "over": "more_than",
-    "über als": "more_than",
-    "bis zu": "at_most",
-    "höchstens": "at_most",
-    "maximal": "at_most",
-    "up to": "at_most",
-    "at most": "at_most",
-    "fast": "nearly",
-    "knapp": "nearly",
-    "beinahe": "nearly",
-    "nahezu": "nearly",
-    "nearly": "nearly",
-    "almost": "nearly",
-    "just under": "nearly",
-    "close to": "nearly",
-    "mindestens": "at_least",
-    "wenigstens": "at_least",
-    "at least": "at_least",
-    "no fewer than": "at_least",
-    "weniger als": "less_than",
-    "less than": "less_than",
-    "fewer than": "less_than",
-    "unter": "less_than",
-    "under": "less_than",
+    "de": {
+        "rund": "approximately",
+        "etwa": "approximately",
+        "ca.": "approximately",
+        "ca": "approximately",
+        "circa": "approximately",
+        "zirka": "approximately",
+        "gegen": "approximately",
+        "ungefähr": "approximately",
+        "um die": "approximately",
+        "an die": "approximately",
+        "schätzungsweise": "approximately",
+        "geschätzt": "approximately",
+        "geschätzte": "approximately",
+        "geschätzten": "approximately",
+        "gut und gerne": "approximately",
+        "etwas über": "just_over",
+        "weit über": "more_than",
+        "deutlich über": "more_than",
+        "deutlich mehr als": "more_than",
+        "bis": "at_most",
+        "etwas weniger als": "nearly",
+        "annähernd": "approximately",
+        "~": "approximately",
+        "gut": "just_over",
+        "gute": "just_over",
+        "guten": "just_over",
+        "gut über": "just_over",
+        "knapp über": "just_over",
+        "etwas mehr als": "just_over",
+        "über": "more_than",
+        "mehr als": "more_than",
+        "über als": "more_than",
+        "oberhalb von": "more_than",
+        "oberhalb der marke von": "more_than",
+        "oberhalb der schwelle von": "more_than",
+        "jenseits von": "more_than",
+        "jenseits der marke von": "more_than",
+        "ab": "at_least",
+        "bis zu": "at_most",
+        "höchstens": "at_most",
+        "maximal": "at_most",
+        "max.": "at_most",
+        "nicht mehr als": "at_most",
+        "auch mal": "at_most",
+        "fast": "nearly",
+        "knapp": "nearly",
+        "beinahe": "nearly",
+        "nahezu": "nearly",
+        "nicht ganz": "nearly",
+        "knapp unter": "nearly",
+        "dicht an": "nearly",
+        "nahe an": "nearly",
+        "nah an": "nearly",
+        "nahe bei": "nearly",
+        "kaum": "nearly",
+        "mindestens": "at_least",
+        "zumindest": "at_least",
+        "cirka": "approximately",
+        "rd.": "approximately",
+        "oberhalb": "more_than",
+        "unterhalb": "less_than",
+        "wenigstens": "at_least",
+        "nicht weniger als": "at_least",
+        "weniger als": "less_than",
+        "unter": "less_than",
+        "unterhalb von": "less_than",
+        "unterhalb der marke von": "less_than",
+    },
+    "en": {
+        "about": "approximately",
+        "around": "approximately",
+        "roughly": "approximately",
+        "some": "approximately",
+        "approximately": "approximately",
+        "approx.": "approximately",
+        "approx": "approximately",
+        "an estimated": "approximately",
+        "estimated": "approximately",
+        "circa": "approximately",
+        "ca.": "approximately",
+        "just about": "approximately",
+        "in the region of": "approximately",
+        "~": "approximately",
+        "a good": "just_over",
+        "just over": "just_over",
+        "well over": "just_over",
+        "just above": "just_over",
+        "well above": "just_over",
+        "slightly more than": "just_over",
+        "slightly over": "just_over",
+        "a little over": "just_over",
+        "a little more than": "just_over",
+        "over": "more_than",
+        "more than": "more_than",
+        "above": "more_than",
+        "upwards of": "more_than",
+        "in excess of": "more_than",
+        "north of": "more_than",
+        "greater than": "more_than",
+        "up to": "at_most",
+        "at most": "at_most",
+        "a maximum of": "at_most",
+        "no more than": "at_most",
+        "as many as": "at_most",
+        "as much as": "at_most",
+        "nearly": "nearly",
+        "almost": "nearly",
+        "just under": "nearly",
+        "close to": "nearly",
+        "not quite": "nearly",
+        "barely": "nearly",
+        "just shy of": "nearly",
+        "slightly under": "nearly",
+        "slightly less than": "nearly",
+        "a little under": "nearly",
+        "at least": "at_least",
+        "no fewer than": "at_least",
+        "no less than": "at_least",
+        "a minimum of": "at_least",
+        "less than": "less_than",
+        "fewer than": "less_than",
+        "under": "less_than",
+        "below": "less_than",
+    },
 }
+# Families of qualifiers (GUIDELINE.md section 3 of the figure labels): a swap within a family, or between the
+# neighbouring "close" families below, is a paraphrase; every other swap changes which values the figure asserts.
+QUALIFIER_FAMILY = {
+    "approximately": "approximate",
+    "nearly": "just below",
+    "just_over": "just above",
+    "more_than": "lower bound",
+    "at_least": "lower bound",
+    "at_most": "upper bound",
+    "less_than": "upper bound",
+}
+_CLOSE_FAMILIES = {
+    frozenset({"just below", "approximate"}),
+    frozenset({"just below", "upper bound"}),
+    frozenset({"just above", "approximate"}),
+    frozenset({"just above", "lower bound"}),
+}
+
+
+def qualifiers_agree(a: str | None, b: str | None) -> bool:
+    """Two qualifiers assert the same values, or paraphrase each other ('knapp' ~ 'about', 'gut' ~ 'over')."""
+    if a == b:
+        return True
+    if a is None or b is None:
+        return False
+    fa, fb = QUALIFIER_FAMILY.get(a, a), QUALIFIER_FAMILY.get(b, b)
+    return fa == fb or frozenset({fa, fb}) in _CLOSE_FAMILIES
+
+
+# Time bounds of a date, year, month or clock time: 'bis März 1990' (until), 'seit 2015' (since), 'vor 2010',
+# 'nach 22 Uhr'. 'by 2030' may render 'bis 2030' or just date a threshold ('exceeded $1 billion by 1994').
+_BOUNDS = {
+    "de": {
+        "bis": "until",
+        "bis zum": "until",
+        "bis zur": "until",
+        "bis spätestens": "until",
+        "spätestens": "until",
+        "bis ende": "until",
+        "seit": "since",
+        "seit dem": "since",
+        "seit ende": "since",
+        "seit anfang": "since",
+        "ab": "since",
+        "ab dem": "since",
+        "frühestens": "since",
+        "vor": "before",
+        "vor dem": "before",
+        "nach": "after",
+        "nach dem": "after",
+    },
+    "en": {
+        "until": "until",
+        "till": "until",
+        "up until": "until",
+        "up to": "until",
+        "through": "until",
+        "no later than": "until",
+        "by the end of": "until",
+        "since": "since",
+        "from": "since",
+        "as of": "since",
+        "as from": "since",
+        "starting": "since",
+        "starting in": "since",
+        "starting from": "since",
+        "beginning in": "since",
+        "effective": "since",
+        "before": "before",
+        "prior to": "before",
+        "after": "after",
+        "by": "until",
+    },
+}
+_UNSURE_BOUNDS = {"by", "from", "vom", "von"}
+# Qualifier words that may only place the figure ('so dicht an 99 gesetzt' = set close to 99)
+# 'bis 100 zählen' (count to 100), 'ab 18 Jahren' (18 and over), 'as many as 300' (emphasis): maybe a bound
+_UNSURE_QUALIFIERS = {"dicht an", "nahe an", "nah an", "nahe bei", "bis", "ab", "as many as", "as much as"}
+# Qualifiers after the figure: '30-odd years', '5 Jahre oder mehr'
+_POSTFIX_QUALIFIERS = {
+    "-odd": "approximately",
+    "or so": "approximately",
+    "or more": "at_least",
+    "and more": "at_least",
+    "and up": "at_least",
+    "or less": "at_most",
+    "oder mehr": "at_least",
+    "und mehr": "at_least",
+    "und darüber": "at_least",
+    "oder weniger": "at_most",
+    "und weniger": "at_most",
+}
+_POSTFIX_RE = re.compile(rf"(?i)^\s?(?P<q>{'|'.join(re.escape(k) for k in _POSTFIX_QUALIFIERS)})(?![\w])")
 
 
 @cache
@@ -370,12 +790,22 @@ _ATOM_RE = re.compile(rf"(?<![\w.,])(?P<sign>[-+–](?=\d))?(?P<num>{_NUM})(?![\
 _SPACE = r"[ \u00a0\u202f]?"
 _DATE_RES = (
     ("dmy", re.compile(r"(?<![\w.])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>\d{4}|\d{2})(?![\w]|\.\d)")),
+    ("dm", re.compile(r"(?<![\w.,])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?![\w]|\d|\.\d)")),
     ("iso", re.compile(r"(?<![\w.-])(?P<y>\d{4})-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\w])")),
-    ("mdy_us", re.compile(r"(?<![\w./])(?P<m>[01]?\d)/(?P<d>[0-3]?\d)/(?P<y>\d{4})(?![\w])")),
+    ("mdy_us", re.compile(r"(?<![\w./])(?P<m>[01]?\d)/(?P<d>[0-3]?\d)/(?P<y>\d{4}|\d{2})(?![\w/])")),
     (
         "d_range_month",
         re.compile(
-            rf"(?<![\w.])(?P<d>[0-3]?\d)\.?\s?[-–]\s?(?P<d2>[0-3]?\d)\.{_SPACE}(?P<mn>{_MONTH})\.?(?:\s(?P<y>\d{{4}}))?(?!\w)",
+            rf"(?<![\w.])(?P<d>[0-3]?\d)\.?\s?(?:[-–/]|bis(?:\szum)?|und(?:\sdem)?)\s?(?P<d2>[0-3]?\d)\.{_SPACE}"
+            rf"(?P<mn>{_MONTH})\.?(?:\s(?P<y>\d{{4}}))?(?!\w)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "d_range_month_en",
+        re.compile(
+            rf"(?<![\w.])(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s?(?:[-–]|to|and|through|until)\s?(?P<d2>[0-3]?\d)"
+            rf"(?:st|nd|rd|th)?\s(?:of\s)?(?P<mn>{_MONTH})\.?(?:,?\s(?P<y>\d{{4}}))?(?!\w)",
             re.IGNORECASE,
         ),
     ),
@@ -389,7 +819,8 @@ _DATE_RES = (
     (
         "month_d_range",
         re.compile(
-            rf"(?<![\w])(?P<mn>{_MONTH})\.?\s(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s?[-–]\s?(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?"
+            rf"(?<![\w])(?P<mn>{_MONTH})\.?\s(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s?(?:[-–]|to|and|through|until)\s?"
+            rf"(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?"
             rf"(?:,?\s(?P<y>\d{{4}}))?(?![\w.,]\d)",
             re.IGNORECASE,
         ),
@@ -404,30 +835,63 @@ _DATE_RES = (
     ("month_y", re.compile(rf"(?<![\w])(?P<mn>{_MONTH})\.?\s(?P<y>\d{{4}})(?!\w)", re.IGNORECASE)),
 )
 _ANY_DIGIT = re.compile(r"\d")
+_MONTH_ONLY_RES = {
+    language: re.compile(
+        rf"(?<![\w-])(?:{_alternation(n for n in get_month_names('wide', locale=language).values())}|Jänner)(?![\w-])"
+    )
+    for language in ("de", "en")
+}
 _MONTH_HINT = re.compile(rf"(?i)(?<!\w)(?:{_MONTH})")
+_MONTH_HINT_LOWER = re.compile(rf"(?<!\w)(?:{_MONTH})")  # on lower-cased text: faster than (?i)
 _TIME_RE = re.compile(
     r"(?<![\w:.,])(?P<h>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)(?![\d:])"
     r"(?:\s?(?P<mark>Uhr|h\b|[ap]\.m\.|[ap]m\b|[AP]M\b))?"
     r"|(?<![\w:.,])(?P<h2>1[0-2]|0?[1-9])\s?(?P<mark2>[ap]\.m\.|[ap]m\b|[AP]M\b)"
 )
 _SUFFIX_RE = re.compile(
-    r"(?P<ws>[ \u00a0\u202f]?-?)(?P<word>%-[Pp]unkte|%ige[nrms]?|%|°[CF]?|[Pp]rozentpunkte[n]?|[Pp]rozent"
-    r"|percentage points?|per cent|percent|[Gg]rad(?: Celsius)?|km/h|[A-Za-zÄÖÜäöüß$€¥£]+(?:-[A-Za-zÄÖÜäöü]+)?\$?\.?)"
+    r"(?P<ws>[ \u00a0\u202f]?-?)(?P<word>%-[Pp]unkte|%ige[nrms]?|%|℃|℉|°[ \u00a0]?[CF](?![A-Za-z])|°[CF]?"
+    r"|[Pp]rozentpunkte[n]?|[Pp]rozent(?:ig\w*)?|percentage points?|per cent|percent"
+    r"|[Gg]rad(?: Celsius| Fahrenheit)?(?![a-zäöüß])"
+    r"|km ?/ ?h|[kKmM]?[bB]it/s|k?m[²³23](?![\w])|[µμ][mg]"
+    r"|[A-Za-zÄÖÜäöüß$€¥£]+(?:-[A-Za-zÄÖÜäöü]+)?\$?\.?)"
 )
+_MULTIWORD_RE = re.compile(r"[^\s\d.,;:()]+(?: [^\s\d.,;:()]+){1,2}")
+_MULTIWORD_UNITS = {k for k in _UNITS if " " in k}
 _PREFIX_RE = re.compile(
     r"(?:(?<![\w])(?P<cur>US\$|HK\$|CN¥|C\$|A\$|R\$|[$€£¥]|USD|EUR|CNY|HKD|GBP|CHF|JPY|RMB|R)"
     r"[ \u00a0\u202f]?)$"
 )
-_QUALIFIER_RE = re.compile(rf"(?:(?<![\w])(?P<q>{_alternation(_QUALIFIERS)})\s+)$", re.IGNORECASE)
 _RANGE_JOIN_RE = re.compile(r"^(?:\s?[-–—]\s?|\s(?:bis|to|through)\s|\s?(?:und|and)\s)$")
 _BETWEEN_RE = re.compile(r"(?:zwischen|between)\s+$", re.IGNORECASE)
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|<[^>\s][^>]*>|%\d*\$?[sdS]|&\w+;")
-_NUMBER_WORD_HINT = re.compile(
-    r"(?i)(?<![\w-])(?:zw[eö]|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwanzig|dreißig|hundert|tausend|"
+_NUMBER_WORD_HINT = re.compile(  # searched in lower-cased text
+    r"(?<![\w])(?:zw[eö]|drei|dritt|vier|fünf|sechs|sieb|acht|neun|zehn|elf|zwanzig|dreißig|hundert|tausend|"
     r"million|milliard|billion|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
-    r"fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|dozen|dutzend)"
+    r"fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|dozen|dutzend|"
+    r"erste|first|second|third|fifth|ninth|twelfth|anderthalb|eineinhalb)"
 )
-_WORD_TOKEN_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\S")
+_WORD_TOKEN_RE = re.compile(r"[^\W\d_]+|[^\s\w-]|\d+")
+_PLURAL_NUMBER_WORDS = {
+    "ones",
+    "tens",
+    "dozens",
+    "hundreds",
+    "thousands",
+    "millions",
+    "billions",
+    "trillions",
+    "scores",
+}
+_NOT_ORDINAL = {"erstens", "zweitens", "drittens", "viertens", "firstly", "secondly", "thirdly", "erstmals", "erstmal"}
+_HALF_RE = re.compile(
+    r"(?i)(?<![\w])(?:(?P<n>ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf)einhalb|anderthalb)(?![\w])"
+)
+_HALF_NUMBERS = {
+    "ein": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9,
+    "zehn": 10, "elf": 11, "zwölf": 12,
+}  # fmt: skip
+_GERMAN_ORDINAL_RE = re.compile(r"(?:te[nrsm]?)(?![A-Za-zÄÖÜäöüß])")
+_AND_A_HALF_RE = re.compile(r"(?i)\s(?:and a half|und einhalb)(?![\w])")
 _ARTICLES = {"ein", "eine", "einer", "eines", "einem", "einen", "eins", "one", "a", "an"}
 _DOZEN = {"dozen": 12, "dutzend": 12}
 _EXPONENTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -448,6 +912,7 @@ class _Atom:
     grouped: bool = False
     word: bool = False
     plain: bool = False
+    ordinal: bool = False
 
 
 class _Token:
@@ -472,14 +937,18 @@ class _Token:
 # Numbers written with digits
 
 
+@cache
+def _symbols(language: str) -> tuple[str, str]:
+    return get_decimal_symbol(language), get_group_symbol(language)
+
+
 def parse_number(raw: str, language: str) -> tuple[Decimal, tuple[Decimal, ...], bool] | None:
     """Read a digit string by the language's CLDR symbols: (value, other readings, ambiguous).
 
     "1.500" is 1500 in German and 1.5 (or, ambiguously, 1500) in English; "2,450" is 2.45 in German
     (or, ambiguously, 2450) and 2450 in English. None for malformed strings such as "1.2.3,4".
     """
-    decimal_sym = get_decimal_symbol(language)
-    group_sym = get_group_symbol(language)
+    decimal_sym, group_sym = _symbols(language)
     text = re.sub(r"[\u00a0\u202f'’ ]", "", raw)
     seps = [c for c in text if c in ".,"]
     digits = re.split(r"[.,]", text)
@@ -516,26 +985,53 @@ def canonical(value: Decimal) -> str:
 
 
 def _word_atoms(text: str, norm: str, language: str, taken: list[tuple[int, int]]) -> list[_Atom]:
-    if not _NUMBER_WORD_HINT.search(text):
+    if not _NUMBER_WORD_HINT.search(text.lower()):
         return []
     tokens = []
+    mask = bytearray(len(norm) + 1)
+    for s, e in taken:
+        mask[max(0, s) : max(0, e)] = b"\x01" * (max(0, e) - max(0, s))
     for m in _WORD_TOKEN_RE.finditer(norm):
-        inside = any(s <= m.start() < e for s, e in taken)
-        tokens.append(_Token(m.group(), m.start(), m.end(), barrier=inside or not m.group()[0].isalpha()))
+        word = m.group()
+        tokens.append(_Token(word, m.start(), m.end(), barrier=bool(mask[m.start()]) or not word[0].isalpha()))
     atoms = []
     for tok in tokens:
         word = tok.word.lower()
         if word in _DOZEN and not tok.barrier:
             atoms.append(_Atom(tok.start, tok.end, Decimal(_DOZEN[word]), word=True))
+    for m in _HALF_RE.finditer(norm):  # 'eineinhalb', 'zweieinhalb', 'anderthalb'
+        if not any(s < m.end() and m.start() < e for s, e in taken):
+            whole = _HALF_NUMBERS[m.group("n").lower()] if m.group("n") else 1
+            atoms.append(_Atom(m.start(), m.end(), Decimal(whole) + Decimal("0.5"), word=True))
+    halves = {(a.start, a.end) for a in atoms}
     for occ in find_numbers(tokens, "de" if language == "de" else "en", threshold=0):
         span = tokens[occ.start : occ.end]
-        if occ.is_ordinal or any(t.barrier for t in span):
+        if any(t.barrier for t in span) or any(s < span[-1].end and span[0].start < e for s, e in halves):
             continue
         if span[-1].word.lower() in ("und", "and"):
             span = span[:-1]
         if len(span) > 1 and span[0].word.lower() in _ARTICLES:
             span = span[1:]
         if not span or (len(span) == 1 and span[0].word.lower() in _ARTICLES):
+            if span and span[0].word.lower() == "one" and _AND_A_HALF_RE.match(norm, span[0].end):
+                atoms.append(_Atom(span[0].start, span[0].end, Decimal(1), word=True))  # 'one and a half hours'
+            continue
+        last = span[-1].word.lower()
+        if last in _PLURAL_NUMBER_WORDS or last in _NOT_ORDINAL:
+            continue
+        if occ.is_ordinal:
+            previous = tokens[occ.start - 1].word.lower() if occ.start > 0 else ""
+            if last == "second" and previous in ("a", "per", "split", "every", "each", "one"):
+                continue  # 'in a second': the unit of time
+            lead = norm[max(0, span[0].start - 2) : span[0].start]
+            if (
+                span[0].word[:1].isupper()
+                and lead.strip() not in ("", ".", "!", "?", ":", '"', "-")
+                and "-" not in lead
+            ):
+                continue  # 'the Ninth Ward', 'im Zweiten Weltkrieg': part of a name
+            value = Decimal(str(occ.value)).normalize()
+            atoms.append(_Atom(span[0].start, span[-1].end, value, word=True, ordinal=True))
             continue
         if _scale_of(span[0].word.lower(), language) is not None:
             previous = tokens[occ.start - 1] if occ.start > 0 else None
@@ -544,6 +1040,205 @@ def _word_atoms(text: str, norm: str, language: str, taken: list[tuple[int, int]
             span = [previous, *span]
         atoms.append(_Atom(span[0].start, span[-1].end, Decimal(str(occ.value)).normalize(), word=True))
     return atoms
+
+
+_VAGUE_RES = {
+    "en": re.compile(
+        r"(?i)(?<![\w-])(?P<v>(?:(?:tens|hundreds) of )?(?:dozens|hundreds|thousands|millions|billions))"
+        r"(?= of\b)"
+    ),
+    "de": re.compile(
+        r"(?<![\w-])(?P<v>(?:[Zz]ehn|[Hh]undert)?[Tt]ausende[n]?|[Hh]underte[n]?|[Dd]utzende[n]?"
+        r"|(?:vielen?|einigen?|mehreren?|ein paar) (?:[Tt]ausend|[Hh]undert)"
+        r"|[Aa]bermillionen|[Mm]illionen(?= von\b| [A-ZÄÖÜ])|[Mm]illiarden(?= von\b| [A-ZÄÖÜ]))(?![\w-])"
+    ),
+}
+_VAGUE_VALUES = {
+    "dozens": 12, "hundreds": 100, "thousands": 1000, "millions": 10**6, "billions": 10**9, "dutzende": 12,
+    "hunderte": 100, "tausende": 1000, "zehntausende": 10**4, "hunderttausende": 10**5, "millionen": 10**6,
+    "abermillionen": 10**6, "milliarden": 10**9,
+}  # fmt: skip
+_BEFORE_SCALE_RE = re.compile(
+    r"(?i)(?:\d[\d.,]*|\b(?:ein|eine|einer|einige|mehrere|viele|paar|zig)"
+    r"|[\w]*(?:zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zig|ßig|hundert|tausend))\s*$"
+)
+_MULTIPLIER_RES = {
+    "de": re.compile(
+        r"(?<![\w-])(?:(?P<v>[Vv]erdopp?el\w*|[Vv]erdopplung\w*|[Vv]erdreifach\w*|[Vv]ervierfach\w*|[Vv]erfünffach\w*"
+        r"|[Vv]erzehnfach\w*|[Hh]albier\w*)|(?P<n>[Zz]wei|[Dd]rei|[Vv]ier|[Ff]ünf|[Ss]echs|[Ss]ieben|[Aa]cht|[Nn]eun"
+        r"|[Zz]ehn|[Ee]in)(?P<k>mal|fach\w*)|(?P<d>[Dd]oppelt\w*))(?![\w-])"
+    ),
+    "en": re.compile(
+        r"(?i)(?<![\w-])(?:(?P<v>doubled|doubles|doubling|tripled|triples|tripling|quadrupled|quadruples|halved|halving"
+        r"|twice|thrice)"
+        r"|(?P<n>two|three|four|five|ten)(?P<k>-?fold)|(?P<d>(?:double|triple)(?=\s(?:the|that|its|their|his|her)\b)"
+        r"|once))(?![\w-])"
+    ),
+}
+_MULTIPLIER_VALUES = {
+    "verdop": "2", "verdrei": "3", "vervier": "4", "verfünf": "5", "verzehn": "10", "halbie": "0.5", "doubled": "2",
+    "doubli": "2", "tripled": "3", "tripli": "3", "quadrupled": "4", "halved": "0.5", "halvin": "0.5",
+    "twice": "2", "thrice": "3", "double": "2", "triple": "3", "doppel": "2", "once": "1",
+}  # fmt: skip
+_WORD_NUMBERS = {
+    "zwei": "2", "drei": "3", "vier": "4", "fünf": "5", "sechs": "6", "sieben": "7", "acht": "8", "neun": "9",
+    "zehn": "10", "ein": "1", "two": "2", "three": "3", "four": "4", "five": "5", "ten": "10",
+}  # fmt: skip
+_UNIT_HALF_RE = re.compile(
+    r"(?i)(?<![\w])(?:(?:an?|one) (?P<u>hour|year|day|week|month|minute|mile|kilometre|kilometer) and a half"
+    r"|(?P<h>half an? |eine[nr]? halbe[n]? )(?P<u2>hour|year|day|week|month|minute|stunde|jahr|tag|woche|monat|minute))"
+    r"(?![\w])"
+)
+_DENOMINATORS = {
+    "zweite": 2, "dritte": 3, "vierte": 4, "fünfte": 5, "sechste": 6, "siebte": 7, "achte": 8, "neunte": 9,
+    "zehnte": 10, "drittel": 3, "viertel": 4, "fünftel": 5, "sechstel": 6, "achtel": 8, "zehntel": 10,
+    "second": 2, "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4,
+    "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "eighth": 8, "eighths": 8,
+    "ninth": 9, "tenth": 10, "tenths": 10, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "hundred": 100,
+}  # fmt: skip
+_NUMERATORS = {"ein": 1, "eine": 1, "einem": 1, "einen": 1, "a": 1, "an": 1, "one": 1, "zwei": 2, "two": 2,
+               "drei": 3, "three": 3, "vier": 4, "four": 4, "neun": 9, "nine": 9}  # fmt: skip
+_FRACTION_RES = {
+    "de": re.compile(
+        r"(?<![\w-])(?:[Jj]ede[rsn]?\s(?P<every>Zweite|Dritte|Vierte|Fünfte|Sechste|Siebte|Achte|Neunte|Zehnte|\d+\.)"
+        r"|(?P<n>[Ee]ine[mn]?|[Ee]in|[Zz]wei|[Dd]rei|[Vv]ier|[Nn]eun)\s?(?P<d>Drittel|Viertel|Fünftel|Sechstel|Achtel"
+        r"|Zehntel)|(?P<half>Hälfte))(?![\w-])"
+    ),
+    "en": re.compile(
+        r"(?i)(?<![\w-])(?:(?:one|1)\s(?:in|out of)\s(?P<in>\d+|two|three|four|five|six|seven|eight|nine|ten|hundred)"
+        r"|every\s(?P<every>second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)"
+        r"|(?P<n>an?|one|two|three|four|nine)[\s-](?P<d>thirds?|quarters?|fourths?|fifths?|sixths?|eighths?|tenths?)"
+        r"(?=\sof\b)|(?P<half>half)(?=\s(?:of|the|a|an|their|its|his|her)\b))(?![\w-])"
+    ),
+}
+_OR_TWO_RE = re.compile(
+    r"(?i)(?<![\w])(?:an?|one|every)\s(?P<u>hour|day|week|month|year|night|minute)\sor\stwo(?![\w])"
+)
+_ORDINAL_PREFIX_RE = re.compile(
+    r"(?i)(?<![\w-])(?P<o>erst|zweit|dritt|viert|fünft|sechst|siebt|acht|neunt|zehnt)(?:größt|grösst|best|höchst"
+    r"|wichtigst|stärkst|längst|ältest|jüngst|häufigst|meist|beliebtest|erfolgreichst|teuerst|schnellst|reichst"
+    r"|bevölkerungsreichst|schlechtest|kleinst|niedrigst|tiefst|schwerst|weitest|umsatzstärkst|platziert)e[nrsm]?(?![\w])"
+)
+_ORDINAL_PREFIXES = {"erst": 1, "zweit": 2, "dritt": 3, "viert": 4, "fünft": 5, "sechst": 6, "siebt": 7, "acht": 8,
+                     "neunt": 9, "zehnt": 10}  # fmt: skip
+_CODE_RE = re.compile(r"(?<![\w.\-/$€£¥])(?P<c>[^\W\d_][^\W_]*?\d[^\W_]*)(?![\w]|[.,]\d)")
+_CURRENCY_LETTERS_RE = re.compile(r"(?i)^(?:R|US|HK|NZ|EUR|USD|CHF|GBP|CNY|JPY|RMB)\d")
+
+
+_ROMAN_RE = re.compile(r"\b[A-ZÄÖÜ][a-zäöüß]{2,20} (?P<r>(?=[IVXL]{2})(?:X{0,3}(?:IX|IV|V?I{0,3})|XL))(?![\w-])")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
+
+
+def _roman(numeral: str) -> int:
+    total = 0
+    for i, char in enumerate(numeral):
+        value = _ROMAN_VALUES[char]
+        total += -value if i + 1 < len(numeral) and _ROMAN_VALUES[numeral[i + 1]] > value else value
+    return total
+
+
+_GATES = {
+    "de": {
+        "vague": ("tausend", "hundert", "dutzend", "million", "milliard"),
+        "multiplier": ("doppel", "mal", "fach", "halbier", "verdrei", "vervier", "verfünf", "verzehn"),
+        "fraction": ("jede", "drittel", "viertel", "fünftel", "sechstel", "achtel", "zehntel", "hälfte"),
+    },
+    "en": {
+        "vague": ("dozens", "hundreds", "thousands", "millions", "billions"),
+        "multiplier": ("doubl", "tripl", "quadrupl", "halv", "twice", "thrice", "fold", "once"),
+        "fraction": ("one in", "1 in", "out of", "every ", "third", "quarter", "half", "fourth", "fifth", "sixth",
+                     "eighth", "tenth"),
+    },
+}  # fmt: skip
+_SUPERLATIVE_STEMS = ("größt", "grösst", "best", "höchst", "wichtigst", "stärkst", "längst", "ältest", "jüngst",
+                      "häufigst", "meist", "beliebtest", "erfolgreichst", "teuerst", "schnellst", "reichst",
+                      "schlechtest", "kleinst", "niedrigst", "tiefst", "schwerst", "weitest", "platziert")  # fmt: skip
+_CODE_GATE = re.compile(r"[^\W\d_]\d")
+
+
+@cache
+def _literals(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+def _any_in(text: str, words: tuple[str, ...]) -> bool:
+    """A cheap test before a costly pattern: does any of `words` occur in `text`?"""
+    return _literals(words).search(text) is not None
+
+
+def _word_figures(norm: str, language: str) -> list[_Found]:
+    """Figures said in words or codes that the number reader does not see: vague plurals ('Tausende',
+    'hundreds of'), multipliers ('verdoppelt', 'twice'), halves ('an hour and a half'), ordinal adjectives
+    ('drittgrößte') and codes with a number inside ('SW1', 'Direct3D'): (start, end, kind, value, unit, alts,
+    doubt)."""
+    found: list[_Found] = []
+    language = "de" if language == "de" else "en"
+    lower = norm.lower()
+    gate = _GATES[language]
+    for m in _VAGUE_RES[language].finditer(norm) if _any_in(lower, gate["vague"]) else ():
+        word = m.group("v").lower()
+        if word in ("millionen", "milliarden") and _BEFORE_SCALE_RE.search(norm, max(0, m.start() - 24), m.start()):
+            continue  # '3 Millionen', 'eine Million': a scale, not a vague number
+        value = 1
+        word = word.split(" ")[-1] + "e" if word.startswith(("viel", "einig", "mehrer", "ein paar")) else word
+        for part in word.split(" of "):
+            if part not in _VAGUE_VALUES and part.endswith("n"):
+                part = part[:-1]  # 'Tausenden', 'Hunderten'
+            value *= 10 if part == "tens" else _VAGUE_VALUES.get(part, 1)
+        found.append((m.start(), m.end(), "number", f"{value}s", None, (), "vague number"))
+    for m in _MULTIPLIER_RES[language].finditer(norm) if _any_in(lower, gate["multiplier"]) else ():
+        if m.group("n"):
+            if m.group("n").lower() == "ein" and m.group("k").lower() != "mal":
+                continue  # 'einfach' = simple
+            value = _WORD_NUMBERS[m.group("n").lower()]
+            plain = m.group("k").lower() == "mal" and value != "1"  # 'einmal' is also 'once upon', 'noch einmal'
+            doubt = "" if plain else "multiplier word"
+        else:
+            word = (m.group("v") or m.group("d")).lower()
+            value = next((v for k, v in _MULTIPLIER_VALUES.items() if word.startswith(k)), "")
+            doubt = "multiplier word" if m.group("d") else ""
+        if value:
+            found.append((m.start(), m.end(), "quantity", value, "×", (), doubt))
+    # 'jeder Fünfte' = 'one in five', 'ein Drittel' = 'a third of'
+    for m in _FRACTION_RES[language].finditer(norm) if _any_in(lower, gate["fraction"]) else ():
+        groups = m.groupdict()
+        if groups.get("half"):
+            found.append((m.start(), m.end(), "fraction", "1/2", None, (), "vague number"))
+            continue
+        if groups.get("n"):
+            numerator, word = _NUMERATORS[groups["n"].lower()], groups["d"].lower()
+        else:
+            numerator, word = 1, (groups.get("every") or groups.get("in") or "").lower()
+        denominator = int(word.rstrip(".")) if word.rstrip(".").isdigit() else _DENOMINATORS.get(word)
+        if denominator:
+            found.append((m.start(), m.end(), "fraction", f"{numerator}/{denominator}", None, (), ""))
+    for m in _OR_TWO_RE.finditer(norm) if " or two" in lower else ():  # 'a week or two' = 1 to 2 weeks
+        found.append((m.start(), m.end(), "range", "1..2", _UNITS.get(m.group("u").lower() + "s"), (), ""))
+    for m in _UNIT_HALF_RE.finditer(norm) if "half" in lower or "halbe" in lower else ():
+        unit = _UNITS.get((m.group("u") or m.group("u2")).lower() + "s") or _UNITS.get(
+            (m.group("u") or m.group("u2")).lower()
+        )
+        value = "0.5" if m.group("h") else "1.5"
+        found.append((m.start(), m.end(), "quantity", value, unit, (), ""))
+    if language == "de":
+        for m in _ORDINAL_PREFIX_RE.finditer(norm) if _any_in(lower, _SUPERLATIVE_STEMS) else ():
+            found.append((m.start(), m.end(), "ordinal", str(_ORDINAL_PREFIXES[m.group("o").lower()]), None, (), ""))
+    # 'World War II' ~ '2. Weltkrieg', 'Ludwig XIV.' ~ 'Louis XIV'
+    for m in _ROMAN_RE.finditer(norm) if _any_in(norm, ("II", "IV", "VI", "IX", "XI", "XV", "XX", "XL")) else ():
+        found.append((m.start("r"), m.end(), "ordinal", str(_roman(m.group("r"))), None, (), "code"))
+    for m in _CODE_RE.finditer(norm) if _CODE_GATE.search(norm) else ():
+        code = m.group("c")
+        if _CURRENCY_LETTERS_RE.match(code) or code.lower() in _UNITS or code[0].isdigit():
+            continue
+        digits = "".join(c for c in code if c.isdigit()).lstrip("0") or "0"
+        found.append((m.start(), m.end(), "code", digits, None, (), "code"))
+    found.sort()
+    kept: list[_Found] = []
+    for item in found:
+        if not kept or item[0] >= kept[-1][1]:
+            kept.append(item)
+    return kept
 
 
 def _digit_atoms(
@@ -582,48 +1277,213 @@ def _digit_atoms(
 def _year(raw: str | None) -> str | None:
     if not raw:
         return None
-    return raw if len(raw) == 4 else f"20{raw}"
+    if len(raw) == 4:
+        return raw
+    return f"20{raw}" if int(raw) <= 30 else f"19{raw}"
+
+
+def _other_century(year: str | None, raw: str | None) -> str | None:
+    """The other reading of a two-digit year ('5.3.31': 2031 or 1931), None for a four-digit one."""
+    if not raw or len(raw) != 2 or year is None:
+        return None
+    return ("19" if year.startswith("20") else "20") + raw
 
 
 def _date_value(year: str | None, month: int, day: int | None) -> str | None:
     if not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):
         return None
     if day is None:
-        return f"{year}-{month:02d}" if year else None
+        return f"{year}-{month:02d}" if year else f"--{month:02d}"
     return f"{year}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
 
 
-def _dates_and_times(norm: str) -> list[tuple[int, int, str, str, str | None]]:
-    """(start, end, kind, value, unit) for dates, date ranges and clock times, leftmost-longest."""
-    found: list[tuple[int, int, str, str, str | None]] = []
+_Found = tuple  # (start, end, kind, value, unit, alternatives, doubt)
+_MARK = r"[ap]\.\s?m\.|[ap]m\b|[AP]\.?M\b\.?"
+_TIME_RANGE_RES = {
+    "de": re.compile(
+        r"(?<![\w:.,])(?P<h1>[01]?\d|2[0-4])(?:[:.](?P<m1>[0-5]\d))?(?:\s?Uhr)?"
+        r"\s?(?:[-–]|bis|und)\s?(?P<h2>[01]?\d|2[0-4])(?:[:.]\s?(?P<m2>[0-5]\d))?\s?Uhr\b"
+    ),
+    "en": re.compile(
+        rf"(?<![\w:.,])(?P<h1>1[0-2]|0?[1-9])(?::(?P<m1>[0-5]\d))?(?:\s?(?P<mark1>{_MARK}))?"
+        rf"\s?(?:[-–]|to|and|until|till)\s?(?P<h2>1[0-2]|0?[1-9])(?::(?P<m2>[0-5]\d))?\s?(?P<mark>{_MARK})"
+    ),
+}
+_HOUR_RES = {
+    "de": re.compile(r"(?<![\w:.,])(?P<h>[01]?\d|2[0-4])(?:[:.]\s?(?P<mi>[0-5]\d))?\s?Uhr\b"),
+    "en": re.compile(
+        r"(?<![\w:.,])(?P<h>1[0-2]|0?[1-9])(?::(?P<mi>[0-5]\d))?\s?o['’]clock\b"
+        r"|(?<![\w:.,])(?P<h24>[01]?\d|2[0-4])(?:[:.](?P<mi24>[0-5]\d))?h(?![\w])"
+    ),
+}
+_TIME_WORDS = {
+    "en": re.compile(r"(?i)(?<![\w-])(?P<w>noon|midday|midnight)(?![\w-])"),
+    "de": re.compile(r"(?<![\w-])(?P<w>Mitternacht)(?![\w-])"),
+}
+_DM_LEAD_RE = re.compile(r"(?i)(?:\b(?:am|vom|zum|bis|ab|seit|den|dem)|tag,?)\s$")
+_HOUR_GATE = re.compile(r"\dh")
+_TIME_WORD_VALUES = {"noon": "12:00", "midday": "12:00", "midnight": "00:00", "mitternacht": "00:00"}
+_SCORE_RE = re.compile(r"(?<![\w:.,/])(?P<a>\d{1,2}) ?: ?(?P<b>\d{1,2})(?![\d:/]|[.,]\d|\s?Uhr)")
+_YEAR_SPAN_RE = re.compile(
+    r"(?<![\w.,/])(?P<y>(?:1[0-9]|20)\d\d)\s?[/–-]\s?(?P<y2>\d\d|(?:1[0-9]|20)\d\d)(?![\w/]|[.,]\d)"
+)
+_DECADE_RES = {
+    "de": re.compile(
+        r"(?<![\w.,])(?P<d>(?:1\d|20)\d0|[1-9]0)er(?:n|-?[Jj]ahren?|\b)"
+        r"|(?i:(?<![\w])(?P<w>zwanziger|dreißiger|vierziger|fünfziger|sechziger|siebziger|achtziger|neunziger)"
+        r"(?:n|-?[Jj]ahren?|\b))"
+    ),
+    "en": re.compile(
+        r"(?<![\w.,])['’]?(?P<d>(?:1\d|20)\d0|[1-9]0)['’]?s\b"
+        r"|(?i:(?<![\w])(?P<w>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b)"
+    ),
+}
+_AGE_LEAD_RE = re.compile(
+    r"(?i)(?:\bmid-?|\bearly\s|\blate\s|\b(?:his|her|their|my|your|our)\s|\bmitte\s|\banfang\s|\bende\s)$"
+)
+_CENTURY_RE = re.compile(r"\s(?:des|of the)\s(?P<c>1?\d)(?:\.|st|nd|rd|th)\s(?:Jahrhunderts|century)")
+_DECADE_WORDS = {
+    "zwanziger": 20, "dreißiger": 30, "vierziger": 40, "fünfziger": 50, "sechziger": 60, "siebziger": 70,
+    "achtziger": 80, "neunziger": 90, "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50,
+    "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90,
+}  # fmt: skip
+_WIDE_MONTHS: dict[str, dict[str, int]] = {}
+_LOOSE_MONTHS = {"may", "march", "august"}  # also a verb, a noun or a name: a month only after a time word
+_NEXT_WORD_RE = re.compile(r"\s+([^\W\d_]+)")
+_NOT_AFTER_MONTH = {"i", "we", "you", "he", "she", "it", "they", "be", "not", "on", "forward", "the", "a", "an", "this",
+                    "that", "there", "all", "also", "well", "have", "has", "had"}  # fmt: skip
+_MONTH_LEAD_RE = re.compile(
+    r"(?i)(?:\b(?:in|im|of|since|seit|until|till|bis|by|from|ab|vom|zum|before|after|vor|nach|during|early|late|mid"
+    r"|end|last|next|this|every|each|through|anfang|ende|mitte|monat|month|of|des)\s+|mid-)$"
+)
+
+
+def _wide_months(language: str) -> dict[str, int]:
+    if language not in _WIDE_MONTHS:
+        table = {name: number for number, name in get_month_names("wide", locale=language).items()}
+        if language == "de":
+            table["Jänner"] = 1
+        _WIDE_MONTHS[language] = table
+    return _WIDE_MONTHS[language]
+
+
+def _decade(raw: str) -> tuple[str, tuple[str, ...]]:
+    """'1990' → ('1990s', ('90s',)); '90' → ('90s', ('1990s', '1890s', '2090s'))."""
+    if len(raw) == 4:
+        return f"{raw}s", (f"{raw[2:]}s",) if raw.startswith("19") else ()
+    return f"{raw}s", (f"19{raw}s", f"18{raw}s", f"20{raw}s")
+
+
+def _clock(hour: int, minute: int, mark: str) -> str | None:
+    mark = mark.lower().replace(".", "").replace(" ", "")
+    if mark == "pm" and hour < 12:
+        hour += 12
+    if mark == "am" and hour == 12:
+        hour = 0
+    if hour == 24:
+        hour = 0
+    return f"{hour:02d}:{minute:02d}" if 0 <= hour <= 23 and 0 <= minute <= 59 else None
+
+
+def _dates_and_times(norm: str, language: str = "de") -> list[_Found]:
+    """(start, end, kind, value, unit, alternatives, doubt) for dates, date ranges, clock times, decades, months
+    and scores, leftmost-longest."""
+    found: list[_Found] = []
 
     def free(s: int, e: int) -> bool:
         return all(e <= fs or s >= fe for fs, fe, *_ in found)
 
+    def add(s: int, e: int, kind: str, value: str, alts: tuple[str, ...] = (), doubt: str = "") -> None:
+        found.append((s, e, kind, value, None, tuple(a for a in alts if a and a != value), doubt))
+
+    language = "de" if language == "de" else "en"
+    lower = norm.lower()
+    words = ("mitternacht",) if language == "de" else ("noon", "midday", "midnight")
+    for m in _TIME_WORDS[language].finditer(norm) if _any_in(lower, words) else ():
+        add(m.start(), m.end(), "time", _TIME_WORD_VALUES[m.group("w").lower()])
+    decades = ("0er", "ziger") if language == "de" else ("0s", "0's", "0’s", "ties")
+    for m in _DECADE_RES[language].finditer(norm) if _any_in(lower, decades) else ():
+        if free(m.start(), m.end()):
+            raw = m.group("d") or str(_DECADE_WORDS[m.group("w").lower()])
+            value, alts = _decade(raw)
+            if len(raw) == 2 and _AGE_LEAD_RE.search(norm, max(0, m.start() - 16), m.start()):
+                alts = (*alts, raw)  # 'mid-30s', 'in her thirties' = 'Mitte 30
+            end = m.end()
+            century = _CENTURY_RE.match(norm, end) if len(raw) == 2 else None
+            if century:  # 'in den 80ern des 18. Jahrhunderts' = the 1780s
+                value, alts, end = f"{int(century.group('c')) - 1}{raw}s", (), century.end()
+            add(m.start(), end, "decade", value, alts)
     if not _ANY_DIGIT.search(norm):
+        if _MONTH_HINT_LOWER.search(lower):
+            _months_alone(norm, language, found)
         return found
     months = _months()
-    named_month = _MONTH_HINT.search(norm) is not None
+    named_month = _MONTH_HINT_LOWER.search(lower) is not None
     for name, pattern in _DATE_RES:
-        if not named_month and name not in ("dmy", "iso", "mdy_us"):
+        if not named_month and name not in ("dmy", "dm", "iso", "mdy_us"):
+            continue
+        if (name == "mdy_us" and language == "de") or (name == "dm" and language != "de"):
             continue
         for m in pattern.finditer(norm):
             if not free(m.start(), m.end()):
                 continue
+            if name == "dm" and not _DM_LEAD_RE.search(norm, max(0, m.start() - 6), m.start()):
+                continue  # 'am 3.4.', 'vom 3.4. bis 5.4.': a date only after a date word, not 'Abschnitt 3.4.'
             groups = m.groupdict()
             month = months[groups["mn"].lower().rstrip(".")] if groups.get("mn") else int(groups["m"])
             year = _year(groups.get("y"))
+            other_year = _other_century(year, groups.get("y"))
             day = int(groups["d"]) if groups.get("d") else None
             value = _date_value(year, month, day)
             if value is None:
                 continue
+            alts = [_date_value(other_year, month, day)] if other_year else []
+            if name == "mdy_us" and day is not None and day <= 12 and day != month:  # 4/3/19: April 3 or 4 March
+                alts += [_date_value(y, day, month) for y in (year, other_year) if y]
             kind = "date"
             if groups.get("d2"):
                 high = _date_value(year, month, int(groups["d2"]))
-                if high is None:
+                if high is None or int(groups["d2"]) <= day:
                     continue
-                value, kind = f"{value}..{high}", "range"
-            found.append((m.start(), m.end(), kind, value, None))
+                value, kind, alts = f"{value}..{high}", "range", []
+            add(m.start(), m.end(), kind, value, tuple(a for a in alts if a))
+    for m in _YEAR_SPAN_RE.finditer(norm):
+        y, y2 = m.group("y"), m.group("y2")
+        high = y[:2] + y2 if len(y2) == 2 else y2
+        if free(m.start(), m.end()) and int(y) < int(high) <= int(y) + 99:
+            add(m.start(), m.end(), "range", f"{y}..{high}")
+    clock = "Uhr" in norm if language == "de" else _any_in(lower, ("am", "pm", "a.m", "p.m", "a. m", "p. m"))
+    for m in _TIME_RANGE_RES[language].finditer(norm) if clock else ():
+        if not free(m.start(), m.end()):
+            continue
+        h1, h2 = int(m.group("h1")), int(m.group("h2"))
+        m1, m2 = int(m.group("m1") or 0), int(m.group("m2") or 0)
+        if language == "de":
+            first, second = _clock(h1, m1, ""), _clock(h2, m2, "")
+        else:
+            mark = m.group("mark")
+            second = _clock(h2, m2, mark)
+            first = _clock(h1, m1, m.group("mark1") or mark)
+            if not m.group("mark1") and first and second and first > second:
+                first = _clock(h1, m1, "am" if "p" in mark.lower() else "pm")
+        if first is None or second is None:
+            continue
+        groups = m.groupdict()
+        first_end = m.end("mark1") if groups.get("mark1") else m.end("m1") if groups.get("m1") else m.end("h1")
+        add(m.start(), first_end, "time", first)
+        add(m.start("h2"), m.end(), "time", second)
+    hours = "Uhr" in norm if language == "de" else "clock" in lower or _HOUR_GATE.search(norm) is not None
+    for m in _HOUR_RES[language].finditer(norm) if hours else ():
+        if not free(m.start(), m.end()):
+            continue
+        if m.groupdict().get("h24"):
+            value = _clock(int(m.group("h24")), int(m.group("mi24") or 0), "")
+            if value:  # '20h': a clock time, or twenty hours
+                add(m.start(), m.end(), "time", value, (m.group("h24"),) if not m.group("mi24") else ())
+            continue
+        value = _clock(int(m.group("h")), int(m.group("mi") or 0), "")
+        if value:  # '8 Uhr' may be said 'at 8'
+            add(m.start(), m.end(), "time", value, (m.group("h").lstrip("0") or "0",) if not m.group("mi") else ())
     for m in _TIME_RE.finditer(norm):
         if not free(m.start(), m.end()):
             continue
@@ -638,8 +1498,31 @@ def _dates_and_times(norm: str) -> list[tuple[int, int, str, str, str | None]]:
             hour += 12
         if mark == "am" and hour == 12:
             hour = 0
-        found.append((m.start(), m.end(), "time", f"{hour:02d}:{minute:02d}", None))
+        add(m.start(), m.end(), "time", f"{hour:02d}:{minute:02d}")
+    for m in _SCORE_RE.finditer(norm) if ":" in norm else ():
+        if free(m.start(), m.end()):
+            add(m.start(), m.end(), "score", f"{int(m.group('a'))}:{int(m.group('b'))}")
+    if named_month:
+        _months_alone(norm, language, found)
     return found
+
+
+def _months_alone(norm: str, language: str, found: list[_Found]) -> None:
+    """A month named without day or year ('erst im November'): a date of its own; 'May', 'March' and 'August'
+    only after a time word ('in May'), since they are also a verb, a noun or a name."""
+    wide = _wide_months(language)
+    for m in _MONTH_ONLY_RES[language].finditer(norm):
+        word = m.group()
+        if word not in wide or not all(m.end() <= fs or m.start() >= fe for fs, fe, *_ in found):
+            continue
+        if word.lower() in _LOOSE_MONTHS and not _MONTH_LEAD_RE.search(norm, max(0, m.start() - 12), m.start()):
+            after = _NEXT_WORD_RE.match(norm, m.end())
+            initial = not norm[: m.start()].strip() or norm[: m.start()].rstrip()[-1] in ".!?\n"
+            if after and (after.group(1).lower() in _NOT_AFTER_MONTH or after.group(1)[0].isupper()):
+                continue  # 'May I', 'March on', 'August Macke'
+            if initial and after and after.group(1)[0].islower() and not _MONTH_HINT.match(after.group(1)):
+                continue  # 'May be ...' at the start of a sentence
+        found.append((m.start(), m.end(), "date", f"--{wide[word]:02d}", None, (), ""))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -669,6 +1552,10 @@ def _suffixes(norm: str, pos: int, language: str, money: bool) -> tuple[int, int
             key = low if _scale_of(low, language) is not None else bare
             power = _scale_of(key, language)
             short = key in ("m", "k", "b", "mn", "bn", "tn")
+            if key == "m" and not money:  # '0,5m', 'a 5m wall': metres, unless money is named ('5m euros')
+                after = _SUFFIX_RE.match(norm, m.end("word"))
+                if not after or _currencies().get(after.group("word").lower().rstrip(".")) is None:
+                    power = None
             if power is not None and (not short or attached or money or key in ("mn", "bn", "tn")):
                 scale = power
                 end = m.start("word") + len(word if key == low else bare)
@@ -676,7 +1563,7 @@ def _suffixes(norm: str, pos: int, language: str, money: bool) -> tuple[int, int
         if currency is None and unit is None:
             code = _currencies().get(low) or _currencies().get(bare)
             if code is None and m.group("ws") == " ":
-                two = re.match(r"[A-Za-zÄÖÜäöü-]+ [A-Za-zÄÖÜäöü]+", norm[m.start("word") :])
+                two = re.match(r"[A-Za-zÄÖÜäöü.-]+ [A-Za-zÄÖÜäöü]+", norm[m.start("word") :])
                 if two and two.group().lower() in _currencies():
                     code, word = _currencies()[two.group().lower()], two.group()
             if code is not None and not hyphen:
@@ -684,23 +1571,171 @@ def _suffixes(norm: str, pos: int, language: str, money: bool) -> tuple[int, int
                 end = m.start("word") + len(word.rstrip(".") if word.lower() not in _currencies() else word)
                 continue
         if unit is None:
-            two = re.match(r"[A-Za-zÄÖÜäöü-]+ (?:points?|cent|Celsius)", norm[m.start("word") :])
-            key = two.group().lower() if two and two.group().lower() in _UNITS else None
-            key = key or (low if low in _UNITS else bare if bare in _UNITS else None)
-            if key is None and hyphen and bare.split("-")[0] in _UNITS:
-                key = bare.split("-")[0]
-            if key is not None and (len(key) > 1 or attached or key in ("%", "°", "×", "x")):
-                if key in ("m", "t", "l", "g", "x") and not attached:
-                    break
+            key, length = _unit_at(norm, m.start("word"), word, hyphen)
+            if key is not None:
+                if key in ("x", "w", "v") and not attached and not word.isupper():
+                    break  # '5 x', but '100 W', '12 V'
                 unit = _UNITS[key]
-                end = m.start("word") + len(
-                    two.group()
-                    if two and key == two.group().lower()
-                    else (word if key == low else key if hyphen else bare)
-                )
+                end = m.start("word") + length
                 break
         break
     return end, scale, unit, currency
+
+
+def _unit_at(norm: str, pos: int, word: str, hyphen: bool) -> tuple[str | None, int]:
+    """The unit that starts at `pos` (its _UNITS key and its length in the text): two or three words first
+    ('degrees Celsius', 'Kilometer pro Stunde'), then the word, then the first part of a hyphenated word."""
+    several = _MULTIWORD_RE.match(norm, pos)
+    if several and _MULTIWORD_UNITS:
+        parts = several.group().split(" ")
+        for n in (3, 2):
+            if len(parts) >= n:
+                phrase = " ".join(parts[:n])
+                if phrase.lower() in _UNITS:
+                    return phrase.lower(), len(phrase)
+    low = word.lower()
+    bare = low.rstrip(".")
+    compact = re.sub(r"[ \u00a0]", "", low)
+    if low in _UNITS:
+        return low, len(word)
+    if bare in _UNITS:
+        return bare, len(bare)
+    if compact in _UNITS:
+        return compact, len(word)
+    if low.replace(" ", "") in _UNITS:
+        return low.replace(" ", ""), len(word)
+    if hyphen or "-" in bare:
+        head = bare.split("-")[0]
+        if head in _UNITS:
+            return head, len(head)
+    return None, 0
+
+
+_DATE_KINDS = {"date", "year", "time", "decade"}
+_QUALIFIER_RES = {
+    language: re.compile(
+        rf"(?:(?<![\w])(?P<q>{_alternation(k for k in table if k != '~')})\s+|(?P<t>~)\s*)$", re.IGNORECASE
+    )
+    for language, table in _QUALIFIERS.items()
+}
+_BOUND_RES = {
+    language: re.compile(rf"(?<![\w])(?P<b>{_alternation(table)})\s+$", re.IGNORECASE)
+    for language, table in _BOUNDS.items()
+}
+_NUMBER_BEFORE_RE = re.compile(
+    r"(?i)(?:\d[.,)]?|\b(?:ein|eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|\w+zig|\w*hundert"
+    r"|\w*tausend|\w*mal|\w+fach))\s+$"
+)
+_UM_RE = re.compile(r"(?<![\w])(?P<q>[Uu]m)\s+$")
+_NOUN_BEFORE_RE = re.compile(r"(?<=[a-zäöüß,] )[A-ZÄÖÜ][a-zäöüß]+\s+$")
+_CHANGE_CUE_RE = re.compile(
+    r"(?i)(?<!\w)\w{0,5}?(?:nahm|nimm|nehm|nomm|stieg|steig|fiel|fall|fäll|sank|sink|wuchs|wachs|wächs|erhöh|verringer|reduzier|senk|anheb"
+    r"|angehoben|kürz|gekürzt|zugelegt|zuleg|legte|nachgegeben|verlor|gewann|gewonnen|zurückgegangen|zurückgeh|ging"
+    r"|verbesser|verschlechter|verteuer|verbillig|anstieg|rückgang|plus|minus|mehr|weniger|höher|niedriger|größer"
+    r"|kleiner|länger|kürzer|teurer|billiger|später|früher|schneller|langsamer|zunahme|abnahme|erhöhung|senkung"
+    r"|verschoben|vorgezogen|gedreht|dreh|verlänger|verkürz|gesteigert|steiger)\w*"
+    r"|\bauf\s+[-+–]?\d"
+)
+_BC_RE = re.compile(r"\s?(?:v\.\s?Chr\.|n\.\s?Chr\.|BCE?\b|AD\b|CE\b)")
+_EXCEED_RES = {
+    "de": re.compile(r"(?i)(?<!\w)(?:überschr[ei]\w*|übersteig\w*|überstieg\w*|übertr[aäio]f\w*|übertroffen)(?!\w)"),
+    "en": re.compile(r"(?i)(?<!\w)(?:exceed\w*|surpass\w*)(?!\w)"),
+}
+
+
+_TOKEN_RE = re.compile(r"[^\s\-–/(\[]+")
+_TILDE_RE = re.compile(r"~\s*$")
+
+
+@cache
+def _last_words(_: int, phrases: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(p.split(" ")[-1] for p in phrases)
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    """A qualifier or bound phrase found before a figure: where it starts in the window, and its text."""
+
+    begin: int
+    text: str
+
+    def start(self) -> int:
+        return self.begin
+
+    def group(self) -> str:
+        return self.text
+
+
+def _phrase_before(before: str, table: dict[str, str]) -> _Phrase | None:
+    """The longest phrase of `table` (up to four words) that ends right before the figure, separated from it by
+    white space ('more than ', 'oberhalb der Marke von '), or '~' directly before it; as a match on `before`."""
+    if before.endswith("~") or before.rstrip().endswith("~"):
+        tilde = _TILDE_RE.search(before) if "~" in table else None
+        return _Phrase(tilde.start(), "~") if tilde else None
+    if not before[-1:].isspace():
+        return None
+    tail = before.rstrip()
+    last = _TOKEN_RE.findall(tail[-24:].lower())[-1:]
+    last = last[0].lstrip("\"„“'*") if last else ""
+    if last not in _last_words(id(table), tuple(table)):
+        return None
+    words = list(_TOKEN_RE.finditer(before))[-4:]
+    for n in range(len(words), 0, -1):
+        first, last = words[-n], words[-1]
+        begin = first.start()
+        while begin < first.end() and not before[begin].isalnum():
+            begin += 1  # '(etwa', '„rund'
+        if begin == first.end():
+            continue
+        phrase = before[begin : last.end()]
+        if phrase.lower() in table:
+            return _Phrase(begin, phrase)
+    return None
+
+
+def _qualify(
+    norm: str, start: int, end: int, kind: str, unit: str | None, language: str
+) -> tuple[str | None, str, bool, str | None, str]:
+    """(qualifier, its text, sure, bound, its text) of a figure at norm[start:end]."""
+    before = norm[max(0, start - 32) : start]
+    if kind in _DATE_KINDS:
+        b = _phrase_before(before, _BOUNDS[language])
+        if b:
+            word = b.group()
+            return None, "", True, _BOUNDS[language][word.lower()], word
+    q = _phrase_before(before, _QUALIFIERS[language])
+    if q:
+        word = q.group()
+        low = word.lower()
+        q_start = max(0, start - 32) + q.start()
+        if low == "gegen" and kind != "time":
+            return "approximately", word, False, None, ""  # 'gegen 500 Menschen' = about 500; '3:1 gegen 2' = against
+        sure = True
+        if low in ("über", "over") and unit in ("year", "month", "week", "day", "hour", "minute"):
+            sure = False  # 'über 5 Jahre' verteilt, 'over 5 years': a span as well as a bound
+        elif low == "über" and _NOUN_BEFORE_RE.search(norm, 0, q_start):
+            sure = False  # 'ein Vertrag über 5 Jahre', 'eine Rechnung über 500 Euro': for, not more than
+        elif low in _UNSURE_QUALIFIERS:
+            sure = False
+        elif low == "bis" and _NUMBER_BEFORE_RE.search(norm, max(0, q_start - 24), q_start):
+            return None, "", True, None, ""  # 'einmal bis dreimal', 'zwei bis drei': a range, not 'up to'
+        return _QUALIFIERS[language][low], word, sure, None, ""
+    if language == "de" and before.endswith(("um ", "Um ")):
+        um = _UM_RE.search(before)
+        if um:
+            if kind == "time":
+                return None, "", True, None, ""  # 'um 15 Uhr' = at 3 pm
+            clause = norm[max(0, start - 60) : min(len(norm), end + 60)]
+            if kind != "year" and _CHANGE_CUE_RE.search(clause):
+                return None, "", True, None, ""  # 'um 15 auf 1.250 gestiegen', 'um 5 % höher': by 15, by 5 %
+            # 'um 1997' = about 1997; 'um 10 Grad' = about 10 degrees, or by 10 degrees with the verb out of sight
+            return "approximately", um.group("q"), kind == "year", None, ""
+    if kind not in _DATE_KINDS and kind != "ordinal":
+        window = norm[max(0, start - 40) : min(len(norm), end + 30)]
+        stem = "über" if language == "de" else "xceed"
+        if (stem in window or "surpass" in window or "Über" in window) and _EXCEED_RES[language].search(window):
+            return "more_than", "", False, None, ""  # 'überschreitet es 3.000' ~ 'pushes it over 3,000'
+    return None, "", True, None, ""
 
 
 def _make(
@@ -717,18 +1752,20 @@ def _make(
     segment: int,
     ambiguous: bool = False,
     alternatives: tuple[str, ...] = (),
+    plus: bool = False,
+    doubt: str = "",
 ) -> Figure:
     start = atom_start
-    qualifier = None
-    qualifier_text = ""
-    before = norm[max(0, start - 24) : start]
-    q = _QUALIFIER_RE.search(before)
-    if q and (q.group("q").lower() != "gegen" or kind == "time"):
-        qualifier = _QUALIFIERS[q.group("q").lower()]
-        qualifier_text = q.group("q")
     end = atom_end
-    if end < len(norm) and norm[end] == "+" and (end + 1 == len(norm) or not norm[end + 1].isalnum()):
-        qualifier, qualifier_text = "more_than", "+"
+    qualifier, qualifier_text, sure, bound, bound_text = _qualify(norm, start, end, kind, unit, language)
+    if kind == "code":  # a code or model name takes no qualifier ('über H2O', 'bis zu A4')
+        qualifier, qualifier_text, sure, bound, bound_text = None, "", True, None, ""
+    if plus or (end < len(norm) and norm[end] == "+" and (end + 1 == len(norm) or not norm[end + 1].isalnum())):
+        qualifier, qualifier_text, sure = "more_than", "+", True
+    elif qualifier is None and kind not in _DATE_KINDS:
+        post = _POSTFIX_RE.match(norm[end : end + 16])
+        if post:
+            qualifier, qualifier_text, sure = _POSTFIX_QUALIFIERS[post.group("q").lower()], post.group("q"), True
     return Figure(
         kind=kind,
         value=value,
@@ -742,12 +1779,23 @@ def _make(
         ambiguous=ambiguous,
         alternatives=alternatives,
         segment=segment,
+        qualifier_sure=sure,
+        bound=bound,
+        bound_text=bound_text,
+        doubt=doubt,
     )
 
 
+_IDIOM_RE = re.compile(
+    r"(?i)(?<![\w])(?:null komma (?:nix|nichts|null)|auf 180|08/?15|(?:um )?fünf vor zwölf|24/7|nine[- ]to[- ]five"
+    r"|sixes and sevens|at the eleventh hour|zwei fliegen mit einer klappe|two birds with one stone)(?![\w])"
+)
+
+
 def protected_spans(text: str) -> list[tuple[int, int]]:
-    """URLs, e-mail addresses, markup tags, printf placeholders and entities: never figures."""
-    return [m.span() for m in _URL_RE.finditer(text)]
+    """URLs, e-mail addresses, markup tags, printf placeholders and entities, and numeric idioms translated by
+    sense ('in Null Komma nichts' = in no time, 'auf 180' = furious, '24/7'): never figures."""
+    return [m.span() for m in _URL_RE.finditer(text)] + [m.span() for m in _IDIOM_RE.finditer(text)]
 
 
 def extract(
@@ -763,10 +1811,27 @@ def extract(
     skip = [(s - offset, e - offset) for s, e in protected] + protected_spans(norm)
     figures: list[Figure] = []
     taken: list[tuple[int, int]] = list(skip)
-    for start, end, kind, value, unit in _dates_and_times(norm):
-        if any(s < end and start < e for s, e in skip):
+    for start, end, kind, value, unit, alts, doubt in _dates_and_times(norm, language) + _word_figures(norm, language):
+        if any(s < end and start < e for s, e in skip + taken):
             continue
-        figures.append(_make(norm, text, start, end, kind, value, unit, None, language, offset, segment))
+        figures.append(
+            _make(
+                norm,
+                text,
+                start,
+                end,
+                kind,
+                value,
+                unit,
+                None,
+                language,
+                offset,
+                segment,
+                ambiguous=bool(alts),
+                alternatives=alts,
+                doubt=doubt,
+            )
+        )
         taken.append((start, end))
     malformed: list[tuple[int, int]] = []
     atoms = _digit_atoms(norm, language, taken, malformed)
@@ -779,7 +1844,24 @@ def extract(
     atoms.sort(key=lambda a: a.start)
     figures += _compose(norm, text, atoms, language, offset, segment)
     figures.sort(key=lambda f: (f.start, f.end))
-    return tuple(figures)
+    return tuple(_range_ends(norm, figures, offset))
+
+
+_RANGE_END_RE = re.compile(r"(?i)^[\s\-–]*(?:bis(?: zum| zur| in die| ins)?|until|till|to|through)\s+$")
+
+
+def _range_ends(norm: str, figures: list[Figure], offset: int) -> list[Figure]:
+    """'vom 21. Februar bis zum 5. März', 'der 1950er- bis 1970er-Jahre': a 'bis' between two dates ends a span
+    that the first one starts; it is no time bound of the second."""
+    for i in range(1, len(figures)):
+        a, b = figures[i - 1], figures[i]
+        if (
+            b.bound == "until"
+            and a.kind in _DATE_KINDS
+            and _RANGE_END_RE.match(norm[a.end - offset : b.start - offset])
+        ):
+            figures[i] = replace(b, bound=None, bound_text="")
+    return figures
 
 
 def _single(
@@ -787,6 +1869,14 @@ def _single(
 ) -> tuple[int, int, str, Decimal, tuple[Decimal, ...], str | None, int | None]:
     """Read one atom with its prefix and suffixes: (start, end, kind, value, alternatives, unit, scale)."""
     start, value, alts = atom.start, atom.value, atom.alternatives
+    if atom.ordinal:
+        return start, atom.end, "ordinal", value, alts, None, None
+    after = atom.end
+    half = _AND_A_HALF_RE.match(norm, after)
+    if half:  # '3 and a half years', 'three and a half'
+        value, alts, after = value + Decimal("0.5"), tuple(a + Decimal("0.5") for a in alts), half.end()
+    elif norm[after : after + 2] == "+ ":  # '$50+ billion'
+        after += 1
     prefix = _PREFIX_RE.search(norm[max(0, start - 5) : start])
     currency = None
     if prefix:
@@ -795,7 +1885,9 @@ def _single(
             code = "ZAR" if not norm[start - 2 : start - 1].isalpha() else None
         if code:
             currency, start = code, start - len(prefix.group())
-    end, scale, unit, suffix_currency = _suffixes(norm, atom.end, language, currency is not None)
+    end, scale, unit, suffix_currency = _suffixes(norm, after, language, currency is not None)
+    if end == after and after > atom.end and not half:
+        end = atom.end
     currency = currency or suffix_currency
     if scale is not None:
         factor = Decimal(10) ** scale
@@ -811,7 +1903,8 @@ def _single(
         hyphenated = atom.start > 0 and norm[atom.start - 1] == "-"
         if hyphenated or after.startswith((" parameter", "-parameter")):
             return start, end, "quantity", value, alts, "parameter", scale
-    if atom.plain and scale is None and 1000 <= value <= 2199 and start == atom.start:
+    bc = value < 10000 and _BC_RE.match(norm, end)  # '3500 v. Chr.' = 3500 BCE
+    if atom.plain and scale is None and start == atom.start and end == atom.end and (1000 <= value <= 2199 or bc):
         return start, end, "year", value, alts, None, None
     if atom.plain and end == atom.end and norm[end : end + 1] == "." and not atom.word:
         rest = norm[end + 1 : end + 3]
@@ -819,6 +1912,9 @@ def _single(
             return start, end + 1, "ordinal", value, alts, None, None
     if atom.plain and norm[end : end + 2] in ("th", "st", "nd", "rd") and not norm[end + 2 : end + 3].isalpha():
         return start, end + 2, "ordinal", value, alts, None, None
+    german = _GERMAN_ORDINAL_RE.match(norm, end) if atom.plain and language == "de" else None
+    if german:  # 'der 2te', 'am 3ten'
+        return start, german.end(), "ordinal", value, alts, None, None
     return start, end, "number", value, alts, None, scale
 
 
@@ -846,13 +1942,23 @@ def _compose(norm: str, text: str, atoms: list[_Atom], language: str, offset: in
                 low_value = value
                 if scale is None and n_scale is not None:
                     low_value = value * Decimal(10) ** n_scale
-                if (
+                tight = joint in ("-", "–")
+                small = atom.plain and nxt.plain and kind == n_kind == "number" and value < 100 and n_value < 100
+                if tight and small and value > n_value:  # '3-1': a score
+                    score = f"{canonical(value)}:{canonical(n_value)}"
+                    figures.append(
+                        _make(norm, text, start, n_end, "score", score, None, None, language, offset, segment)
+                    )
+                    i += 2
+                    continue
+                numeric = (
                     kind in ("number", n_kind)
                     and (unit is None or unit == n_unit)
                     and n_kind != "year"
                     and kind not in ("year", "ordinal")
-                    and low_value <= n_value
-                ):
+                )
+                years = kind == n_kind == "year" and (not is_and or between) and value < n_value
+                if (numeric or years) and low_value <= n_value:
                     run_start = between.start() + max(0, start - 9) if between else start
                     unit = n_unit
                     value_text = f"{canonical(low_value)}..{canonical(n_value)}"
@@ -869,6 +1975,8 @@ def _compose(norm: str, text: str, atoms: list[_Atom], language: str, offset: in
                         language,
                         offset,
                         segment,
+                        ambiguous=tight and small,
+                        alternatives=(f"{canonical(value)}:{canonical(n_value)}",) if tight and small else (),
                     )
                     figures.append(fig)
                     i += 2
@@ -902,7 +2010,27 @@ def _compose(norm: str, text: str, atoms: list[_Atom], language: str, offset: in
                 segment,
                 ambiguous=atom.ambiguous,
                 alternatives=value_alts,
+                plus=norm[atom.end : atom.end + 1] == "+" and end > atom.end + 1,
+                doubt="ordinal word" if atom.ordinal else "",
             )
         )
         i += 1
-    return figures
+    return _mark_list_numbers(norm, figures, offset)
+
+
+_LIST_LEAD_RE = re.compile(r"(?:^|\n|[.!?:;]\s)[ \t>*-]*\(?$")
+
+
+def _mark_list_numbers(norm: str, figures: list[Figure], offset: int) -> list[Figure]:
+    """Numbers of list items and sections ('1. Allgemeines', '(5) Abschließend'): markup that a translation may
+    renumber or drop with the list formatting; compared, but their drop is uncertain."""
+    out = []
+    for f in figures:
+        start, end = f.start - offset, f.end - offset
+        marker = (f.kind == "ordinal" and f.text[-1:] == ".") or (f.kind == "number" and norm[end : end + 1] == ")")
+        if marker and f.text[:1].isdigit() and len(f.text.rstrip(".")) <= 3 and not f.qualifier_text:
+            after = end + (1 if norm[end : end + 1] == ")" else 0)
+            if _LIST_LEAD_RE.search(norm, max(0, start - 4), start) and re.match(r"\s+[A-ZÄÖÜ\d(]", norm[after:]):
+                f = replace(f, doubt="list number")
+        out.append(f)
+    return out

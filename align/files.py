@@ -178,6 +178,24 @@ def cache_dir() -> Path:
     return Path(configured).expanduser() if configured else cache_home() / "align"
 
 
+@contextmanager
+def building_dir(target: Path, last: Iterable[str] = ()) -> Iterator[Path]:
+    """A hidden folder beside `target` to write a set of outputs into. When the block ends well, its files are
+    moved into `target` (made if need be; files already there that the block did not write are kept), one rename
+    each, the names in `last` last; when it raises, the folder is removed. So an interrupted run leaves no half
+    set of outputs, and a finished one is marked by the files of `last`."""
+    make_dirs(target.parent, target)
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    try:
+        yield work
+        make_dirs(target)
+        late = set(last)
+        for path in sorted(work.iterdir(), key=lambda p: (p.name in late, p.name)):
+            os.replace(path, target / path.name)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def replace_dir(finished: Path, target: Path) -> None:
     """Put the finished folder at `target` with renames only; an existing `target` is replaced whole."""
     if target.exists():

@@ -26,7 +26,20 @@ DEFAULT_SEVERITY: dict[str, str] = {
     "quote.added": "info",
     "attribution.dropped": "info",
     "attribution.added": "info",
+    # The standard QA checks (align.qa), at Xbench's and Verifika's usual weight.
+    "empty.dropped": "error",
+    "untranslated.dropped": "warning",
+    "tag.dropped": "error",
+    "tag.added": "error",
+    "tag.changed": "warning",
+    "term.changed": "warning",
+    "inconsistency.changed": "warning",
 }
+# A finding the checker is not sure of (confidence "low": an ambiguous reading, a weak word link, a figure whose
+# counterpart may be said in words, a list number or code) is at most this severity, unless `KIND.STATUS.low`
+# is set ('--severity figure.dropped.low=error').
+LOW_CONFIDENCE_CAP = "warning"
+CONFIDENCES = ("high", "low")
 
 
 @dataclass(frozen=True)
@@ -42,6 +55,7 @@ class Finding:
     source: Figure | Cue | None = None
     target: Figure | Cue | None = None
     note: str = ""
+    confidence: str = "high"  # "high" or "low": a low-confidence finding is a warning to look at, not a CI failure
 
 
 @dataclass(frozen=True)
@@ -53,10 +67,15 @@ class Side:
     claim: Claim
 
 
-def severity(key: str, severities: Mapping[str, str] | None) -> str:
-    if severities and key in severities:
-        return severities[key]
-    return DEFAULT_SEVERITY.get(key, "warning")
+def severity(key: str, severities: Mapping[str, str] | None, confidence: str = "high") -> str:
+    """The level of a `KIND.STATUS` finding: the caller's table over the defaults; a low-confidence finding is
+    capped at LOW_CONFIDENCE_CAP unless the table names `KIND.STATUS.low`."""
+    level = severities[key] if severities and key in severities else DEFAULT_SEVERITY.get(key, "warning")
+    if confidence != "low":
+        return level
+    if severities and f"{key}.low" in severities:
+        return severities[f"{key}.low"]
+    return min(level, LOW_CONFIDENCE_CAP, key=SEVERITIES.index)
 
 
 def at_or_above(findings: Sequence[Finding], level: str) -> list[Finding]:

@@ -18,7 +18,7 @@ import sys
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,14 +26,16 @@ from align import cache
 from align.bilingual import Unit
 from align.compare import compare_beads, compare_pair
 from align.documents import Document, load_document
-from align.errors import InputError
-from align.files import atomic_output
+from align.errors import FULL_INSTALL, WORD_ALIGNMENT, InputError, installed, require
+from align.files import atomic_output, building_dir
 from align.findings import Finding
+from align.qa import Glossary
 from align.segment import Segment, segment
 from align.sentences import AlignmentWarning, Bead, align_texts, format_beads
 from align.serialize import from_json, to_json
 from align.tokenize import Token, tokenize
 from align.vocab import DEFAULT_WORD_METHOD, EMBEDDED, WordMethod
+from align.words import WORD_LINK_LIMIT
 
 
 @dataclass(frozen=True)
@@ -47,9 +49,15 @@ class WordAlignment:
 
 @dataclass(frozen=True)
 class FindingList:
-    """Findings that display as a table in a notebook."""
+    """Findings that display as the report's issue list in a notebook: one row per finding with severity, kind,
+    status, bead or unit, line, the source and target sentence with the figure marked, and the message.
+
+    `rows` are the issue rows (`align.report.issues.COLUMNS`, with the decision of an accepted-findings file);
+    `to_dataframe()`, `to_csv(path)` and `to_xlsx(path)` export them.
+    """
 
     items: tuple[Finding, ...]
+    rows: tuple[dict[str, Any], ...] = ()
 
     def __len__(self) -> int:
         return len(self.items)
@@ -63,12 +71,42 @@ class FindingList:
     def _repr_html_(self) -> str:
         from align.report.html import findings_table
 
-        return findings_table(self.items)
+        return findings_table(self.rows or self.items)
+
+    def to_dataframe(self) -> Any:
+        """The issue rows as a pandas DataFrame (pandas is in the notebooks extra)."""
+        import pandas as pd
+
+        from align.report.issues import COLUMNS
+
+        return pd.DataFrame([{c: row[c] for c in COLUMNS} for row in self.rows], columns=list(COLUMNS))
+
+    def to_csv(self, path: str | os.PathLike[str]) -> None:
+        """The issue rows as CSV, the columns `align check --format csv` writes."""
+        import csv
+
+        from align.report.issues import COLUMNS, _cell
+
+        with atomic_output(path) as out:
+            writer = csv.writer(out, lineterminator="\r\n")
+            writer.writerow(COLUMNS)
+            writer.writerows([_cell(row[c]) for c in COLUMNS] for row in self.rows)
+
+    def to_xlsx(self, path: str | os.PathLike[str]) -> None:
+        """The issue rows as an Excel workbook (needs openpyxl: `pip install "align[xlsx]"`)."""
+        from align.report.issues import write_rows_xlsx
+
+        write_rows_xlsx(self.rows, path)
 
 
 @dataclass(frozen=True)
 class AlignedDocuments:
-    """Two documents aligned sentence by sentence and word by word, with the findings of the comparison."""
+    """Two documents aligned sentence by sentence and word by word, with the findings of the comparison.
+
+    `decisions` maps fingerprints to "accepted" / "false positive" / "baseline" (an accepted-findings file, see
+    `with_decisions`): such findings show muted in the report and stay out of its counts and of `problems()`'s
+    open ones. `encoder` is the sentence encoder that aligned them (shown in the report's heading).
+    """
 
     label: str
     source: Document
@@ -79,10 +117,48 @@ class AlignedDocuments:
     findings: tuple[Finding, ...]
     words: tuple[WordAlignment | None, ...] = ()
     warnings: tuple[str, ...] = ()
+    encoder: str = ""
+    decisions: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    def with_decisions(self, accepted: str | os.PathLike[str] | Mapping[str, str] | None) -> AlignedDocuments:
+        """The same result with the decisions of an accepted-findings file (a path, or fingerprint → decision)."""
+        if accepted is None:
+            return self
+        if not isinstance(accepted, Mapping):
+            from align.fingerprints import read_decisions
+
+            accepted = {fp: d.decision for fp, d in read_decisions(accepted).items()}
+        return replace(self, decisions={**self.decisions, **accepted})
+
+    def report(self) -> Any:
+        """The `CheckReport` of this pair (one item per bead), with fingerprints and the decisions applied."""
+        from align.report import documents_report
+
+        return replace(documents_report(self), decisions=dict(self.decisions))
 
     def problems(self) -> FindingList:
-        """The findings that are not `preserved`."""
-        return FindingList(tuple(f for f in self.findings if f.status != "preserved"))
+        """The findings that are not `preserved`, as the report's issue list (decided ones included, marked)."""
+        from align.report.html import _snippet
+        from align.report.issues import issue_row
+
+        report = self.report()
+        items, rows = [], []
+        for item in report.items:
+            for mark in report.marks(item, shown_only=False):
+                finding = mark.finding
+                if finding.status == "preserved":
+                    continue
+                row = issue_row(report, item, finding, mark.fingerprint, mark.decision)
+                row["source_html"] = _snippet(item.source, item.source_start, finding.source, finding.severity)
+                row["target_html"] = _snippet(item.target, item.target_start, finding.target, finding.severity)
+                items.append(finding)
+                rows.append(row)
+        return FindingList(tuple(items), tuple(rows))
+
+    def open_problems(self) -> list[Finding]:
+        """The problems no decision accepted."""
+        problems = self.problems()
+        return [f for f, row in zip(problems, problems.rows, strict=True) if not row["decision"]]
 
     def word_pairs(self) -> dict[int, list[tuple[str, str]]]:
         """Per bead, the linked token texts (for the report)."""
@@ -90,6 +166,13 @@ class AlignedDocuments:
             number: [(w.source[i].text, w.target[j].text) for i, j in w.links]
             for number, w in enumerate(self.words)
             if w is not None
+        }
+
+    def settings(self) -> dict[str, str]:
+        """What the report's heading says about how the pair was aligned."""
+        return {
+            "encoder": self.encoder or "?",
+            "words": DEFAULT_WORD_METHOD if any(w is not None for w in self.words) else "off",
         }
 
     def html(self, title: str | None = None) -> str:
@@ -103,7 +186,10 @@ class AlignedDocuments:
             self.beads,
             self.findings,
             self.word_pairs(),
-            title or self.label or None,
+            title,
+            label=self.label,
+            decisions=self.decisions,
+            settings=self.settings(),
         )
 
     def _repr_html_(self) -> str:
@@ -111,10 +197,14 @@ class AlignedDocuments:
 
 
 def _iframe(html: str) -> str:
-    """Embed a whole HTML page in a notebook cell without letting its CSS leak into the notebook."""
+    """Embed a whole HTML page in a notebook cell without letting its CSS leak into the notebook; tall enough
+    that the first view shows the verdict, the issue list and the first beads."""
     from markupsafe import escape
 
-    return f'<iframe srcdoc="{escape(html)}" style="width:100%;height:600px;border:1px solid #ccc"></iframe>'
+    return (
+        f'<iframe srcdoc="{escape(html)}" title="align report" '
+        'style="width:100%;height:85vh;min-height:640px;border:1px solid #ccc"></iframe>'
+    )
 
 
 def _bead_tokens(segments: Sequence[Segment], indices: Sequence[int], language: str) -> tuple[Token, ...]:
@@ -128,13 +218,24 @@ def align_bead_words(
     languages: tuple[str, str] = ("de", "en"),
     method: WordMethod = DEFAULT_WORD_METHOD,
 ) -> tuple[WordAlignment | None, ...]:
-    """Word links inside every bead with sentences on both sides; cached per bead, batched over the rest."""
+    """Word links inside every bead with sentences on both sides; cached per bead, batched over the rest. A bead
+    of more than WORD_LINK_LIMIT token pairs gets none (an AlignmentWarning says so): its similarity matrix would
+    grow without bound, and its figures pair in text order."""
     tokens = [
         (_bead_tokens(source, b.source, languages[0]), _bead_tokens(target, b.target, languages[1]))
         if b.source and b.target
         else None
         for b in beads
     ]
+    for number, pair in enumerate(tokens):
+        if pair and len(pair[0]) * len(pair[1]) > WORD_LINK_LIMIT:
+            tokens[number] = None
+            warnings.warn(
+                f"bead {number} is too long to link its words ({len(pair[0])} × {len(pair[1])} tokens); "
+                "its figures are paired in text order",
+                AlignmentWarning,
+                stacklevel=2,
+            )
     keys = {
         n: cache.key("words", method, [t.text for t in p[0]], [t.text for t in p[1]]) for n, p in enumerate(tokens) if p
     }
@@ -150,6 +251,7 @@ def align_bead_words(
     cache.forget("words", unusable)
     todo = [n for n in keys if n not in known]
     if todo:
+        require(WORD_ALIGNMENT, "word alignment", "or leave it out with --no-words")
         from align.words import align_word_lists
 
         pairs = [([t.text for t in tokens[n][0]], [t.text for t in tokens[n][1]]) for n in todo]
@@ -205,6 +307,7 @@ def compare_documents(
     claims: bool = True,
     severities: Mapping[str, str] | None = None,
     progress: Callable[[str], None] | None = None,
+    glossary: Glossary | None = None,
 ) -> AlignedDocuments:
     """Segment, align (unless `beads` are given), link words and compare figures and claims.
 
@@ -224,19 +327,34 @@ def compare_documents(
     beads = tuple(beads)
     step("align words")
     languages = (source.language, target.language)
-    word_links = align_bead_words(source_segments, target_segments, beads, languages) if words is True else ()
-    step("compare figures and claims")
-    findings = compare_beads(
-        source_segments,
-        target_segments,
-        beads,
-        source.language,
-        target.language,
-        severities=severities,
-        claims=claims,
-        word_links=_links_of(source_segments, target_segments, beads, languages, word_links) if words else None,
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", AlignmentWarning)
+        word_links = align_bead_words(source_segments, target_segments, beads, languages) if words is True else ()
+        step("compare figures and claims")
+        unlinked: list[int] = []  # beads whose word links were needed but cannot be made here (no torch)
+        findings = compare_beads(
+            source_segments,
+            target_segments,
+            beads,
+            source.language,
+            target.language,
+            severities=severities,
+            claims=claims,
+            word_links=_links_of(source_segments, target_segments, beads, languages, word_links, unlinked)
+            if words
+            else None,
+            glossary=glossary,
+        )
+    notes += tuple(str(w.message) for w in caught if issubclass(w.category, AlignmentWarning))
+    if unlinked:
+        notes += (
+            f"word links skipped in {len(unlinked)} bead(s) where they decide which changed figure is which: "
+            f"torch and transformers are not installed, so those figures were paired in text order "
+            f"(`{FULL_INSTALL}` adds word alignment)",
+        )
+    return AlignedDocuments(
+        label, source, target, source_segments, target_segments, beads, findings, word_links, notes, encoder
     )
-    return AlignedDocuments(label, source, target, source_segments, target_segments, beads, findings, word_links, notes)
 
 
 def _links_of(
@@ -245,11 +363,22 @@ def _links_of(
     beads: Sequence[Bead],
     languages: tuple[str, str],
     known: Sequence[WordAlignment | None],
+    unlinked: list[int] | None = None,
 ) -> Callable[[int], WordAlignment | None]:
-    """The word alignment of one bead: from `known` (every bead linked up front), else linked when asked for."""
+    """The word alignment of one bead: from `known` (every bead linked up front), else linked when asked for;
+    None, with the bead's number added to `unlinked`, where word alignment is not installed (the checker's base
+    install: those figures pair in text order)."""
     if known:
         return known.__getitem__
-    return lambda number: align_bead_words(source, target, (beads[number],), languages)[0]
+
+    def linked(number: int) -> WordAlignment | None:
+        if not installed(*WORD_ALIGNMENT):
+            if unlinked is not None:
+                unlinked.append(number)
+            return None
+        return align_bead_words(source, target, (beads[number],), languages)[0]
+
+    return linked
 
 
 def check(
@@ -303,10 +432,15 @@ def check_units(
     input_format: str | None = None,
     claims: bool = True,
     severities: Mapping[str, str] | None = None,
+    glossary: Glossary | None = None,
 ) -> tuple[CheckedUnit, ...]:
     """Every unit with a target of one or more bilingual files, each compared alone (`align check FILE` and
     `align check --pairs FILE`): XLIFF, TMX, TSV/CSV and JSON Lines (`align.bilingual`); stdin and files with
-    another suffix are read as JSON Lines or TSV by their first character."""
+    another suffix are read as JSON Lines or TSV by their first character.
+
+    Each unit gets the standard QA checks too (`align.qa`: empty and untranslated target, inline tags, the terms
+    of `glossary`), and then all the units of all the files together the consistency check: one source
+    translated two ways, or two sources given one translation."""
     from align.bilingual import SUFFIXES, read_units, sniff_table_format, units_from_text
     from align.files import read_text
 
@@ -320,11 +454,47 @@ def check_units(
             where = "<stdin>" if path == "-" else path
             units = units_from_text(text, where, sniff_table_format(text), src_lang, tgt_lang)
         checked += [
-            CheckedUnit(path, unit, compare_pair(unit.source, unit.target, src_lang, tgt_lang, 0, severities, claims))
+            CheckedUnit(
+                path,
+                unit,
+                compare_pair(
+                    unit.source,
+                    unit.target,
+                    src_lang,
+                    tgt_lang,
+                    0,
+                    severities,
+                    claims,
+                    glossary=glossary,
+                    placeholders=unit.placeholders,
+                ),
+            )
             for unit in units
             if unit.target is not None
         ]
-    return tuple(checked)
+    if not checked:
+        names = ", ".join([paths] if isinstance(paths, str) else paths)
+        raise InputError(names, "has no unit with a target: nothing was checked", "give the translated file")
+    return tuple(_with_inconsistencies(checked, severities))
+
+
+def _with_inconsistencies(checked: Sequence[CheckedUnit], severities: Mapping[str, str] | None) -> list[CheckedUnit]:
+    """The units with the consistency findings of the whole run added (`align.qa.inconsistencies`): across the
+    units of a file and across the files."""
+    from dataclasses import replace
+
+    from align.qa import Segment, inconsistencies
+
+    several = len({c.path for c in checked}) > 1
+    found = inconsistencies(
+        [
+            Segment(n, f"{c.path} unit {c.unit.id}" if several else f"unit {c.unit.id}", c.unit.source, c.unit.target)
+            for n, c in enumerate(checked)
+            if c.unit.target is not None
+        ],
+        severities,
+    )
+    return [replace(c, findings=c.findings + tuple(found[n])) if n in found else c for n, c in enumerate(checked)]
 
 
 def read_beads(path: str, n_source: int, n_target: int) -> tuple[Bead, ...]:
@@ -332,14 +502,7 @@ def read_beads(path: str, n_source: int, n_target: int) -> tuple[Bead, ...]:
     from align.files import read_text
     from align.sentences import parse_beads
 
-    beads = tuple(Bead(s, t, 1.0) for s, t in parse_beads(read_text(path), path))
-    if any(i >= n_source for b in beads for i in b.source) or any(i >= n_target for b in beads for i in b.target):
-        raise InputError(
-            path,
-            "names a sentence past the end of SRC or TGT",
-            "write the beads for these two documents (align sentences SRC TGT)",
-        )
-    return beads
+    return tuple(Bead(s, t, 1.0) for s, t in parse_beads(read_text(path), path, (n_source, n_target)))
 
 
 def beads_by_construction(sources: Sequence[int], n_source: int) -> tuple[Bead, ...]:
@@ -364,7 +527,8 @@ def summarize(result: AlignedDocuments) -> dict[str, Any]:
         "beads": len(result.beads),
         "bead_types": dict(sorted(types.items())),
         "findings": findings,
-        "problems": len(result.problems()),
+        "problems": len(result.open_problems()),
+        "accepted": len(result.problems()) - len(result.open_problems()),
         "warnings": list(result.warnings),
     }
 
@@ -397,7 +561,15 @@ def _notice(message: str) -> None:
     print(f"align: {message}", file=sys.stderr)
 
 
-def run(
+def run(source: str | os.PathLike[str], out_dir: str | os.PathLike[str], **options: Any) -> dict[str, Any]:
+    """The whole pipeline for one German source (`options`: reference, translation, model, encoder, words,
+    progress, accepted); returns the summary written to OUT/summary.json. The outputs are written beside OUT first and
+    moved into it when all are there, summary.json last, so an interrupted run leaves none of them half done."""
+    with building_dir(Path(out_dir), last=("summary.json",)) as work:
+        return _run_into(source, work, **options)
+
+
+def _run_into(
     source: str | os.PathLike[str],
     out_dir: str | os.PathLike[str],
     *,
@@ -407,8 +579,10 @@ def run(
     encoder: str = EMBEDDED,
     words: bool = True,
     progress: bool = False,
+    accepted: str | os.PathLike[str] | Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The whole pipeline for one German source; returns the summary written to OUT/summary.json."""
+    """`accepted`: an accepted-findings file (or fingerprint → decision); its findings show muted in the reports
+    and stay out of the problem counts."""
     from tqdm import tqdm
 
     out = Path(out_dir)
@@ -453,6 +627,7 @@ def run(
         if mt_doc is not None:
             pairs.append(compare_documents(ref, mt_doc, label="mt-vs-reference", **options))
     bar.close()
+    pairs = [result.with_decisions(accepted) for result in pairs]
     for result in pairs:
         for message in result.warnings:
             _notice(f"warning ({result.label}): {message}")

@@ -501,7 +501,10 @@ def parse_beads(text: str, where: str = "<beads>", sizes: tuple[int, int] | None
         match = _BEAD_LINE.fullmatch(line)
         if not match:
             raise InputError(f"{where}:{number}", f"not a bead: {line.strip()[:40]!r}", "write beads as [0]:[0, 1]")
-        bead = tuple(tuple(int(x) for x in part.replace(",", " ").split()) for part in match.groups())
+        sides = [part.replace(",", " ").split() for part in match.groups()]
+        if any(len(x) > 9 for side in sides for x in side):
+            raise InputError(f"{where}:{number}", "names a sentence index too large", "write beads as [0]:[0, 1]")
+        bead = tuple(tuple(int(x) for x in side) for side in sides)
         _check_range(bead, sizes, f"{where}:{number}")
         out.append((bead[0], bead[1]))
     return tuple(out)

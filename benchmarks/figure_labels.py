@@ -13,11 +13,18 @@ pairs) and compares its error-level findings with the labelled real figure probl
 - claim warnings: the share of WMT reference pairs with a name/negation/hedge warning;
 - notes: error-level findings per note and how many of them are real.
 
+The pairs are split once, for good, into a dev half and a held-out half (`half`): WMT lines by their document
+(`generaltest2023.de-en.meta.jsonl`; by even/odd line where it is absent), notes by file, each by a hash of the
+name. Rules are tuned on the dev half's listings only; the held-out half is printed as totals, without its
+false positives and misses, to show whether a change carries over. RESULT keys without a prefix are over all
+pairs; `dev_` and `heldout_` keys over each half.
+
 The texts stay in ../shared/data/figures (next to the checkout); the labels name file and line only.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -81,6 +88,23 @@ class Pair:
     problems: list[Problem]
     findings: list[Finding] = field(default_factory=list)
     lines: dict[int, tuple[int | None, int | None]] = field(default_factory=dict)  # id(finding) -> lines
+    half: str = "dev"  # "dev" or "held-out" (see `half`)
+
+
+HALVES = ("dev", "held-out")
+
+
+def half(name: str) -> str:
+    """The fixed half of a document or note (by a hash of its name, so it never moves): 'dev' or 'held-out'."""
+    return HALVES[int(hashlib.sha1(name.encode("utf-8")).hexdigest(), 16) % 2]
+
+
+def _documents() -> dict[int, str]:
+    """The WMT document of each 1-based line; empty when the meta file is absent."""
+    meta = DATA / "wmt23-de-en" / "generaltest2023.de-en.meta.jsonl"
+    if not meta.exists():
+        return {}
+    return {i: json.loads(row)["docid"] for i, row in enumerate(meta.read_text(encoding="utf-8").splitlines(), 1)}
 
 
 def _numbers(text: str) -> set[str]:
@@ -153,6 +177,7 @@ def load_pairs() -> list[Pair]:
     rows = tsv.read_text(encoding="utf-8").split("\n")
     header = rows[0].split("\t")
     table = {int(r.split("\t", 1)[0]): dict(zip(header, r.split("\t"), strict=True)) for r in rows[1:] if r}
+    documents = _documents()
     for system, name in WMT_FILES.items():
         path = LABELS / name
         if not path.exists():
@@ -163,6 +188,7 @@ def load_pairs() -> list[Pair]:
                 raise ValueError(f"{path.name}: record for line {line}, system {record.get('system')} does not fit")
             row = table[line]
             pair = Pair(f"wmt23/{system}", f"line {line}", _problems(record, f"{path.name} line {line}"))
+            pair.half = half(documents[line]) if documents else HALVES[line % 2]
             pair.findings = list(compare_pair(row["src_de"], row[WMT_COLUMNS[system]]))
             pairs.append(pair)
     notes = LABELS / NOTES_FILE
@@ -172,6 +198,7 @@ def load_pairs() -> list[Pair]:
             de, en = folder / "de" / record["file"], folder / "en" / record["file"]
             de_text, en_text = de.read_text(encoding="utf-8"), en.read_text(encoding="utf-8")
             pair = Pair("notes", record["file"], _problems(record, f"{NOTES_FILE} {record['file']}"))
+            pair.half = half(record["file"])
             for item in documents_report(check(str(de), str(en), words="needed")).items:
                 for f in item.findings:
                     pair.findings.append(f)
@@ -197,8 +224,12 @@ def _pattern(message: str) -> str:
     return re.sub(r"'[^']*'", "…", head)[:40]
 
 
-def score(pairs: list[Pair]) -> dict[str, float | int]:
+def score(pairs: list[Pair], title: str = "all pairs", listings: bool = True) -> dict[str, float | int]:
+    """Print and return the scores of `pairs`; `listings` adds each false positive, miss and note line."""
     result: dict[str, float | int] = {}
+    for pair in pairs:
+        for p in pair.problems:
+            p.found = p.reported = False
     false_positives: list[tuple[Pair, Finding]] = []
     per_set: dict[str, Counter] = defaultdict(Counter)
     for pair in pairs:
@@ -235,7 +266,7 @@ def score(pairs: list[Pair]) -> dict[str, float | int]:
                 for f in pair.findings
             )
 
-    print("figure labels (issue 17 dev set): benchmarks/data/figure-labels, guideline GUIDELINE.md")
+    print(f"figure labels (issue 17 dev set), {title}: benchmarks/data/figure-labels, guideline GUIDELINE.md")
     print(f"  severities: {', '.join(f'{k}={v}' for k, v in DEFAULT_SEVERITY.items() if k.startswith('figure.'))}")
     print("  pair level (an error-level finding = the pair fails CI):")
     print(f"    {'set':16} {'pairs':>5} {'real':>5} {'fail':>5} {'precision':>10} {'must fail':>9} {'recall':>8}")
@@ -285,13 +316,13 @@ def score(pairs: list[Pair]) -> dict[str, float | int]:
     patterns = Counter(_pattern(f.message) for _, f in false_positives)
     if patterns:
         print("    false positives by message pattern: " + ", ".join(f"{p} {n}" for p, n in patterns.most_common()))
-        for pair, f in false_positives:
+        for pair, f in false_positives if listings else ():
             print(f"      FP {pair.set} {pair.key}: {f.message[:110]}")
     misses = [(pair, p) for pair in pairs for p in pair.problems if p.blocking and not p.found]
     if misses:
         classes = Counter(p.cls for _, p in misses)
         print("    false negatives by class: " + ", ".join(f"{c} {n}" for c, n in classes.most_common()))
-        for pair, p in misses:
+        for pair, p in misses if listings else ():
             warned = " (reported below error)" if p.reported else ""
             print(f"      FN {pair.set} {pair.key}: {p.cls}: {p.source!r} → {p.target!r}{warned}")
 
@@ -306,7 +337,7 @@ def score(pairs: list[Pair]) -> dict[str, float | int]:
 
     notes = [p for p in pairs if p.set == "notes"]
     if notes:
-        print("  notes (German MT → English original, align check de/NAME.md en/NAME.md):")
+        print("  notes (German MT → English original, align check de/NAME.md en/NAME.md):" if listings else "  notes:")
         notes_errors = notes_real = 0
         for pair in notes:
             errors = at_or_above(pair.findings, "error")
@@ -318,8 +349,11 @@ def score(pairs: list[Pair]) -> dict[str, float | int]:
                 f"{' found' if p.found else ' reported' if p.reported else ' missed'}"
                 for p in pair.problems
             )
-            print(f"    {pair.key:32} errors {len(errors)}, real {real}; labelled: {labelled or 'none'}")
+            if listings:
+                print(f"    {pair.key:32} errors {len(errors)}, real {real}; labelled: {labelled or 'none'}")
         conversions = [p for pair in notes for p in pair.problems if not p.blocking]
+        if not listings:
+            print(f"    {len(notes)} notes: errors {notes_errors}, real {notes_real}")
         result["notes_errors"] = notes_errors
         result["notes_errors_real"] = notes_real
         result["notes_nonblocking_reported"] = sum(p.reported for p in conversions)
@@ -347,7 +381,14 @@ def figure_labels() -> dict[str, float | int]:
     if not any((LABELS / name).exists() for name in (*WMT_FILES.values(), NOTES_FILE)):
         print(f"figure labels: skipped, no label files under {LABELS}")
         return {}
-    return score(load_pairs())
+    pairs = load_pairs()
+    result: dict[str, float | int] = {}
+    for name, prefix in (("dev", "dev_"), ("held-out", "heldout_")):
+        chosen = [p for p in pairs if p.half == name]
+        title = f"{name} half ({len(chosen)} pairs{'' if name == 'dev' else ', totals only'})"
+        result.update({prefix + k: v for k, v in score(chosen, title, listings=name == "dev").items()})
+    result.update(score(pairs, "all pairs (totals only)", listings=False))
+    return result
 
 
 def result_line(result: dict[str, float | int]) -> str:

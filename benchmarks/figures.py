@@ -27,7 +27,21 @@ from align.figures import extract  # noqa: E402
 from align.findings import at_or_above  # noqa: E402
 from align.mutations import KINDS, catch_rates  # noqa: E402
 from align.sentences import parse_beads  # noqa: E402
-from benchmarks.figure_labels import figure_labels  # noqa: E402
+
+
+def _load_figure_labels():
+    """benchmarks/figure_labels.py by its path: an installed package named `benchmarks` (pysbd ships one) would
+    shadow this folder, which has no __init__.py."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("figure_labels", ROOT / "benchmarks" / "figure_labels.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["figure_labels"] = module
+    spec.loader.exec_module(module)
+    return module.figure_labels
+
+
+figure_labels = _load_figure_labels()
 
 DATA = ROOT.parent / "shared" / "data" / "figures"
 SEEDS = ROOT / "seeds"
@@ -204,7 +218,7 @@ def seeds() -> dict[str, float]:
                     "value": f.value,
                     "unit": f.unit,
                     "scale": f.scale,
-                    "qualifier": f.qualifier,
+                    "qualifier": f.qualifier if f.qualifier_sure else None,  # an unsure reading is no claim
                 }
                 for s in segs
                 for f in extract(s.text, language, offset=s.start, segment=s.index)

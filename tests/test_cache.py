@@ -131,3 +131,26 @@ def test_store_and_load_survive_an_unwritable_cache_and_say_it_once(tmp_path, mo
         assert cache.load("beads", ["k"]) == {}
         assert cache.cached("beads", "k", lambda: 7, lambda v: json.dumps(v).encode(), json.loads) == 7
     assert caplog.text.count("database or disk is full") == 1
+
+
+def test_word_lists_damaged_after_they_were_opened_are_derived_again(tmp_path, monkeypatch, caplog):
+    """A damaged page that the first look at the file did not touch stops no lookup: the lists are derived again."""
+    import align.claims as claims
+
+    monkeypatch.setenv("ALIGN_CACHE_DIR", str(tmp_path / "cache"))
+    words = sorted(set((SEEDS / "de" / SEED).read_text(encoding="utf-8").split()))
+    claims._word_lists.cache_clear()
+    claims.in_word_list.cache_clear()
+    expected = [claims.in_word_list("common", w) for w in words]
+    path = claims.word_lists_path()
+    data = bytearray(path.read_bytes())
+    half = len(data) // 2
+    data[half:] = b"\xa5" * (len(data) - half)  # the first pages stay whole: opening the file still works
+    path.write_bytes(bytes(data))
+    claims._word_lists.cache_clear()
+    claims.in_word_list.cache_clear()
+    with caplog.at_level(logging.WARNING, logger="align.claims"):
+        assert [claims.in_word_list("common", w) for w in words] == expected
+    assert "deriving them again" in caplog.text
+    claims._word_lists.cache_clear()
+    claims.in_word_list.cache_clear()

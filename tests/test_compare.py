@@ -89,10 +89,19 @@ def test_rounding_a_translator_would_do_is_preserved_but_noted():
 
 
 def test_ambiguous_english_number_matches_the_german_reading():
-    findings = compare_pair("mehr als 272.000 Infektionen", "more than 272.000 infections")
+    findings = compare_pair("mehr als 1,500 Infektionen", "more than 1,500 infections")
     assert [(f.status, f.note) for f in findings if f.kind == "figure"] == [
-        ("preserved", "ambiguous number read as 272000")
+        ("preserved", "ambiguous number read as 1500")
     ]
+
+
+def test_german_number_format_left_in_the_english_is_a_notation_error():
+    """'272.000' in English reads 272 (GUIDELINE.md: notation misread), '2,5 million' 25 million or a list."""
+    (finding,) = [f for f in compare_pair("mehr als 272.000 Infektionen", "more than 272.000 infections")]
+    assert (finding.status, finding.severity, finding.aspect) == ("changed", "error", "decimal")
+    assert finding.message.startswith("notation: German number format") and "reads 272" in finding.message
+    (finding,) = compare_pair("2,5 Mio. Einwohner", "2,5 million inhabitants", claims=False)
+    assert finding.status == "changed" and "notation" in finding.message
 
 
 def test_figure_moved_to_the_neighbouring_sentence_is_found_there():

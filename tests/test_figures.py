@@ -230,7 +230,7 @@ def gold_inventory(seeds, stem, language):
                     "value": f.value,
                     "unit": f.unit,
                     "scale": f.scale,
-                    "qualifier": f.qualifier,
+                    "qualifier": f.qualifier if f.qualifier_sure else None,  # an unsure reading is no claim
                 }
             )
     return ours

@@ -272,3 +272,84 @@ def test_check_pairs_exits_0_1_or_2(tmp_path_factory, data: st.DataObject) -> No
     name = data.draw(st.sampled_from(["units.jsonl", "units.tsv"]))
     path = _write(tmp_path_factory.mktemp("pairs"), name, data.draw(hostile(name)))
     assert run(["check", "--pairs", str(path)]) in (0, 1, 2)
+
+
+# ---- the minor surprises: each a one-line answer or the right output ----
+
+
+def test_a_bead_index_of_5000_digits_is_refused(tmp_path, capsys):
+    src = _write(tmp_path, "de.txt", "Es kamen 300 Gäste.\n")
+    tgt = _write(tmp_path, "en.txt", "300 guests came.\n")
+    beads = _write(tmp_path, "big.beads", f"[{'9' * 5000}]:[0]\n")
+    assert "index too large" in _refused(capsys, tmp_path, ["check", str(src), str(tgt), "--beads", str(beads)], beads)
+
+
+def test_units_sharing_an_id_across_files_get_their_own_notes(tmp_path):
+    files = "".join(
+        f'<file original="{name}" source-language="de" target-language="en" datatype="plaintext"><body>'
+        f'<trans-unit id="1"><source>Es kamen {de} Gäste.</source><target>{en} guests came.</target></trans-unit>'
+        "</body></file>"
+        for name, de, en in (("a.txt", 300, 300), ("b.txt", 400, 500))
+    )
+    xlf = _write(
+        tmp_path, "two.xlf", f'<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">{files}</xliff>'
+    )
+    out = tmp_path / "two.checked.xlf"
+    assert run(["check", str(xlf), "--format", "xliff", "-o", str(out)]) == 1
+    checked = out.read_text(encoding="utf-8")
+    assert checked.count('<note from="align">') == 1
+    assert checked.index("400 Gäste") < checked.index('<note from="align">')
+
+
+def test_a_doctype_system_id_with_a_double_quote_is_written_back_as_valid_xml(tmp_path):
+    from defusedxml.ElementTree import fromstring
+
+    body = _xliff("5 Prozent").removeprefix('<?xml version="1.0"?>')
+    xlf = _write(tmp_path, "q.xlf", f'<?xml version="1.0"?>\n<!DOCTYPE xliff SYSTEM \'a"b.dtd\'>\n{body}')
+    out = tmp_path / "q.checked.xlf"
+    assert run(["check", str(xlf), "--format", "xliff", "-o", str(out)]) == 0
+    written = out.read_text(encoding="utf-8")
+    assert "SYSTEM 'a\"b.dtd'" in written
+    fromstring(written.encode(), forbid_dtd=False)
+
+
+def test_an_interrupted_run_leaves_no_half_written_folder(tmp_path, monkeypatch):
+    import align.pipeline as pipeline
+
+    src = _write(tmp_path, "de.txt", "Es kamen 300 Gäste.\n")
+    ref = _write(tmp_path, "en.txt", "300 guests came.\n")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "summarize", interrupted)  # after the first outputs are written
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.run(src, tmp_path / "out", reference=ref, encoder="length", words=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["de.txt", "en.txt"]
+
+
+def test_a_file_whose_units_have_no_target_says_nothing_was_checked(tmp_path, capsys):
+    xlf = _write(
+        tmp_path,
+        "untranslated.xlf",
+        '<?xml version="1.0"?><xliff version="1.2"><file source-language="de" target-language="en"><body>'
+        '<trans-unit id="1"><source>Es kamen 300 Gäste.</source></trans-unit></body></file></xliff>',
+    )
+    assert "nothing was checked" in _refused(capsys, tmp_path, ["check", str(xlf)], xlf)
+
+
+def test_a_pair_too_long_to_link_gets_no_links_and_a_warning_not_a_matrix_without_bound():
+    import warnings
+
+    from align.sentences import AlignmentWarning
+    from align.words import WORD_LINK_LIMIT, align_word_lists
+
+    side = ["Wort"] * (int(WORD_LINK_LIMIT**0.5) + 1)
+
+    def refuse(*args):
+        raise AssertionError("no encoder is needed: nothing is embedded")
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", AlignmentWarning)
+        assert align_word_lists([(side, side)], encoder=(refuse, refuse)) == [()]
+    assert any("too long to link" in str(w.message) for w in caught)

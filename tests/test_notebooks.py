@@ -34,6 +34,7 @@ def test_notebook_executes(path: Path, tmp_path, monkeypatch):
     nbclient = pytest.importorskip("nbclient", reason="pip install nbclient ipykernel (test extra)")
     monkeypatch.setenv("ALIGN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel's inline backend turns every figure into a PNG
     notebook = nbformat.read(path, as_version=4)
     client = nbclient.NotebookClient(
         notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
@@ -42,3 +43,15 @@ def test_notebook_executes(path: Path, tmp_path, monkeypatch):
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     assert any(o.output_type in ("display_data", "execute_result") for o in outputs)
+    charts = [cell for cell in notebook.cells if cell.cell_type == "code" and "plt." in cell.source]
+    for cell in charts:
+        images = [o for o in cell.outputs if "image/png" in o.get("data", {})]
+        assert images, f"{path.name}: the chart cell shows no image:\n{cell.source[:200]}"
+    if path.stem.startswith("02"):
+        assert len(charts) >= 1
+    if path.stem.startswith("03"):
+        assert len(charts) >= 2, "the similarity heatmap and the word-alignment matrix"
+    if path.stem.startswith("01"):
+        html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
+        assert any("srcdoc=" in h and "Issues (" in h for h in html), "the report shows inline with its issue list"
+        assert any('class="align-findings"' in h for h in html), "result.problems() shows the issue list"

@@ -20,7 +20,8 @@ REORDERED = (
 )
 _BEAD = re.compile(r'<section class="bead[^"]*" id="bead-(\d+)"(.*?)</section>', re.S)
 _FINDING = re.compile(
-    r'<li id="f\d+" class="st-(\w+)"[^>]*><span class="label">\w+</span> (\w+)(?: · \w+)?: (.*?)(?: <em>|</li>)'
+    r'<li id="f\d+" class="st-(\w+)[^"]*"[^>]*data-kind="(\w+)"[^>]*>'
+    r'(?:<span class="sev[^"]*">\w+</span> )?<span class="label">[^<]*</span> \w+: (.*?)(?: <em>| <strong|</li>)'
 )
 
 

@@ -40,6 +40,7 @@ class Item:
     line_start: int = -1
     source_line: int = 0
     source_line_start: int = -1
+    row: int | None = None  # a bilingual file's unit: its 1-based position in the file (ids may repeat)
 
 
 class Mark(NamedTuple):
@@ -170,6 +171,7 @@ def units_report(checked: Sequence[CheckedUnit], fail_on: str = "error", show_pr
             c.unit.origin.line or 1,
             path=c.path,
             source_line=c.unit.origin.line or 1,
+            row=c.unit.origin.row,
         )
         for c in checked
     )

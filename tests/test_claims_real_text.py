@@ -1,0 +1,227 @@
+"""Claim warnings on the kinds of text human translators write (issue 17): each rule that keeps a faithful
+translation free of name, negation and hedge warnings, next to the change it must still catch. Short
+self-written examples; benchmarks/claims.py measures the rules on WMT23 and DEMETR."""
+
+from __future__ import annotations
+
+import pytest
+
+from align.claims import extract_claims, lexical_negations, similar
+from align.compare import compare_pair
+
+
+def warned(source: str, target: str, kind: str) -> list[str]:
+    """The messages of the `kind` findings at warning level or above."""
+    return [
+        f.message
+        for f in compare_pair(source, target)
+        if f.kind == kind and f.status != "preserved" and f.severity in ("warning", "error")
+    ]
+
+
+def names(text: str, language: str) -> list[str]:
+    return [c.text for c in extract_claims(text, language).names]
+
+
+# Names: English title case
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Der Deutsche Wetterdienst warnt vor Glätte.", "The German Weather Service warns of black ice."),
+        ("Die US-Notenbank hob die Zinsen an.", "The US Federal Reserve Board raised interest rates."),
+        ("Neue Regeln für Elektroautos", "New Rules For Electric Cars"),
+        ("## Hinweise zur Installation", "## Notes On Installation"),
+        ("Die Innenministerin sprach im Parlament.", "The Minister of the Interior spoke in Parliament."),
+    ],
+)
+def test_english_title_case_is_no_name(source, target):
+    """A capitalized English word that is far more frequent in lower case ('Weather', 'Service', 'Board') is
+    title case, in headlines, headings and the names of institutions, not a name the German must have."""
+    assert warned(source, target, "name") == []
+
+
+def test_a_word_more_frequent_capitalized_is_still_a_name():
+    assert names("The talks with Zelenskyy and Biden ended.", "en") == ["Zelenskyy", "Biden"]
+    assert warned("Die Gespräche endeten.", "The talks with Zelenskyy ended.", "name") == ["name added: 'Zelenskyy'"]
+
+
+def test_words_of_a_title_are_no_names_next_to_title_case_words():
+    """'Merry' and 'Federation' are capitalized more often than not, but not next to 'Procession', 'Trade'."""
+    assert names("They joined the Procession of Merry People and the Trade Union Federation.", "en") == []
+
+
+def test_capitals_for_emphasis_are_no_acronyms():
+    source, target = "ACHTUNG: GERÄT NICHT ÖFFNEN!", "CAUTION: DO NOT OPEN THE DEVICE!"
+    assert names(source, "de") == [] and names(target, "en") == []
+    assert warned("HINWEIS: Das Gerät ist neu.", "NOTE: The device is new.", "name") == []
+    assert names("Die NATO und die CSU tagten.", "de") == ["NATO", "CSU"]
+
+
+# Names: translated names
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Der Zug fährt von Köln nach Mailand.", "The train runs from Cologne to Milan."),
+        ("Die Angriffe auf Kiew und Lemberg gingen weiter.", "The attacks on Kyiv and Lviv continued."),
+        ("Er flog nach Peking.", "He flew to Beijing."),
+        ("Frankreichs Präsident reiste ab.", "France's president left."),
+        ("Frankreichs Orden ging an sie.", "The French order went to her."),
+        ("Ein Münchner Verein gewann.", "A Munich club won."),
+        ("Der Norweger gewann vor Lamparter.", "Norway's athlete won ahead of Lamparter."),
+        ("Präsident Selenskyj sprach.", "President Zelenskyy spoke."),
+    ],
+)
+def test_translated_place_and_person_names_are_the_same_name(source, target):
+    """Countries and languages (CLDR through babel), cities by their GeoNames names, German genitives and words
+    of origin ('Münchner'), a country's German name in a word for its people ('Norweger'), transliteration."""
+    assert warned(source, target, "name") == []
+
+
+def test_a_country_said_as_its_language_is_not_taken_when_the_german_says_the_language():
+    source = "Mit dem Verlust griechischer Sprachkenntnisse verlor man den Zugang zu Griechenland."
+    assert warned(source, "With the loss of Greek, access to Greece was lost.", "name") == []
+    assert warned(source, "With the loss of Greek, access was lost.", "name") == ["name dropped: 'Griechenland'"]
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Die WM beginnt im Juni.", "The World Cup starts in June."),
+        ("Das AKW wird abgeschaltet.", "The Nuclear Power Plant is shut down."),
+        ("In NRW scheint die Sonne.", "The sun shines in North Rhine-Westphalia."),
+        ("Die EVP stimmte zu.", "The EPP agreed."),
+        ("Drücken Sie STRG.", "Press CTRL."),
+    ],
+)
+def test_translated_acronyms(source, target):
+    """A German acronym rendered by the English one or spelled out in title case is translated, not dropped."""
+    assert warned(source, target, "name") == []
+
+
+def test_a_dropped_acronym_is_still_flagged():
+    assert warned("Die CSU stimmte zu.", "The party agreed.", "name") == ["name dropped: 'CSU'"]
+    assert warned("Söder (CSU) stimmte zu.", "Söder () agreed.", "name") == ["name dropped: 'CSU'"]
+
+
+# Names: German common nouns
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Wir haben hier einfach Spaß mit unserer Lehrerin.", "We simply have fun here with our teacher."),
+        ("Mit viel Sonnenschein ist zu rechnen.", "Plenty of sunshine is expected."),
+        ("Lieber etwas mehr Geld ausgeben.", "Better to spend a little more money."),
+        ("Zuvor hatte der Minister gesprochen.", "Before that, the minister had spoken."),
+        ("Da Macrons Lager keine Mehrheit hat, hofft es auf Hilfe.", "As Macron's camp has no majority, it hopes."),
+        ("Die Leugnern nahestehenden Gruppen demonstrierten.", "Groups close to the deniers demonstrated."),
+        ("Batterien von #EAutos speichern #Strom.", "Batteries of #e-cars store #electricity."),
+        ("Leider kam das Paket zu spät.", "Unfortunately the parcel came too late."),
+    ],
+)
+def test_a_german_common_noun_is_no_name(source, target):
+    """A word the German lexicons know as a common word ('Spaß', 'Geld', 'Lager', the adverb 'Zuvor'), an
+    inflected form of one ('Leugnern'), or hashtag camel case of common words, is a name only with a person
+    title or a first name before it, not by its place in the sentence."""
+    assert warned(source, target, "name") == []
+
+
+def test_a_surname_that_is_a_common_noun_is_a_name_after_a_first_name_or_as_the_speaker():
+    assert warned("Thomas Müller traf zweimal.", "Thomas scored twice.", "name") == ["name dropped: 'Müller'"]
+    assert warned("Heil sagte, das Gesetz gelte.", "He said the law applied.", "name") == ["name dropped: 'Heil'"]
+    assert warned("Heil sagte, das Gesetz gelte.", "Heil said the law applied.", "name") == []
+
+
+def test_names_really_dropped_or_replaced_are_flagged():
+    assert warned("Merkel traf Macron in Paris.", "Merkel met the president in Paris.", "name") == [
+        "name dropped: 'Macron'"
+    ]
+    assert warned("Er flog nach Kiew.", "He flew to Minsk.", "name") == ["name: 'Kiew' → 'Minsk'"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Kiew", "Kyiv", True),
+        ("Frankreichs", "France", True),
+        ("Selenskyj", "Zelenskyy", True),
+        ("SW", "SW1", True),
+        ("Kiew", "Minsk", False),
+    ],
+)
+def test_similar_names_across_languages(a, b, same):
+    assert similar(a, b) is same
+
+
+# Negation
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Er kam nicht.", "He didn't come."),
+        ("Sie konnte nicht teilnehmen.", "She was unable to take part."),
+        ("Er ging wortlos davon.", "He left without a word."),
+        ("Der Aufbau war problemlos.", "The assembly wasn't a problem."),
+        ("Es ist nicht nur teuer, sondern auch laut.", "It isn't only expensive but also loud."),
+        ("Das Konzert findet morgen statt.", "The concert takes place tomorrow."),
+        ("Das ist der Grund für Stern Nr. 1.", "This is the reason for star no. 1."),
+        ("Ich habe das erst nach der Frist bemerkt.", "I didn't notice it until after the deadline."),
+        ("Es verrutscht nix mehr.", "It no longer slips."),
+        ("Sie hat nur geringe Kenntnisse.", "She does not know much."),
+    ],
+)
+def test_negation_kept_through_contractions_and_lexical_negation(source, target):
+    """Contractions (didn't), lexical negation on either side (unable, without, -los, 'erst' as 'not until'),
+    and cues that negate nothing ('nicht nur', the particle of 'stattfinden', 'no.' before a number)."""
+    assert warned(source, target, "negation") == []
+
+
+def test_negation_added_or_dropped_is_flagged():
+    assert warned("Er kam.", "He didn't come.", "negation") == ["negation added: 'didn't'"]
+    assert warned("Er kam nicht.", "He came.", "negation") == ["negation dropped: 'nicht'"]
+    assert warned("Sie lobte den Plan.", "She did not praise the plan.", "negation") == ["negation added: 'not'"]
+
+
+def test_lexical_negations_count_a_prefix_only_before_a_known_word():
+    assert lexical_negations("It was unclear and unable to go under the Unternehmen.", "en") == 2
+    assert lexical_negations("Das Unternehmen war unklar und kaum wortlos.", "de") == 3
+
+
+# Hedges
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Hier darf man parken.", "You may park here."),
+        ("Sie konnte nicht schlafen.", "She could not sleep."),
+        ("Die Rente soll auf 1200 Euro steigen.", "The pension will rise to 1,200 euros."),
+        ("Am Dienstag kann es regnen.", "It may rain on Tuesday."),
+        ("Das Material wirkt robust.", "The material seems robust."),
+        ("Das Gesetz tritt im Mai in Kraft.", "The law takes effect in May."),
+        ("Er ist wohl der Größte.", "He is probably the greatest."),
+        ("Er wurde den Angaben zufolge gefasst.", "He was reportedly caught."),
+    ],
+)
+def test_modals_that_keep_their_meaning_are_no_hedge_change(source, target):
+    """A modal or verb of seeming on one side ('darf'/'may', 'konnte'/'could', 'soll ... steigen'/'will rise')
+    is no hedge finding of its own; a strong hedge needs a hedge or modal on the other side."""
+    assert warned(source, target, "hedge") == []
+
+
+def test_a_strong_hedge_lost_or_added_is_flagged():
+    assert warned("Er hat angeblich gelogen.", "He lied.", "hedge") == ["hedge dropped: 'angeblich'"]
+    assert warned("Die Preise könnten steigen.", "Prices will rise.", "hedge") == ["hedge dropped: 'könnten'"]
+    assert warned("Er hat gelogen.", "He reportedly lied.", "hedge") == ["hedge added: 'reportedly'"]
+
+
+def test_may_the_month_is_no_modal():
+    assert [c.text for c in extract_claims("In May we may go; May 5 is a Friday. May I?", "en").hedges] == [
+        "may",
+        "May",
+    ]

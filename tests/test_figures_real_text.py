@@ -1,0 +1,371 @@
+"""Figure rules found on real translations (issue 17): one test per class of false alarm or miss, each with a short
+self-written example, not a sentence of the labelled set."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from align.compare import compare_pair
+from align.figures import extract
+from align.findings import Finding, parse_severities
+from align.serialize import from_json, to_json
+
+
+def figure_findings(source: str, target: str) -> list[Finding]:
+    return [f for f in compare_pair(source, target, claims=False) if f.status != "preserved"]
+
+
+def errors(source: str, target: str) -> list[Finding]:
+    return [f for f in figure_findings(source, target) if f.severity == "error"]
+
+
+def figures(text: str, language: str) -> list[tuple[str, str]]:
+    return [(f.kind, f.value) for f in extract(text, language)]
+
+
+# --- false alarms: notation that keeps the value ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Der HSV siegte 3:1 (2:0).", "HSV won 3-1 (2-0)."),
+        ("Es endete 1:3.", "It ended 1-3."),
+        ("Das Verhältnis ist 3:1.", "The ratio is 3 to 1."),
+    ],
+)
+def test_scores_and_ratios_with_a_colon_match_a_hyphen(source, target):
+    assert figure_findings(source, target) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Der ICE 3 fährt auf der B 27 vorbei.", "The ICE3 passes on the B27."),
+        ("Der Schalter SW 1 liegt links.", "Switch SW1 is on the left."),
+        ("Die Kamera filmt in 8K und hat Wi-Fi 6.", "The camera films in 8K and has Wi-Fi 6."),
+        ("Das Galaxy S4 nutzt Direct3D.", "The Galaxy S4 uses Direct3D."),
+        ("Er ist die Nr. 1 der Welt.", "He is the world's number one."),
+    ],
+)
+def test_designations_and_model_codes_compare_as_opaque_tokens(source, target):
+    assert errors(source, target) == []
+
+
+def test_a_dropped_code_is_an_uncertain_warning():
+    (finding,) = figure_findings("Stecken Sie das Kabel in W1.", "Plug in the cable.")
+    assert (finding.status, finding.severity, finding.confidence) == ("dropped", "warning", "low")
+    assert "[uncertain: a code or model name" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Wir treffen uns um 7 Uhr.", "We meet at 7 am."),
+        ("Die Show beginnt um 20 Uhr.", "The show starts at 20h."),
+        ("Die Show beginnt um 20 Uhr.", "The show starts at 8 p.m."),
+        ("Er kam um 7 Uhr.", "He came at 7 o'clock."),
+        ("Er kam um 15 Uhr.", "He came at 3 pm."),
+        ("Geöffnet zwischen 12 und 14 Uhr.", "Open between noon and 2 p.m."),
+        ("Geöffnet von 9 bis 17 Uhr.", "Open from 9 am to 5 pm."),
+        ("Wir treffen uns um 8 Uhr.", "We meet at 8."),
+    ],
+)
+def test_german_hour_times_match_english_clock_forms(source, target):
+    assert figure_findings(source, target) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Geboren am 5.3.31 in Wien.", "Born on March 5, 1931 in Vienna."),
+        ("Geboren am 5.3.31 in Wien.", "Born on 5 March 2031 in Vienna."),
+        ("Er kam am 3.4.19 an.", "He arrived on 4/3/19."),
+        ("Er kam am 3.4. an.", "He arrived on April 3."),
+    ],
+)
+def test_two_digit_years_and_us_dates_keep_both_readings(source, target):
+    assert figure_findings(source, target) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Die Messe läuft zwischen dem 2. und 6. Mai.", "The fair runs between May 2 and 6."),
+        ("Die Messe läuft vom 2. bis 6. Mai.", "The fair runs from 2 to 6 May."),
+        ("Am 12./13. März wird gewählt.", "The vote is on March 12-13."),
+        ("Sie dauert vom 21. Februar bis zum 5. März.", "It lasts from February 21 to March 5."),
+        ("Die Saison 2019/20 war kurz.", "The 2019-2020 season was short."),
+    ],
+)
+def test_date_ranges_said_across_words(source, target):
+    assert figure_findings(source, target) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Es kamen gut 80 Gäste.", "A good 80 guests came."),
+        ("Die Inflation liegt bei über 40 Prozent.", "Inflation is above 40 percent."),
+        ("Es passen maximal 5 Personen hinein.", "A maximum of 5 people fit inside."),
+        ("Er gewann knapp 20 Spiele.", "He won barely 20 games."),
+        ("Es sind etwa 30 Kilometer.", "It is just about 30 kilometres."),
+        ("Es sind ca. 50 Teilnehmer.", "There are ~50 participants."),
+        ("Der Kurs stieg oberhalb der Marke von 50 Dollar.", "The price rose above $50."),
+        ("Ich habe ca 200 Euro ausgegeben.", "I spent about 200 euros."),
+        ("Um 1997 begann der Bau.", "Construction began around 1997."),
+        ("Es kostet knapp 29 Euro.", "It costs about 29 euros."),
+        ("Es kamen mindestens 5 Leute.", "5 or more people came."),
+    ],
+)
+def test_qualifier_phrases_in_either_language_are_read(source, target):
+    assert figure_findings(source, target) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Er unterschrieb einen Vertrag über 5 Jahre.", "He signed a contract for 5 years."),
+        ("Alle bis auf zwei Spieler kamen.", "All but two players came."),
+        ("Der schnelle Zug fährt 50 km/h.", "The fast train runs 50 km/h."),
+        ("Der Umsatz stieg um 15 auf 1.250 Stück.", "Sales rose by 15 to 1,250 units."),
+        ("Die Aktie fiel um 2 Prozent.", "The share fell 2 percent."),
+        ("Temperaturen bis 30 Grad", "Temperatures of 30 degrees"),
+        ("Zutritt ab 18 Jahren", "Admission from 18 years"),
+    ],
+)
+def test_words_that_only_look_like_qualifiers(source, target):
+    assert figure_findings(source, target) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "word"),
+    [
+        ("Es kamen gut 200 Gäste.", "Almost 200 guests came.", "qualifier"),
+        ("Es kamen über 100 Gäste.", "About 100 guests came.", "qualifier"),
+        ("Es passen bis zu 10 Leute hinein.", "At least 10 people fit inside.", "qualifier"),
+        ("Es wurde um 10 Grad wärmer.", "It got up to 10 degrees warmer.", "qualifier"),
+        ("Es kamen rund 400 Gäste.", "400 guests came.", "hedge lost"),
+        ("Es kamen 300 Gäste.", "About 300 guests came.", "hedge added"),
+    ],
+)
+def test_qualifier_families_follow_the_guideline(source, target, word):
+    (finding,) = errors(source, target)
+    assert finding.message.startswith(word)
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Das Rentenalter steigt von 62 auf 64 Jahre.", "The pension age rises from 62 to 64 years."),
+        ("Die Preise stiegen von 3 auf 5 Euro.", "Prices rose from 3 to 5 euros."),
+        ("Sie belegt Platz 1 bis 5.", "She is in 1st to 5th place."),
+    ],
+)
+def test_change_phrases_and_ranges_said_as_two_figures(source, target):
+    assert figure_findings(source, target) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Dutzende Menschen warteten.", "Dozens of people waited."),
+        ("Zehntausende Menschen kamen.", "Tens of thousands of people came."),
+        ("Jeder Fünfte ist betroffen.", "One in five is affected."),
+        ("Es kamen zweitausend Gäste.", "Two thousand guests came."),
+        ("Es geschah in den 80ern des 18. Jahrhunderts.", "It happened in the 1780s."),
+        ("Ein Unfall mit vier Fahrzeugen.", "A four-car accident."),
+        ("Sie liegt auf Platz sechs.", "She is in sixth place."),
+        ("Er wurde 1. Sekretär.", "He became first secretary."),
+        ("Es hielt 3,5 Jahre.", "It lasted three and a half years."),
+        ("Es dauerte eineinhalb Stunden.", "It took an hour and a half."),
+        ("Die Preise haben sich verdoppelt.", "Prices have doubled."),
+        ("Er kam zweimal.", "He came twice."),
+        ("Im 2. Weltkrieg", "In World War II"),
+        ("Ein Drittel der Gäste", "A third of the guests"),
+    ],
+)
+def test_number_words_nouns_and_compounds(source, target):
+    assert figure_findings(source, target) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Er fuhr 100 Stundenkilometer.", "He drove at 100 km/h."),
+        ("Er fuhr 100 km / h.", "He drove at 100 kph."),
+        ("Es hat 20 Grad Celsius.", "It is 20°C."),
+        ("Das Zimmer hat 30 qm.", "The room has 30 square metres."),
+        ("Der Herd schafft 440 ℉.", "The stove reaches 440 ° F."),
+    ],
+)
+def test_equivalent_units(source, target):
+    assert figure_findings(source, target) == []
+
+
+def test_tokens_split_by_spaces():
+    assert figure_findings("Beginn um 8: 30 Uhr.", "Start at 8:30 am.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind", "value", "unit"),
+    [
+        ("Die Mauer ist 0,5m hoch.", "de", "quantity", "0.5", "m"),
+        ("a 5m wall", "en", "quantity", "5", "m"),
+        ("€5m in fines", "en", "money", "5000000", "EUR"),
+        ("5m euros", "en", "money", "5000000", "EUR"),
+        ("bis 440 ℉", "de", "quantity", "440", "°F"),
+        ("$50+ billion", "en", "money", "50000000000", "USD"),
+    ],
+)
+def test_misreadings_of_units_and_scales(text, language, kind, value, unit):
+    (figure,) = extract(text, language)
+    assert (figure.kind, figure.value, figure.unit) == (kind, value, unit)
+
+
+def test_plus_before_a_scale_is_a_lower_bound():
+    assert figure_findings("über 50 Mrd. Dollar", "$50+ billion") == []
+
+
+def test_list_and_section_numbers_dropped_with_the_list_are_uncertain():
+    (finding,) = figure_findings("1. Allgemeines", "General")
+    assert (finding.status, finding.severity, finding.confidence) == ("dropped", "warning", "low")
+    assert "list or section number" in finding.message
+    assert figure_findings("(2) Kabel prüfen. (3) Gerät einschalten.", "Check the cable. Turn the device on.")
+    assert errors("(2) Kabel prüfen. (3) Gerät einschalten.", "Check the cable. Turn the device on.") == []
+    (section,) = extract("Siehe Abschnitt 3.4 und Abb. 3) unten.", "de")[1:]
+    assert section.doubt == ""
+
+
+def test_numeric_idioms_are_not_figures():
+    assert figure_findings("Das ging in Null Komma nichts.", "That was done in no time.") == []
+    assert figure_findings("Er ist auf 180.", "He is furious.") == []
+
+
+# --- misses ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Das Objektiv hat 40 mm.", "The lens has 40 nm."),
+        ("Das Grundstück hat 2 ha.", "The plot has 2 km."),
+        ("Der Turm ist 800 m hoch.", "The tower is 800 ft high."),
+        ("Der Druck beträgt drei bar.", "The pressure is three cash."),
+        ("Der Ofen erreicht 500 Grad.", "The oven reaches 500 grade."),
+        ("Eine alte 100 Watt Birne.", "An old 100 birch lamp."),
+        ("Ich habe ca 200 eur ausgegeben.", "I spent about 200."),
+    ],
+)
+def test_unit_changes_and_lost_units_are_errors_named_as_units(source, target):
+    (finding,) = errors(source, target)
+    assert finding.aspect in ("unit", "currency") and "decimal" not in finding.message
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Die drittgrößte Stadt.", "The fourth largest city."),
+        ("Sie wurde Olympia-Achte.", "She finished seventh at the Olympics."),
+        ("Zum zweiten Mal gewann er.", "He won for the third time."),
+    ],
+)
+def test_ordinals_inside_adjectives_and_words(source, target):
+    (finding,) = errors(source, target)
+    assert finding.message.startswith("ordinal")
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "reading"),
+    [
+        ("Es kamen 150.000 Besucher.", "150.000 visitors came.", "reads 150)"),
+        ("Die Stadt hat 2,5 Mio. Einwohner.", "The city has 2,5 million inhabitants.", "25 or a list"),
+    ],
+)
+def test_german_number_format_left_in_the_english(source, target, reading):
+    (finding,) = errors(source, target)
+    assert finding.message.startswith("notation:") and reading in finding.message
+
+
+def test_a_lost_time_bound_is_an_error():
+    (finding,) = errors("Er regierte bis März 1990.", "He ruled in March 1990.")
+    assert finding.message == "time bound lost: 'bis März 1990' → 'March 1990'"
+    assert errors("Er regierte bis März 1990.", "He ruled until March 1990.") == []
+    assert errors("Bis 2030 soll es klimaneutral sein.", "It is to be climate neutral by 2030.") == []
+
+
+def test_a_lost_since_may_state_the_start_and_is_uncertain():
+    (finding,) = figure_findings("Die Firma gehört seit 1998 zu VW.", "The firm was acquired by VW in 1998.")
+    assert (finding.severity, finding.confidence) == ("warning", "low")
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "problem"),
+    [
+        ("Das war in den 1960er Jahren.", "That was in 1960.", True),
+        ("Das war in den 1990er Jahren.", "That was in the nineties.", False),
+        ("Das war in den 90er Jahren.", "That was in the 1990s.", False),
+        ("Er ist Mitte 30.", "He is in his mid-30s.", False),
+    ],
+)
+def test_decades(source, target, problem):
+    found = errors(source, target)
+    assert bool(found) == problem
+    if problem:
+        assert found[0].message.startswith("decade")
+
+
+def test_a_month_named_alone_is_a_figure():
+    assert errors("Er kam erst im November.", "He only came in November.") == []
+    (finding,) = errors("Er kam erst im November.", "He only came later.")
+    assert finding.status == "dropped"
+    assert figures("May I come in?", "en") == []
+
+
+def test_a_dropped_unit_conversion_is_still_reported():
+    findings = figure_findings("Im Sommer hat es 20-25 °C.", "In summer it is 20-25°C (68-77°F).")
+    assert [(f.status, f.severity) for f in findings] == [("added", "warning")]
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Der Durchfall hält seit 1 Woche an.", "The diarrhea has lasted for a week."),
+        ("Ich bin zu 100 Prozent zufrieden.", "I am completely satisfied."),
+        ("Ersten Ermittlungen zufolge war er allein.", "According to initial investigations he was alone."),
+    ],
+)
+def test_figures_said_without_a_figure(source, target):
+    assert figure_findings(source, target) == []
+
+
+# --- confidence and severity -----------------------------------------------------------------------------------
+
+
+def test_confidence_lowers_an_error_to_a_warning_and_serializes():
+    (finding,) = figure_findings("Der 5. Punkt fehlt. (5) Schluss.", "The 5th point is missing. End.")
+    assert (finding.confidence, finding.severity) == ("low", "warning")
+    assert from_json(Finding, json.loads(json.dumps(to_json(finding)))) == finding
+    assert to_json(finding)["confidence"] == "low"
+    table = parse_severities(["figure.dropped.low=error"])
+    strict = [f for f in compare_pair("1. Allgemeines", "General", severities=table, claims=False)]
+    assert [(f.severity, f.confidence) for f in strict if f.status == "dropped"] == [("error", "low")]
+
+
+def test_sure_findings_keep_their_level():
+    (finding,) = figure_findings("Er zahlte 48 Euro.", "He paid 46 euros.")
+    assert (finding.confidence, finding.severity) == ("high", "error")
+
+
+def test_a_code_takes_no_qualifier():
+    (code,) = [f for f in extract("Das Gerät kann bis zu H264 abspielen.", "de") if f.kind == "code"]
+    assert code.qualifier is None
+    assert errors("Es spielt über H264 ab.", "It plays H264.") == []
+
+
+def test_a_unit_lost_against_a_bare_four_digit_number_is_uncertain():
+    assert figure_findings("Der Akku hält 2000 Zyklen bei 1500 Watt.", "The battery lasts 2000 cycles at 1500 W.") == []
+    (lost,) = figure_findings("Der Motor hat 1500 Watt.", "The motor has 1500 oomph.")
+    assert (lost.aspect, lost.confidence, lost.severity) == ("unit", "low", "warning")

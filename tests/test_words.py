@@ -18,16 +18,20 @@ from align.evaluate import GoldLinks, WordAlignmentScores, read_talp, word_align
 from align.serialize import from_json, to_json
 from align.tokenize import Token
 
-simalign = pytest.importorskip("simalign")
-SA = simalign.SentenceAligner
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@pytest.fixture(scope="module")
+def SA():
+    """SimAlign's class, imported only by the tests that compare with it: it pulls in transformers and scipy."""
+    return pytest.importorskip("simalign").SentenceAligner
 
 
 # --- matching equals SimAlign's own functions -------------------------------------------------------------
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_matching_equals_simalign_on_random_matrices(seed: int) -> None:
+def test_matching_equals_simalign_on_random_matrices(seed: int, SA) -> None:
     rng = np.random.default_rng(seed)
     for _ in range(25):
         m, n = rng.integers(1, 25, size=2)
@@ -41,7 +45,7 @@ def test_matching_equals_simalign_on_random_matrices(seed: int) -> None:
         assert np.allclose(w.similarity(x, y), SA.get_similarity(x, y))
 
 
-def test_pooling_equals_simalign_average() -> None:
+def test_pooling_equals_simalign_average(SA) -> None:
     rng = np.random.default_rng(0)
     vectors = rng.normal(size=(6, 4))
     words = [["a"], ["b", "c", "d"], ["e", "f"]]
@@ -335,7 +339,7 @@ def test_cli_words_end_to_end_with_bad_input(encoder, tmp_path: Path) -> None:
     assert len(lines) == 4 and lines[1] == "" and "1-1" in lines[0].split()
 
 
-def test_links_equal_simalign_on_rwth_pairs(shared_data: Path, encoder) -> None:
+def test_links_equal_simalign_on_rwth_pairs(shared_data: Path, encoder, SA) -> None:
     from simalign.simalign import EmbeddingLoader
 
     folder = shared_data / "word-alignment" / "rwth-deen"

@@ -478,6 +478,31 @@ def _unpaired(status: str, figure: Figure, bead: int, severities: Mapping[str, s
     )
 
 
+def _said_in_words(
+    figures: list[Figure], side: str, bead: int, texts: tuple[str, str], other_lang: str
+) -> list[Finding]:
+    """The figures of one `side` ("source" or "target") whose counterpart the other side says without a figure
+    ('beide' ↔ 'both'): taken out of `figures` and preserved with a note. `texts`: this side's, the other's."""
+    found = []
+    for figure in list(figures):
+        word = _implicit(figure, texts[1], other_lang, texts[0])
+        if word:
+            figures.remove(figure)
+            said = (figure.text, word) if side == "source" else (word, figure.text)
+            found.append(
+                Finding(
+                    "preserved",
+                    "figure",
+                    "info",
+                    f"preserved: '{said[0]}' → '{said[1]}'",
+                    bead,
+                    note=f"said without a figure: '{word}'",
+                    **{side: figure},
+                )
+            )
+    return found
+
+
 def compare_figures(
     src: Sequence[Figure],
     tgt: Sequence[Figure],
@@ -590,36 +615,8 @@ def compare_figures(
     ]
     for s, t, doubt in changed:
         findings.append(change(s, t, doubt))
-    for s in list(left):
-        word = _implicit(s, tgt_text, tgt_lang, src_text)
-        if word:
-            left.remove(s)
-            findings.append(
-                Finding(
-                    "preserved",
-                    "figure",
-                    "info",
-                    f"preserved: '{s.text}' → '{word}'",
-                    bead,
-                    source=s,
-                    note=f"said without a figure: '{word}'",
-                )
-            )
-    for t in list(right):
-        word = _implicit(t, src_text, src_lang, tgt_text)
-        if word:
-            right.remove(t)
-            findings.append(
-                Finding(
-                    "preserved",
-                    "figure",
-                    "info",
-                    f"preserved: '{word}' → '{t.text}'",
-                    bead,
-                    target=t,
-                    note=f"said without a figure: '{word}'",
-                )
-            )
+    findings += _said_in_words(left, "source", bead, (src_text, tgt_text), tgt_lang)
+    findings += _said_in_words(right, "target", bead, (tgt_text, src_text), src_lang)
     findings += [_unpaired("dropped", s, bead, severities) for s in left]
     findings += [_unpaired("added", t, bead, severities) for t in right]
     return findings

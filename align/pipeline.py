@@ -302,6 +302,7 @@ def compare_documents(
     label: str = "",
     encoder: str = EMBEDDED,
     beads: Sequence[Bead] | None = None,
+    source_segments: Sequence[Segment] | None = None,
     target_segments: Sequence[Segment] | None = None,
     words: bool | Literal["needed"] = True,
     claims: bool = True,
@@ -318,7 +319,7 @@ def compare_documents(
     """
     step = progress or (lambda stage: None)
     step("segment")
-    source_segments = segment(source)
+    source_segments = tuple(source_segments) if source_segments is not None else segment(source)
     target_segments = tuple(target_segments) if target_segments is not None else segment(target)
     notes: tuple[str, ...] = ()
     step("align sentences")
@@ -402,10 +403,12 @@ def check(
         doc if isinstance(doc, Document) else load_document(doc, language=language, format=fmt)
         for doc, language in zip((source, target), languages, strict=True)
     )
+    if beads_path is not None or presegmented:  # segmented once here, for the counts, and handed on
+        options["source_segments"], options["target_segments"] = segment(src), segment(tgt)
+        n_src, n_tgt = len(options["source_segments"]), len(options["target_segments"])
     if beads_path is not None:
-        options["beads"] = read_beads(beads_path, len(segment(src)), len(segment(tgt)))
+        options["beads"] = read_beads(beads_path, n_src, n_tgt)
     elif presegmented:
-        n_src, n_tgt = len(segment(src)), len(segment(tgt))
         if n_src != n_tgt:
             raise InputError(
                 tgt.path or "TGT",

@@ -38,6 +38,7 @@ test: $(VENV)/.installed-test
 	  || echo "chromium could not be installed: the browser tests will be skipped"
 	$(BIN)/ruff check align tests benchmarks notebooks
 	$(BIN)/ruff format --check align tests benchmarks
+	$(BIN)/mypy
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
 
 # The markers are given by rules in tests/conftest.py; `make test` above still runs every tier.

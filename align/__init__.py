@@ -1,3 +1,3 @@
 """align: German→English translation, alignment and figure checking on a CPU."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -673,7 +673,7 @@ def _fill(el: ET.Element, content: str, xml: _Xml, origin: Origin) -> None:
     """Replace the content of `el` with `content` (XML: text with its inline markup)."""
     fragment = f"<_fragment{_declarations(xml.prefixes)}>{content}</_fragment>"
     try:
-        content = _parse_bytes(fragment.encode("utf-8"), str(origin)).root
+        parsed = _parse_bytes(fragment.encode("utf-8"), str(origin)).root
     except InputError:
         raise InputError(
             origin,
@@ -683,8 +683,8 @@ def _fill(el: ET.Element, content: str, xml: _Xml, origin: Origin) -> None:
     attrib, tail = dict(el.attrib), el.tail
     el.clear()
     el.attrib.update(attrib)
-    el.text, el.tail = content.text, tail
-    el.extend(list(content))
+    el.text, el.tail = parsed.text, tail
+    el.extend(list(parsed))
 
 
 def _fill_units(xml: _Xml, slots: Sequence[_Slot], units: Sequence[Unit], where: str) -> None:
@@ -842,10 +842,10 @@ def _new_tmx(units: Sequence[Unit], datatype: str) -> _Xml:
         tu = ET.SubElement(body, "tu", {"tuid": unit.id})
         for text in unit.notes:
             ET.SubElement(tu, "note").text = text
-        for lang, text in ((unit.source_language, unit.source), (unit.target_language, unit.target)):
-            if text is not None:
+        for lang, side in ((unit.source_language, unit.source), (unit.target_language, unit.target)):
+            if side is not None:
                 tuv = ET.SubElement(tu, "tuv", {XML_LANG: lang})
-                _text_element(tuv, "seg", {}, tmx_markup(text, unit), unit, xml)
+                _text_element(tuv, "seg", {}, tmx_markup(side, unit), unit, xml)
     return xml
 
 

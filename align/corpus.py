@@ -43,6 +43,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from multiprocessing import forkserver, get_all_start_methods, get_context
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any
 
@@ -257,9 +258,9 @@ def warm_up() -> None:
 
     A failure here is left to the first document, which then reports it with its file name.
     """
+    from align.beads import Bead
     from align.documents import document_from_text
     from align.pipeline import compare_documents
-    from align.sentences import Bead
 
     source, target = document_from_text(WARM_SOURCE, "de"), document_from_text(WARM_TARGET, "en")
     with contextlib.suppress(Exception):
@@ -278,9 +279,11 @@ def worker_pool(workers: int, preload: Iterable[str] = ()) -> Iterator[ProcessPo
     """
     threads = max(1, (os.cpu_count() or 1) // workers)
     with imports_without_cwd():
+        context: BaseContext
         if "forkserver" in get_all_start_methods():
-            context = get_context("forkserver")
-            context.set_forkserver_preload([*preload, "align.warmup"])
+            server = get_context("forkserver")
+            server.set_forkserver_preload([*preload, "align.warmup"])
+            context = server
             with _sigint_ignored():  # inherited: Ctrl-C while the server preloads is the main process's alone
                 forkserver.ensure_running()
         else:
@@ -453,10 +456,10 @@ def corpus_summary(corpus: Corpus, outcomes: Iterable[Outcome], executor: str, w
                 for kind, count in by_kind.items():
                     target = findings.setdefault(label, {}).setdefault(status, {})
                     target[kind] = target.get(kind, 0) + count
-    by_status = {status: sum(o.status == status for o in results) for status in ("done", "skipped", "failed")}
+    counts = {status: sum(o.status == status for o in results) for status in ("done", "skipped", "failed")}
     return {
         "documents": len(corpus.pairs),
-        **by_status,
+        **counts,
         "sentences": sum(o.sentences for o in results),
         "findings": findings,
         "failures": [{"file": o.source, "reason": o.reason} for o in results if o.status == "failed"],
@@ -617,7 +620,8 @@ def run_dataset(
     dataset = load_dataset_file(path)
     _pair_columns(dataset, str(path))
     out = Path(out_root)
-    failures, checked, findings = [], 0, {}
+    failures, checked = [], 0
+    findings: dict[str, dict[str, dict[str, int]]] = {}
     with contextlib.ExitStack() as stack:
         results: Iterable[list[tuple[int, str, list[dict[str, Any]]]]]
         if executor == "ray":

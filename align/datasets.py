@@ -72,13 +72,16 @@ def finding_column(findings: Iterable[Any]) -> list[dict[str, str]]:
 def word_link_columns(units: Sequence[Unit], **options: Any) -> dict[str, list[Any]]:
     """A `map_units` function (features `WORD_LINKS`): each unit's tokens and their word links in Pharaoh form
     (`i-j` over those tokens), all units of the batch aligned in one batched pass (`align.words.align_sentences`;
-    `options` such as `matching="mwmf"` or `encoder` go to it)."""
+    `options` such as `matching="mwmf"` or `encoder` go to it). By default each unit's links are its own
+    (`align.words.per_pair`), so they do not change with the batch size."""
     from align.bilingual import primary_language
-    from align.words import align_sentences, to_pharaoh
+    from align.vocab import FIGURE_WORD_METHOD
+    from align.words import align_sentences, per_pair, to_pharaoh
 
+    options.setdefault("matching", per_pair(FIGURE_WORD_METHOD))
     pairs = [(u.source, u.target or "") for u in units]
-    languages = (units[0].source_language, units[0].target_language) if units else ("de", "en")
-    aligned = align_sentences(pairs, *(primary_language(language) for language in languages), **options)
+    source_language, target_language = (units[0].source_language, units[0].target_language) if units else ("de", "en")
+    aligned = align_sentences(pairs, primary_language(source_language), primary_language(target_language), **options)
     return {
         "source_tokens": [[t.text for t in pair.source] for pair in aligned],
         "target_tokens": [[t.text for t in pair.target] for pair in aligned],

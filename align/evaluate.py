@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from align.beads import Bead
 from align.errors import InputError
 
 # ---------------------------------------------------------------------------------------------------------
@@ -229,16 +230,22 @@ def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
+def _indices(bead: Bead | BeadPair) -> BeadPair:
+    return (bead.source, bead.target) if isinstance(bead, Bead) else bead
+
+
 def bead_type(bead: BeadPair) -> str:
     return f"{len(bead[0])}-{len(bead[1])}"
 
 
 def sentence_alignment_scores(
-    gold: Sequence[Sequence[BeadPair]], predicted: Sequence[Sequence[BeadPair]]
+    gold_beads: Sequence[Sequence[Bead | BeadPair]], predicted_beads: Sequence[Sequence[Bead | BeadPair]]
 ) -> SentenceAlignmentScores:
-    """Vecalign's `score_multiple` over one or more documents (counts summed over documents)."""
-    if len(gold) != len(predicted):
-        raise ValueError(f"{len(gold)} gold documents but {len(predicted)} predicted")
+    """Vecalign's `score_multiple` over one or more documents (counts summed over documents): each document's
+    beads as `Bead`s or as the (source indices, target indices) pairs Vecalign's score.py takes."""
+    if len(gold_beads) != len(predicted_beads):
+        raise ValueError(f"{len(gold_beads)} gold documents but {len(predicted_beads)} predicted")
+    gold, predicted = ([[_indices(b) for b in doc] for doc in side] for side in (gold_beads, predicted_beads))
     p_counts = [0, 0, 0, 0]
     r_counts = [0, 0, 0, 0]
     for g, t in zip(gold, predicted, strict=True):

@@ -15,9 +15,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from itertools import product
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from align.claims import similar
+from align.claims import Cue, similar
 from align.figures import (
     _POSTFIX_QUALIFIERS,
     _UNSURE_BOUNDS,
@@ -28,6 +28,9 @@ from align.figures import (
     superscript,
 )
 from align.findings import Finding, severity
+
+if TYPE_CHECKING:
+    from align.words import AlignedPair
 
 _SCALE_NAMES = {
     ("de", 3): "Tausend",
@@ -134,10 +137,11 @@ def _rounded(a: Figure, b: Figure) -> bool:
         return False
     if abs(x - y) > Decimal("0.05") * max(abs(x), abs(y)):
         return False
-    exponent = y.normalize().as_tuple().exponent
+    exponent, x_exponent = y.normalize().as_tuple().exponent, x.normalize().as_tuple().exponent
     return (
         isinstance(exponent, int)
-        and exponent > x.normalize().as_tuple().exponent
+        and isinstance(x_exponent, int)
+        and exponent > x_exponent
         and (x.quantize(Decimal(1).scaleb(exponent)) == y)
     )
 
@@ -394,17 +398,17 @@ def _link_weight(a: str, b: str) -> int:
 
 
 def link_strength(
-    alignment: Any, src_figures: Sequence[Figure], tgt_figures: Sequence[Figure]
+    alignment: AlignedPair, src_figures: Sequence[Figure], tgt_figures: Sequence[Figure]
 ) -> Callable[[Figure, Figure], int]:
-    """How strongly the word links of a bead (`.source`/`.target` tokens with document spans, `.links` index
-    pairs) tie a source figure to a target figure: the weighted links between the words that lead up to each
-    (after the figure before it, at most LINK_CONTEXT tokens). The figures' own tokens are left out: a word
+    """How strongly the word links of a bead (its tokens with document spans, and their links) tie a source figure
+    to a target figure: the weighted links between the words that lead up to each (after the figure before it, at
+    most LINK_CONTEXT tokens). The figures' own tokens are left out: a word
     aligner links numbers by position, not by what they count. Each call takes O(LINK_CONTEXT) lookups."""
     linked_from: dict[int, list[tuple[int, int]]] = {}
-    for i, j in alignment.links:
-        weight = _link_weight(alignment.source[i].text, alignment.target[j].text)
+    for link in alignment.links:
+        weight = _link_weight(alignment.source[link.source].text, alignment.target[link.target].text)
         if weight:
-            linked_from.setdefault(i, []).append((j, weight))
+            linked_from.setdefault(link.source, []).append((link.target, weight))
     source_lead = _leads(alignment.source, src_figures)
     target_lead = _leads(alignment.target, tgt_figures)
 
@@ -496,8 +500,9 @@ def _said_in_words(
                     "info",
                     f"preserved: '{said[0]}' → '{said[1]}'",
                     bead,
+                    source=figure if side == "source" else None,
+                    target=figure if side == "target" else None,
                     note=f"said without a figure: '{word}'",
-                    **{side: figure},
                 )
             )
     return found
@@ -530,7 +535,7 @@ def compare_figures(
         return _reading_ok(s, t) if read_qualifiers else _units_agree(s, t, strict=False)
 
     def take(test) -> list[tuple[Figure, Figure]]:
-        pairs = []
+        pairs: list[tuple[Figure, Figure]] = []
         if not left or not right or len(left) * len(right) > _PAIRWISE_LIMIT:
             return pairs
         for s in list(left):
@@ -622,6 +627,10 @@ def compare_figures(
     return findings
 
 
+def _qualifier(item: Figure | Cue | None) -> str | None:
+    return item.qualifier if isinstance(item, Figure) else None
+
+
 def moved(findings: list[Finding], window: int = 1) -> list[Finding]:
     """A figure dropped in one bead and added with the same value in a neighbouring bead was moved."""
     result = list(findings)
@@ -639,11 +648,12 @@ def moved(findings: list[Finding], window: int = 1) -> list[Finding]:
             for bead in range(drop.bead - window, drop.bead + window + 1)
             for value in s.values
             for j in added.get((bead, value), ())
-            if result[j].status == "added" and result[j].target.qualifier == s.qualifier
+            if result[j].status == "added" and _qualifier(result[j].target) == s.qualifier
         ]
         if candidates:
             j = min(candidates, key=lambda k: abs(result[k].bead - drop.bead))
             t = result[j].target
+            assert isinstance(t, Figure)  # `added` holds figure findings only
             result[i] = Finding(
                 "preserved",
                 "figure",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -22,6 +23,8 @@ from functools import cache
 from babel.dates import get_month_names
 from babel.numbers import get_currency_name, get_currency_symbol, get_decimal_symbol, get_group_symbol
 from text_to_num import find_numbers
+
+from align.spans import Span
 
 KINDS = (
     "number",
@@ -39,8 +42,8 @@ QUALIFIERS = ("approximately", "more_than", "at_most", "nearly", "at_least", "le
 BOUNDS = ("until", "since", "before", "after")
 
 
-@dataclass(frozen=True)
-class Figure:
+@dataclass(frozen=True, kw_only=True)
+class Figure(Span):
     """One figure: `text == sentence[start - offset:end - offset]`, the qualifier word excluded.
 
     `qualifier_sure` is False where the qualifier word may mean something else ('um 15' = about 15 or by 15,
@@ -52,9 +55,6 @@ class Figure:
 
     kind: str
     value: str
-    text: str
-    start: int
-    end: int
     unit: str | None = None
     scale: int | None = None
     qualifier: str | None = None
@@ -649,6 +649,8 @@ _QUALIFIERS = {
         "at most": "at_most",
         "a maximum of": "at_most",
         "no more than": "at_most",
+        "not more than": "at_most",
+        "as high as": "at_most",
         "as many as": "at_most",
         "as much as": "at_most",
         "nearly": "nearly",
@@ -657,6 +659,8 @@ _QUALIFIERS = {
         "close to": "nearly",
         "not quite": "nearly",
         "barely": "nearly",
+        "virtually": "nearly",
+        "practically": "nearly",
         "just shy of": "nearly",
         "slightly under": "nearly",
         "slightly less than": "nearly",
@@ -664,6 +668,8 @@ _QUALIFIERS = {
         "at least": "at_least",
         "no fewer than": "at_least",
         "no less than": "at_least",
+        "not fewer than": "at_least",
+        "not less than": "at_least",
         "a minimum of": "at_least",
         "less than": "less_than",
         "fewer than": "less_than",
@@ -721,6 +727,12 @@ _BOUNDS = {
         "vor dem": "before",
         "nach": "after",
         "nach dem": "after",
+        "seit dem jahr": "since",
+        "ab dem jahr": "since",
+        "bis zum jahr": "until",
+        "bis ins jahr": "until",
+        "vor dem jahr": "before",
+        "nach dem jahr": "after",
     },
     "en": {
         "until": "until",
@@ -743,12 +755,27 @@ _BOUNDS = {
         "prior to": "before",
         "after": "after",
         "by": "until",
+        "since the year": "since",
+        "until the year": "until",
+        "by the year": "until",
+        "before the year": "before",
+        "after the year": "after",
     },
 }
 _UNSURE_BOUNDS = {"by", "from", "vom", "von"}
 # Qualifier words that may only place the figure ('so dicht an 99 gesetzt' = set close to 99)
 # 'bis 100 zählen' (count to 100), 'ab 18 Jahren' (18 and over), 'as many as 300' (emphasis): maybe a bound
-_UNSURE_QUALIFIERS = {"dicht an", "nahe an", "nah an", "nahe bei", "bis", "ab", "as many as", "as much as"}
+_UNSURE_QUALIFIERS = {
+    "dicht an",
+    "nahe an",
+    "nah an",
+    "nahe bei",
+    "bis",
+    "ab",
+    "as many as",
+    "as much as",
+    "as high as",
+}
 # Qualifiers after the figure: '30-odd years', '5 Jahre oder mehr'
 _POSTFIX_QUALIFIERS = {
     "-odd": "approximately",
@@ -777,7 +804,7 @@ def _months() -> dict[str, int]:
     return months
 
 
-def _alternation(words: object) -> str:
+def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
@@ -796,7 +823,7 @@ _DATE_RES = (
     (
         "d_range_month",
         re.compile(
-            rf"(?<![\w.])(?P<d>[0-3]?\d)\.?\s?(?:[-–/]|bis(?:\szum)?|und(?:\sdem)?)\s?(?P<d2>[0-3]?\d)\.{_SPACE}"
+            rf"(?<![\w.])(?P<d>[0-3]?\d)\.?\s?(?:[-–/]|bis(?:\szum)?|und(?:\sde[mnr])?)\s?(?P<d2>[0-3]?\d)\.{_SPACE}"
             rf"(?P<mn>{_MONTH})\.?(?:\s(?P<y>\d{{4}}))?(?!\w)",
             re.IGNORECASE,
         ),
@@ -985,7 +1012,8 @@ def canonical(value: Decimal) -> str:
 
 
 def _word_atoms(text: str, norm: str, language: str, taken: list[tuple[int, int]]) -> list[_Atom]:
-    if not _NUMBER_WORD_HINT.search(text.lower()):
+    lower = text.lower()
+    if not _NUMBER_WORD_HINT.search(lower):
         return []
     tokens = []
     mask = bytearray(len(norm) + 1)
@@ -995,11 +1023,11 @@ def _word_atoms(text: str, norm: str, language: str, taken: list[tuple[int, int]
         word = m.group()
         tokens.append(_Token(word, m.start(), m.end(), barrier=bool(mask[m.start()]) or not word[0].isalpha()))
     atoms = []
-    for tok in tokens:
+    for tok in tokens if "dozen" in lower or "dutzend" in lower else ():
         word = tok.word.lower()
         if word in _DOZEN and not tok.barrier:
             atoms.append(_Atom(tok.start, tok.end, Decimal(_DOZEN[word]), word=True))
-    for m in _HALF_RE.finditer(norm):  # 'eineinhalb', 'zweieinhalb', 'anderthalb'
+    for m in _HALF_RE.finditer(norm) if "halb" in lower else ():  # 'eineinhalb', 'zweieinhalb', 'anderthalb'
         if not any(s < m.end() and m.start() < e for s, e in taken):
             whole = _HALF_NUMBERS[m.group("n").lower()] if m.group("n") else 1
             atoms.append(_Atom(m.start(), m.end(), Decimal(whole) + Decimal("0.5"), word=True))
@@ -1180,13 +1208,13 @@ def _word_figures(norm: str, language: str) -> list[_Found]:
         word = m.group("v").lower()
         if word in ("millionen", "milliarden") and _BEFORE_SCALE_RE.search(norm, max(0, m.start() - 24), m.start()):
             continue  # '3 Millionen', 'eine Million': a scale, not a vague number
-        value = 1
+        count = 1
         word = word.split(" ")[-1] + "e" if word.startswith(("viel", "einig", "mehrer", "ein paar")) else word
         for part in word.split(" of "):
             if part not in _VAGUE_VALUES and part.endswith("n"):
                 part = part[:-1]  # 'Tausenden', 'Hunderten'
-            value *= 10 if part == "tens" else _VAGUE_VALUES.get(part, 1)
-        found.append((m.start(), m.end(), "number", f"{value}s", None, (), "vague number"))
+            count *= 10 if part == "tens" else _VAGUE_VALUES.get(part, 1)
+        found.append((m.start(), m.end(), "number", f"{count}s", None, (), "vague number"))
     for m in _MULTIPLIER_RES[language].finditer(norm) if _any_in(lower, gate["multiplier"]) else ():
         if m.group("n"):
             if m.group("n").lower() == "ein" and m.group("k").lower() != "mal":
@@ -1434,19 +1462,19 @@ def _dates_and_times(norm: str, language: str = "de") -> list[_Found]:
             year = _year(groups.get("y"))
             other_year = _other_century(year, groups.get("y"))
             day = int(groups["d"]) if groups.get("d") else None
-            value = _date_value(year, month, day)
-            if value is None:
+            date = _date_value(year, month, day)
+            if date is None:
                 continue
-            alts = [_date_value(other_year, month, day)] if other_year else []
+            readings = [_date_value(other_year, month, day)] if other_year else []
             if name == "mdy_us" and day is not None and day <= 12 and day != month:  # 4/3/19: April 3 or 4 March
-                alts += [_date_value(y, day, month) for y in (year, other_year) if y]
+                readings += [_date_value(y, day, month) for y in (year, other_year) if y]
             kind = "date"
             if groups.get("d2"):
                 high = _date_value(year, month, int(groups["d2"]))
-                if high is None or int(groups["d2"]) <= day:
+                if high is None or day is None or int(groups["d2"]) <= day:
                     continue
-                value, kind, alts = f"{value}..{high}", "range", []
-            add(m.start(), m.end(), kind, value, tuple(a for a in alts if a))
+                date, kind, readings = f"{date}..{high}", "range", []
+            add(m.start(), m.end(), kind, date, tuple(a for a in readings if a))
     for m in _YEAR_SPAN_RE.finditer(norm):
         y, y2 = m.group("y"), m.group("y2")
         high = y[:2] + y2 if len(y2) == 2 else y2
@@ -1477,13 +1505,13 @@ def _dates_and_times(norm: str, language: str = "de") -> list[_Found]:
         if not free(m.start(), m.end()):
             continue
         if m.groupdict().get("h24"):
-            value = _clock(int(m.group("h24")), int(m.group("mi24") or 0), "")
-            if value:  # '20h': a clock time, or twenty hours
-                add(m.start(), m.end(), "time", value, (m.group("h24"),) if not m.group("mi24") else ())
+            time = _clock(int(m.group("h24")), int(m.group("mi24") or 0), "")
+            if time:  # '20h': a clock time, or twenty hours
+                add(m.start(), m.end(), "time", time, (m.group("h24"),) if not m.group("mi24") else ())
             continue
-        value = _clock(int(m.group("h")), int(m.group("mi") or 0), "")
-        if value:  # '8 Uhr' may be said 'at 8'
-            add(m.start(), m.end(), "time", value, (m.group("h").lstrip("0") or "0",) if not m.group("mi") else ())
+        time = _clock(int(m.group("h")), int(m.group("mi") or 0), "")
+        if time:  # '8 Uhr' may be said 'at 8'
+            add(m.start(), m.end(), "time", time, (m.group("h").lstrip("0") or "0",) if not m.group("mi") else ())
     for m in _TIME_RE.finditer(norm):
         if not free(m.start(), m.end()):
             continue
@@ -1636,6 +1664,15 @@ _CHANGE_CUE_RE = re.compile(
     r"|verschoben|vorgezogen|gedreht|dreh|verlänger|verkürz|gesteigert|steiger)\w*"
     r"|\bauf\s+[-+–]?\d"
 )
+# A threshold named after its figure: 'über die Marke von 50 Dollar', 'above the $50 mark', 'below the 5% threshold'
+_THRESHOLD_RES = {
+    "de": re.compile(
+        r"(?i)(?<!\w)(?P<q>über|unter|oberhalb|unterhalb|jenseits)\s+(?:der|die|den)\s+(?:marke|schwelle|grenze)\s+von\s+$"
+    ),
+    "en": re.compile(r"(?i)(?<!\w)(?P<q>above|over|past|beyond|below|under)\s+the\s+$"),
+}
+_THRESHOLD_NOUN_RE = re.compile(r"(?i)(?:[\s-]+[^\W\d_]+)?[\s-]+(?:mark|threshold|barrier|level|line)(?!\w)")
+_THRESHOLD_QUALIFIERS = {"unter": "less_than", "unterhalb": "less_than", "below": "less_than", "under": "less_than"}
 _BC_RE = re.compile(r"\s?(?:v\.\s?Chr\.|n\.\s?Chr\.|BCE?\b|AD\b|CE\b)")
 _EXCEED_RES = {
     "de": re.compile(r"(?i)(?<!\w)(?:überschr[ei]\w*|übersteig\w*|überstieg\w*|übertr[aäio]f\w*|übertroffen)(?!\w)"),
@@ -1675,22 +1712,31 @@ def _phrase_before(before: str, table: dict[str, str]) -> _Phrase | None:
     if not before[-1:].isspace():
         return None
     tail = before.rstrip()
-    last = _TOKEN_RE.findall(tail[-24:].lower())[-1:]
-    last = last[0].lstrip("\"„“'*") if last else ""
-    if last not in _last_words(id(table), tuple(table)):
+    tail_words = _TOKEN_RE.findall(tail[-24:].lower())[-1:]
+    last_word = tail_words[0].lstrip("\"„“'*") if tail_words else ""
+    if last_word not in _last_words(id(table), tuple(table)):
         return None
     words = list(_TOKEN_RE.finditer(before))[-4:]
     for n in range(len(words), 0, -1):
-        first, last = words[-n], words[-1]
+        first = words[-n]
         begin = first.start()
         while begin < first.end() and not before[begin].isalnum():
             begin += 1  # '(etwa', '„rund'
         if begin == first.end():
             continue
-        phrase = before[begin : last.end()]
+        phrase = before[begin : words[-1].end()]
         if phrase.lower() in table:
             return _Phrase(begin, phrase)
     return None
+
+
+def _threshold(norm: str, start: int, end: int, language: str) -> tuple[str, str] | None:
+    """(qualifier, its words) of a figure that names a threshold: 'über die Marke von 50' (more than), 'below the
+    5% threshold' (less than); in English only with the threshold's noun after the figure."""
+    found = _THRESHOLD_RES[language].search(norm, max(0, start - 40), start)
+    if found is None or (language == "en" and not _THRESHOLD_NOUN_RE.match(norm, end)):
+        return None
+    return _THRESHOLD_QUALIFIERS.get(found.group("q").lower(), "more_than"), found.group().strip()
 
 
 def _qualify(
@@ -1720,6 +1766,9 @@ def _qualify(
         elif low == "bis" and _NUMBER_BEFORE_RE.search(norm, max(0, q_start - 24), q_start):
             return None, "", True, None, ""  # 'einmal bis dreimal', 'zwei bis drei': a range, not 'up to'
         return _QUALIFIERS[language][low], word, sure, None, ""
+    threshold = _threshold(norm, start, end, language)
+    if threshold is not None:
+        return threshold[0], threshold[1], True, None, ""
     if language == "de" and before.endswith(("um ", "Um ")):
         um = _UM_RE.search(before)
         if um:
@@ -1738,25 +1787,34 @@ def _qualify(
     return None, "", True, None, ""
 
 
+@dataclass(frozen=True)
+class _Text:
+    """The segment figures are read from: as written and with its digits normalized, its language, and where it
+    sits in the document (the offset of its spans, its segment index)."""
+
+    text: str
+    norm: str
+    language: str
+    offset: int
+    segment: int
+
+
 def _make(
-    norm: str,
-    text: str,
-    atom_start: int,
-    atom_end: int,
+    where: _Text,
+    start: int,
+    end: int,
+    *,
     kind: str,
     value: str,
-    unit: str | None,
-    scale: int | None,
-    language: str,
-    offset: int,
-    segment: int,
+    unit: str | None = None,
+    scale: int | None = None,
     ambiguous: bool = False,
     alternatives: tuple[str, ...] = (),
     plus: bool = False,
     doubt: str = "",
 ) -> Figure:
-    start = atom_start
-    end = atom_end
+    """The figure at where.norm[start:end], with its qualifier or time bound read from the words around it."""
+    norm, language = where.norm, where.language
     qualifier, qualifier_text, sure, bound, bound_text = _qualify(norm, start, end, kind, unit, language)
     if kind == "code":  # a code or model name takes no qualifier ('über H2O', 'bis zu A4')
         qualifier, qualifier_text, sure, bound, bound_text = None, "", True, None, ""
@@ -1769,16 +1827,16 @@ def _make(
     return Figure(
         kind=kind,
         value=value,
-        text=text[start:end],
-        start=start + offset,
-        end=end + offset,
+        text=where.text[start:end],
+        start=start + where.offset,
+        end=end + where.offset,
         unit=unit,
         scale=scale,
         qualifier=qualifier,
         qualifier_text=qualifier_text,
         ambiguous=ambiguous,
         alternatives=alternatives,
-        segment=segment,
+        segment=where.segment,
         qualifier_sure=sure,
         bound=bound,
         bound_text=bound_text,
@@ -1809,6 +1867,7 @@ def extract(
     language = "de" if language.lower().startswith("de") else "en"
     norm = normalize_digits(text)
     skip = [(s - offset, e - offset) for s, e in protected] + protected_spans(norm)
+    where = _Text(text=text, norm=norm, language=language, offset=offset, segment=segment)
     figures: list[Figure] = []
     taken: list[tuple[int, int]] = list(skip)
     for start, end, kind, value, unit, alts, doubt in _dates_and_times(norm, language) + _word_figures(norm, language):
@@ -1816,17 +1875,12 @@ def extract(
             continue
         figures.append(
             _make(
-                norm,
-                text,
+                where,
                 start,
                 end,
-                kind,
-                value,
-                unit,
-                None,
-                language,
-                offset,
-                segment,
+                kind=kind,
+                value=value,
+                unit=unit,
                 ambiguous=bool(alts),
                 alternatives=alts,
                 doubt=doubt,
@@ -1838,11 +1892,19 @@ def extract(
     for start, end in malformed:
         raw = norm[start:end]
         figures.append(
-            Figure("number", raw, text[start:end], start + offset, end + offset, ambiguous=True, segment=segment)
+            Figure(
+                kind="number",
+                value=raw,
+                text=text[start:end],
+                start=start + offset,
+                end=end + offset,
+                ambiguous=True,
+                segment=segment,
+            )
         )
     atoms += _word_atoms(text, norm, language, taken + [(a.start, a.end) for a in atoms])
     atoms.sort(key=lambda a: a.start)
-    figures += _compose(norm, text, atoms, language, offset, segment)
+    figures += _compose(where, atoms)
     figures.sort(key=lambda f: (f.start, f.end))
     return tuple(_range_ends(norm, figures, offset))
 
@@ -1864,13 +1926,24 @@ def _range_ends(norm: str, figures: list[Figure], offset: int) -> list[Figure]:
     return figures
 
 
-def _single(
-    norm: str, atom: _Atom, language: str
-) -> tuple[int, int, str, Decimal, tuple[Decimal, ...], str | None, int | None]:
-    """Read one atom with its prefix and suffixes: (start, end, kind, value, alternatives, unit, scale)."""
+@dataclass(frozen=True)
+class _Reading:
+    """One atom read with its prefix and suffixes: the span it covers, its kind, value, unit and scale."""
+
+    start: int
+    end: int
+    kind: str
+    value: Decimal
+    alternatives: tuple[Decimal, ...] = ()
+    unit: str | None = None
+    scale: int | None = None
+
+
+def _single(norm: str, atom: _Atom, language: str) -> _Reading:
+    """Read one atom with its prefix and suffixes."""
     start, value, alts = atom.start, atom.value, atom.alternatives
     if atom.ordinal:
-        return start, atom.end, "ordinal", value, alts, None, None
+        return _Reading(start=start, end=atom.end, kind="ordinal", value=value, alternatives=alts)
     after = atom.end
     half = _AND_A_HALF_RE.match(norm, after)
     if half:  # '3 and a half years', 'three and a half'
@@ -1893,129 +1966,128 @@ def _single(
         factor = Decimal(10) ** scale
         value, alts = value * factor, tuple(a * factor for a in alts)
     if currency:
-        return start, end, "money", value, alts, currency, scale
+        return _Reading(start=start, end=end, kind="money", value=value, alternatives=alts, unit=currency, scale=scale)
     if unit in _PERCENT_UNITS:
-        return start, end, _PERCENT_UNITS[unit], value, alts, unit, scale
+        kind = _PERCENT_UNITS[unit]
+        return _Reading(start=start, end=end, kind=kind, value=value, alternatives=alts, unit=unit, scale=scale)
     if unit:
-        return start, end, "quantity", value, alts, unit, scale
+        return _Reading(start=start, end=end, kind="quantity", value=value, alternatives=alts, unit=unit, scale=scale)
     if scale == 9 and norm[atom.end : atom.end + 1] in "Bb" and end == atom.end + 1:
-        after = norm[end : end + 12].lower()
+        following = norm[end : end + 12].lower()
         hyphenated = atom.start > 0 and norm[atom.start - 1] == "-"
-        if hyphenated or after.startswith((" parameter", "-parameter")):
-            return start, end, "quantity", value, alts, "parameter", scale
+        if hyphenated or following.startswith((" parameter", "-parameter")):
+            return _Reading(
+                start=start, end=end, kind="quantity", value=value, alternatives=alts, unit="parameter", scale=scale
+            )
     bc = value < 10000 and _BC_RE.match(norm, end)  # '3500 v. Chr.' = 3500 BCE
     if atom.plain and scale is None and start == atom.start and end == atom.end and (1000 <= value <= 2199 or bc):
-        return start, end, "year", value, alts, None, None
+        return _Reading(start=start, end=end, kind="year", value=value, alternatives=alts)
     if atom.plain and end == atom.end and norm[end : end + 1] == "." and not atom.word:
         rest = norm[end + 1 : end + 3]
         if len(rest) == 2 and rest[0] == " " and rest[1].isalpha() and value < 1000:
-            return start, end + 1, "ordinal", value, alts, None, None
+            return _Reading(start=start, end=end + 1, kind="ordinal", value=value, alternatives=alts)
     if atom.plain and norm[end : end + 2] in ("th", "st", "nd", "rd") and not norm[end + 2 : end + 3].isalpha():
-        return start, end + 2, "ordinal", value, alts, None, None
+        return _Reading(start=start, end=end + 2, kind="ordinal", value=value, alternatives=alts)
     german = _GERMAN_ORDINAL_RE.match(norm, end) if atom.plain and language == "de" else None
     if german:  # 'der 2te', 'am 3ten'
-        return start, german.end(), "ordinal", value, alts, None, None
-    return start, end, "number", value, alts, None, scale
+        return _Reading(start=start, end=german.end(), kind="ordinal", value=value, alternatives=alts)
+    return _Reading(start=start, end=end, kind="number", value=value, alternatives=alts, scale=scale)
 
 
-def _compose(norm: str, text: str, atoms: list[_Atom], language: str, offset: int, segment: int) -> list[Figure]:
+def _compose(where: _Text, atoms: list[_Atom]) -> list[Figure]:
+    """The figures of the digit and number-word atoms: each read alone, or two joined into a range or a score."""
+    norm = where.norm
     figures: list[Figure] = []
-    readings = [_single(norm, a, language) for a in atoms]
+    readings = [_single(norm, a, where.language) for a in atoms]
     i = 0
     while i < len(atoms):
-        start, end, kind, value, alts, unit, scale = readings[i]
-        atom = atoms[i]
+        atom, reading = atoms[i], readings[i]
         if i + 1 < len(atoms):
-            nxt = atoms[i + 1]
-            joint = norm[readings[i][1] : nxt.start]
-            between = _BETWEEN_RE.search(norm[max(0, start - 9) : start])
-            is_and = joint.strip() in ("und", "and")
-            worded = bool(joint.strip()) and joint.strip() not in ("-", "–", "—")
-            own_unit = readings[i][2] in ("money", "percent", "percentage_points", "quantity")
-            if (
-                _RANGE_JOIN_RE.match(joint)
-                and (not is_and or between)
-                and nxt.start > end
-                and not (worded and own_unit and not between)
-            ):
-                _, n_end, n_kind, n_value, _, n_unit, n_scale = readings[i + 1]
-                low_value = value
-                if scale is None and n_scale is not None:
-                    low_value = value * Decimal(10) ** n_scale
-                tight = joint in ("-", "–")
-                small = atom.plain and nxt.plain and kind == n_kind == "number" and value < 100 and n_value < 100
-                if tight and small and value > n_value:  # '3-1': a score
-                    score = f"{canonical(value)}:{canonical(n_value)}"
-                    figures.append(
-                        _make(norm, text, start, n_end, "score", score, None, None, language, offset, segment)
-                    )
-                    i += 2
-                    continue
-                numeric = (
-                    kind in ("number", n_kind)
-                    and (unit is None or unit == n_unit)
-                    and n_kind != "year"
-                    and kind not in ("year", "ordinal")
-                )
-                years = kind == n_kind == "year" and (not is_and or between) and value < n_value
-                if (numeric or years) and low_value <= n_value:
-                    run_start = between.start() + max(0, start - 9) if between else start
-                    unit = n_unit
-                    value_text = f"{canonical(low_value)}..{canonical(n_value)}"
-                    qualifier_atom = run_start if between else start
-                    fig = _make(
-                        norm,
-                        text,
-                        qualifier_atom,
-                        n_end,
-                        "range",
-                        value_text,
-                        unit,
-                        n_scale if n_scale is not None else scale,
-                        language,
-                        offset,
-                        segment,
-                        ambiguous=tight and small,
-                        alternatives=(f"{canonical(value)}:{canonical(n_value)}",) if tight and small else (),
-                    )
-                    figures.append(fig)
-                    i += 2
-                    continue
-            if (is_and or joint.strip() in ("oder", "or", ",")) and unit is None and kind == "number":
-                n_unit = readings[i + 1][5]
-                if n_unit == "parameter" or (n_unit in _PERCENT_UNITS and readings[i + 1][2] != "money"):
-                    unit = n_unit
-                    kind = "quantity" if n_unit == "parameter" else _PERCENT_UNITS[n_unit]
-            if (
-                norm[end : end + 1] == "B"
-                and scale == 9
-                and unit is None
-                and kind == "number"
-                and readings[i + 1][5] == "parameter"
-            ):
-                unit, kind = "parameter", "quantity"
-        value_alts = tuple(canonical(a) for a in alts if a != value)
+            joined = _joined(where, atom, reading, atoms[i + 1], readings[i + 1])
+            if joined is not None:
+                figures.append(joined)
+                i += 2
+                continue
+            reading = _shared_unit(norm, reading, atoms[i + 1], readings[i + 1])
         figures.append(
             _make(
-                norm,
-                text,
-                start,
-                end,
-                kind,
-                canonical(value),
-                unit,
-                scale,
-                language,
-                offset,
-                segment,
+                where,
+                reading.start,
+                reading.end,
+                kind=reading.kind,
+                value=canonical(reading.value),
+                unit=reading.unit,
+                scale=reading.scale,
                 ambiguous=atom.ambiguous,
-                alternatives=value_alts,
-                plus=norm[atom.end : atom.end + 1] == "+" and end > atom.end + 1,
+                alternatives=tuple(canonical(a) for a in reading.alternatives if a != reading.value),
+                plus=norm[atom.end : atom.end + 1] == "+" and reading.end > atom.end + 1,
                 doubt="ordinal word" if atom.ordinal else "",
             )
         )
         i += 1
-    return _mark_list_numbers(norm, figures, offset)
+    return _mark_list_numbers(norm, figures, where.offset)
+
+
+def _joined(where: _Text, atom: _Atom, reading: _Reading, nxt: _Atom, following: _Reading) -> Figure | None:
+    """Two neighbouring atoms read as one figure: a score ('3-1') or a range ('2 bis 3 Tage', 'between 5 and 10
+    percent', '2019-2021'); None when they stay apart."""
+    norm, start, end, kind, value = where.norm, reading.start, reading.end, reading.kind, reading.value
+    joint = norm[end : nxt.start]
+    between = _BETWEEN_RE.search(norm[max(0, start - 9) : start])
+    is_and = joint.strip() in ("und", "and")
+    worded = bool(joint.strip()) and joint.strip() not in ("-", "–", "—")
+    own_unit = kind in ("money", "percent", "percentage_points", "quantity")
+    if not (
+        _RANGE_JOIN_RE.match(joint)
+        and (not is_and or between)
+        and nxt.start > end
+        and not (worded and own_unit and not between)
+    ):
+        return None
+    n_kind, n_value, n_scale = following.kind, following.value, following.scale
+    low_value = value
+    if reading.scale is None and n_scale is not None:
+        low_value = value * Decimal(10) ** n_scale
+    tight = joint in ("-", "–")
+    small = atom.plain and nxt.plain and kind == n_kind == "number" and value < 100 and n_value < 100
+    if tight and small and value > n_value:  # '3-1': a score
+        score = f"{canonical(value)}:{canonical(n_value)}"
+        return _make(where, start, following.end, kind="score", value=score)
+    numeric = (
+        kind in ("number", n_kind)
+        and (reading.unit is None or reading.unit == following.unit)
+        and n_kind != "year"
+        and kind not in ("year", "ordinal")
+    )
+    years = kind == n_kind == "year" and (not is_and or between) and value < n_value
+    if not ((numeric or years) and low_value <= n_value):
+        return None
+    return _make(
+        where,
+        between.start() + max(0, start - 9) if between else start,
+        following.end,
+        kind="range",
+        value=f"{canonical(low_value)}..{canonical(n_value)}",
+        unit=following.unit,
+        scale=n_scale if n_scale is not None else reading.scale,
+        ambiguous=tight and small,
+        alternatives=(f"{canonical(value)}:{canonical(n_value)}",) if tight and small else (),
+    )
+
+
+def _shared_unit(norm: str, reading: _Reading, nxt: _Atom, following: _Reading) -> _Reading:
+    """A bare number that takes the unit of the next one: '5 oder 10 %', '7 and 13B parameters'."""
+    if reading.unit is not None or reading.kind != "number":
+        return reading
+    joint = norm[reading.end : nxt.start].strip()
+    if joint in ("und", "and", "oder", "or", ","):
+        n_unit = following.unit
+        if n_unit == "parameter" or (n_unit in _PERCENT_UNITS and following.kind != "money"):
+            kind = "quantity" if n_unit == "parameter" else _PERCENT_UNITS[n_unit]
+            return replace(reading, unit=n_unit, kind=kind)
+    if norm[reading.end : reading.end + 1] == "B" and reading.scale == 9 and following.unit == "parameter":
+        return replace(reading, unit="parameter", kind="quantity")
+    return reading
 
 
 _LIST_LEAD_RE = re.compile(r"(?:^|\n|[.!?:;]\s)[ \t>*-]*\(?$")

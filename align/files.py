@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from align.errors import InputError
 
@@ -117,7 +117,8 @@ def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Itera
         raise output_error(target, err) from None
     os.chmod(tmp, 0o666 & ~_umask())
     try:
-        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as out:
+        text: dict[str, Any] = {} if "b" in mode else {"encoding": "utf-8", "newline": ""}
+        with os.fdopen(fd, mode, **text) as out:
             yield out
         os.replace(tmp, target)
     except OSError as err:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from align import cache
+from align.beads import Bead, check_beads, format_beads, parse_beads
 from align.bilingual import Unit
 from align.compare import compare_beads, compare_pair
 from align.documents import Document, load_document
@@ -31,20 +32,12 @@ from align.files import atomic_output, building_dir
 from align.findings import Finding
 from align.qa import Glossary
 from align.segment import Segment, segment
-from align.sentences import AlignmentWarning, Bead, align_texts, format_beads
+from align.sentences import AlignmentWarning, SentenceSettings, align_texts
 from align.serialize import from_json, to_json
+from align.signatures import signature
 from align.tokenize import Token, tokenize
-from align.vocab import DEFAULT_WORD_METHOD, EMBEDDED, WordMethod
-from align.words import WORD_LINK_LIMIT
-
-
-@dataclass(frozen=True)
-class WordAlignment:
-    """The tokens of one bead (spans into the documents) and their links as (source, target) token indices."""
-
-    source: tuple[Token, ...]
-    target: tuple[Token, ...]
-    links: tuple[tuple[int, int], ...]
+from align.vocab import EMBEDDED, FIGURE_WORD_METHOD, WordMethod
+from align.words import WORD_LINK_LIMIT, AlignedPair, WordLink
 
 
 @dataclass(frozen=True)
@@ -105,7 +98,8 @@ class AlignedDocuments:
 
     `decisions` maps fingerprints to "accepted" / "false positive" / "baseline" (an accepted-findings file, see
     `with_decisions`): such findings show muted in the report and stay out of its counts and of `problems()`'s
-    open ones. `encoder` is the sentence encoder that aligned them (shown in the report's heading).
+    open ones. `encoder` is the sentence encoder that aligned them (shown in the report's heading); `signatures`
+    say, per stage, everything its result depends on (`align.signatures`; in summary.json and the report).
     """
 
     label: str
@@ -115,10 +109,11 @@ class AlignedDocuments:
     target_segments: tuple[Segment, ...]
     beads: tuple[Bead, ...]
     findings: tuple[Finding, ...]
-    words: tuple[WordAlignment | None, ...] = ()
+    words: tuple[AlignedPair | None, ...] = ()
     warnings: tuple[str, ...] = ()
     encoder: str = ""
     decisions: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    signatures: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     def with_decisions(self, accepted: str | os.PathLike[str] | Mapping[str, str] | None) -> AlignedDocuments:
         """The same result with the decisions of an accepted-findings file (a path, or fingerprint → decision)."""
@@ -163,34 +158,23 @@ class AlignedDocuments:
     def word_pairs(self) -> dict[int, list[tuple[str, str]]]:
         """Per bead, the linked token texts (for the report)."""
         return {
-            number: [(w.source[i].text, w.target[j].text) for i, j in w.links]
+            number: [(w.source[x.source].text, w.target[x.target].text) for x in w.links]
             for number, w in enumerate(self.words)
             if w is not None
         }
 
-    def settings(self) -> dict[str, str]:
+    def settings(self) -> dict[str, Any]:
         """What the report's heading says about how the pair was aligned."""
         return {
             "encoder": self.encoder or "?",
-            "words": DEFAULT_WORD_METHOD if any(w is not None for w in self.words) else "off",
+            "words": FIGURE_WORD_METHOD if any(w is not None for w in self.words) else "off",
+            "signatures": dict(self.signatures),
         }
 
     def html(self, title: str | None = None) -> str:
         from align.report.html import render_html
 
-        return render_html(
-            self.source,
-            self.target,
-            self.source_segments,
-            self.target_segments,
-            self.beads,
-            self.findings,
-            self.word_pairs(),
-            title,
-            label=self.label,
-            decisions=self.decisions,
-            settings=self.settings(),
-        )
+        return render_html(self, title)
 
     def _repr_html_(self) -> str:
         return _iframe(self.html())
@@ -207,7 +191,8 @@ def _iframe(html: str) -> str:
     )
 
 
-def _bead_tokens(segments: Sequence[Segment], indices: Sequence[int], language: str) -> tuple[Token, ...]:
+def bead_tokens(segments: Sequence[Segment], indices: Sequence[int], language: str) -> tuple[Token, ...]:
+    """The tokens of one side of a bead, with their spans in the document."""
     return tuple(t for i in indices for t in tokenize(segments[i].text, language, segments[i].start))
 
 
@@ -216,13 +201,13 @@ def align_bead_words(
     target: Sequence[Segment],
     beads: Sequence[Bead],
     languages: tuple[str, str] = ("de", "en"),
-    method: WordMethod = DEFAULT_WORD_METHOD,
-) -> tuple[WordAlignment | None, ...]:
+    method: WordMethod = FIGURE_WORD_METHOD,
+) -> tuple[AlignedPair | None, ...]:
     """Word links inside every bead with sentences on both sides; cached per bead, batched over the rest. A bead
     of more than WORD_LINK_LIMIT token pairs gets none (an AlignmentWarning says so): its similarity matrix would
     grow without bound, and its figures pair in text order."""
     tokens = [
-        (_bead_tokens(source, b.source, languages[0]), _bead_tokens(target, b.target, languages[1]))
+        (bead_tokens(source, b.source, languages[0]), bead_tokens(target, b.target, languages[1]))
         if b.source and b.target
         else None
         for b in beads
@@ -236,35 +221,58 @@ def align_bead_words(
                 AlignmentWarning,
                 stacklevel=2,
             )
+    linkable = {n: p for n, p in enumerate(tokens) if p}
+    stamp = word_signature(method)
     keys = {
-        n: cache.key("words", method, [t.text for t in p[0]], [t.text for t in p[1]]) for n, p in enumerate(tokens) if p
+        n: cache.key("words", stamp, [t.text for t in src], [t.text for t in tgt]) for n, (src, tgt) in linkable.items()
     }
     stored = cache.load("words", list(keys.values()))
-    known: dict[int, tuple[tuple[int, int], ...]] = {}
+    known: dict[int, tuple[WordLink, ...]] = {}
     unusable = []
     for number, key in keys.items():
         if key in stored:
             try:
-                known[number] = _decode_links(stored[key], len(tokens[number][0]), len(tokens[number][1]))
+                known[number] = _decode_links(stored[key], len(linkable[number][0]), len(linkable[number][1]))
             except (ValueError, TypeError):
                 unusable.append(key)
     cache.forget("words", unusable)
     todo = [n for n in keys if n not in known]
     if todo:
         require(WORD_ALIGNMENT, "word alignment", "or leave it out with --no-words")
-        from align.words import align_word_lists
+        from align.words import align_word_lists, per_pair
 
-        pairs = [([t.text for t in tokens[n][0]], [t.text for t in tokens[n][1]]) for n in todo]
-        for number, links in zip(todo, align_word_lists(pairs, matching=method), strict=True):
-            known[number] = tuple((link.source, link.target) for link in links)
-        cache.store("words", {keys[n]: json.dumps(known[n]).encode() for n in todo})
-    return tuple(WordAlignment(p[0], p[1], known[n]) if p else None for n, p in enumerate(tokens))
+        pairs = [([t.text for t in linkable[n][0]], [t.text for t in linkable[n][1]]) for n in todo]
+        for number, links in zip(todo, align_word_lists(pairs, matching=per_pair(method)), strict=True):
+            known[number] = links
+        cache.store("words", {keys[n]: _encode_links(known[n]) for n in todo})
+    return tuple(AlignedPair(p[0], p[1], known[n]) if p else None for n, p in enumerate(tokens))
+
+
+def word_signature(method: WordMethod = FIGURE_WORD_METHOD) -> str:
+    """What the word links of a bead depend on (`align.signatures`): the encoder, its layers and the matching
+    (`align.words.per_pair`: each bead's links its own, whatever else is aligned with it)."""
+    from align.words import per_pair
+
+    return per_pair(method).signature()
+
+
+def compare_signature(
+    claims: bool = True, severities: Mapping[str, str] | None = None, glossary: Glossary | None = None
+) -> str:
+    """What the findings depend on beyond the texts and links (`align.signatures`)."""
+    from align.findings import DEFAULT_SEVERITY
+
+    changed = sorted((k, v) for k, v in (severities or {}).items() if DEFAULT_SEVERITY.get(k) != v)
+    overrides = ",".join(f"{kind}={level}" for kind, level in changed) or "default"
+    terms = f"{Path(glossary.path).name or 'memory'}({len(glossary)})" if glossary is not None else "none"
+    return signature(claims="on" if claims else "off", severities=overrides, glossary=terms)
 
 
 def align_sentences_cached(
     source: Sequence[Segment], target: Sequence[Segment], encoder: str = EMBEDDED
 ) -> tuple[tuple[Bead, ...], tuple[str, ...]]:
-    """Sentence alignment of two segmented documents and the aligner's warnings, cached by texts and encoder."""
+    """Sentence alignment of two segmented documents and the aligner's warnings, cached by texts and the
+    settings' signature (`SentenceSettings.signature`)."""
     source_texts, target_texts = [s.text for s in source], [s.text for s in target]
 
     def compute() -> tuple[tuple[Bead, ...], tuple[str, ...]]:
@@ -283,14 +291,18 @@ def align_sentences_cached(
     def encode(value: tuple[tuple[Bead, ...], tuple[str, ...]]) -> bytes:
         return json.dumps(to_json(value), ensure_ascii=False).encode()
 
-    key = cache.key("beads-with-warnings", encoder, source_texts, target_texts)
+    key = cache.key("beads-with-warnings", SentenceSettings(encoder).signature(), source_texts, target_texts)
     return cache.cached("beads", key, compute, encode, decode)
 
 
-def _decode_links(value: bytes, n_source: int, n_target: int) -> tuple[tuple[int, int], ...]:
-    """Cached word links, each a pair of token indices within the bead (ValueError where one is not)."""
-    links = tuple((int(i), int(j)) for i, j in json.loads(value))
-    if any(not (0 <= i < n_source and 0 <= j < n_target) for i, j in links):
+def _encode_links(links: Sequence[WordLink]) -> bytes:
+    return json.dumps([[x.source, x.target, x.score] for x in links]).encode()
+
+
+def _decode_links(value: bytes, n_source: int, n_target: int) -> tuple[WordLink, ...]:
+    """Cached word links, each token indices within the bead and a score (ValueError where one is not)."""
+    links = tuple(WordLink(int(i), int(j), float(score)) for i, j, score in json.loads(value))
+    if any(not (0 <= x.source < n_source and 0 <= x.target < n_target) for x in links):
         raise ValueError("a cached word link points past the bead's tokens")
     return links
 
@@ -323,6 +335,7 @@ def compare_documents(
     target_segments = tuple(target_segments) if target_segments is not None else segment(target)
     notes: tuple[str, ...] = ()
     step("align sentences")
+    aligned_here = beads is None
     if beads is None:
         beads, notes = align_sentences_cached(source_segments, target_segments, encoder)
     beads = tuple(beads)
@@ -353,8 +366,22 @@ def compare_documents(
             f"torch and transformers are not installed, so those figures were paired in text order "
             f"(`{FULL_INSTALL}` adds word alignment)",
         )
+    signatures = {"sentences": SentenceSettings(encoder).signature() if aligned_here else "given"}
+    if words:
+        signatures["words"] = word_signature() if installed(*WORD_ALIGNMENT) else "off (not installed)"
+    signatures["compare"] = compare_signature(claims, severities, glossary)
     return AlignedDocuments(
-        label, source, target, source_segments, target_segments, beads, findings, word_links, notes, encoder
+        label,
+        source,
+        target,
+        source_segments,
+        target_segments,
+        beads,
+        findings,
+        word_links,
+        notes,
+        encoder,
+        signatures=signatures,
     )
 
 
@@ -363,16 +390,16 @@ def _links_of(
     target: Sequence[Segment],
     beads: Sequence[Bead],
     languages: tuple[str, str],
-    known: Sequence[WordAlignment | None],
+    known: Sequence[AlignedPair | None],
     unlinked: list[int] | None = None,
-) -> Callable[[int], WordAlignment | None]:
+) -> Callable[[int], AlignedPair | None]:
     """The word alignment of one bead: from `known` (every bead linked up front), else linked when asked for;
     None, with the bead's number added to `unlinked`, where word alignment is not installed (the checker's base
     install: those figures pair in text order)."""
     if known:
         return known.__getitem__
 
-    def linked(number: int) -> WordAlignment | None:
+    def linked(number: int) -> AlignedPair | None:
         if not installed(*WORD_ALIGNMENT):
             if unlinked is not None:
                 unlinked.append(number)
@@ -486,12 +513,14 @@ def _with_inconsistencies(checked: Sequence[CheckedUnit], severities: Mapping[st
     units of a file and across the files."""
     from dataclasses import replace
 
-    from align.qa import Segment, inconsistencies
+    from align.qa import TranslatedText, inconsistencies
 
     several = len({c.path for c in checked}) > 1
     found = inconsistencies(
         [
-            Segment(n, f"{c.path} unit {c.unit.id}" if several else f"unit {c.unit.id}", c.unit.source, c.unit.target)
+            TranslatedText(
+                n, f"{c.path} unit {c.unit.id}" if several else f"unit {c.unit.id}", c.unit.source, c.unit.target
+            )
             for n, c in enumerate(checked)
             if c.unit.target is not None
         ],
@@ -503,9 +532,8 @@ def _with_inconsistencies(checked: Sequence[CheckedUnit], severities: Mapping[st
 def read_beads(path: str, n_source: int, n_target: int) -> tuple[Bead, ...]:
     """Beads from a file `align sentences` wrote, each naming sentences that exist in the two documents."""
     from align.files import read_text
-    from align.sentences import parse_beads
 
-    return tuple(Bead(s, t, 1.0) for s, t in parse_beads(read_text(path), path, (n_source, n_target)))
+    return check_beads(parse_beads(read_text(path), path), n_source, n_target, path)
 
 
 def beads_by_construction(sources: Sequence[int], n_source: int) -> tuple[Bead, ...]:
@@ -533,6 +561,7 @@ def summarize(result: AlignedDocuments) -> dict[str, Any]:
         "problems": len(result.open_problems()),
         "accepted": len(result.problems()) - len(result.open_problems()),
         "warnings": list(result.warnings),
+        "signatures": dict(result.signatures),
     }
 
 
@@ -550,7 +579,7 @@ def write_outputs(result: AlignedDocuments, out_dir: Path) -> list[Path]:
     if result.words:
         with atomic_output(out_dir / f"{result.label}.words.jsonl") as out:
             for number, alignment in enumerate(result.words):
-                links = [] if alignment is None else [list(link) for link in alignment.links]
+                links = [] if alignment is None else [[x.source, x.target] for x in alignment.links]
                 pharaoh = " ".join(f"{i}-{j}" for i, j in links)
                 out.write(json.dumps({"bead": number, "pharaoh": pharaoh, "links": links}) + "\n")
         written.append(out_dir / f"{result.label}.words.jsonl")
@@ -598,7 +627,7 @@ def _run_into(
         bar.set_description(stage)
         bar.update(1)
 
-    options = {"encoder": encoder, "words": words, "progress": step}
+    options: dict[str, Any] = {"encoder": encoder, "words": words, "progress": step}
     mt_doc = None
     summary: dict[str, Any] = {"source": str(source), "pairs": {}}
     if translation is not None:
@@ -616,12 +645,12 @@ def _run_into(
         else:
             mt_doc = mt_result.document
             beads = beads_by_construction(mt_result.sources or (), len(segment(src)))
-            pairs.append(
-                compare_documents(
-                    src, mt_doc, label="mt", beads=beads, target_segments=mt_result.segments, words=words, progress=step
-                )
+            compared = compare_documents(
+                src, mt_doc, label="mt", beads=beads, target_segments=mt_result.segments, words=words, progress=step
             )
-            summary["translation"] = {"model": mt_result.model}
+            stages = {"translation": mt_result.signature, **compared.signatures, "sentences": "one per source sentence"}
+            pairs.append(replace(compared, signatures=stages))
+            summary["translation"] = {"model": mt_result.model, "signature": mt_result.signature}
             with atomic_output(out / f"mt{Path(str(source)).suffix or '.txt'}") as handle:
                 handle.write(mt_doc.text)
     if reference is not None:

@@ -35,10 +35,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from align.beads import Bead
 from align.claims import Cue
 from align.documents import PLACEHOLDER_FIRST, PLACEHOLDER_LAST
 from align.errors import InputError
 from align.findings import Finding, severity
+from align.spans import Span
 
 if TYPE_CHECKING:
     from align.bilingual import Placeholder
@@ -147,7 +149,7 @@ def empty_target(
         f"empty target: '{_quoted(source)}' is not translated",
         bead,
         severities,
-        source=Cue("text", source, 0, len(source)),
+        source=Cue(kind="text", text=source, start=0, end=len(source)),
     )
 
 
@@ -184,7 +186,7 @@ def untranslated(
         message = f"untranslated: the target is the source '{_quoted(target)}'"
     else:
         message = f"untranslated: the target '{_quoted(target)}' is {src_lang} (language identification)"
-    cue = Cue("text", target, target_start, target_start + len(target))
+    cue = Cue(kind="text", text=target, start=target_start, end=target_start + len(target))
     return _finding("dropped", "untranslated", message, bead, severities, "same" if same else "language", None, cue)
 
 
@@ -217,7 +219,7 @@ def tag_findings(
         for i, ch in side:
             seen[ch] += 1
             if seen[ch] > other[ch]:
-                cue = Cue("tag", markup[ch], i, i + 1)
+                cue = Cue(kind="tag", text=markup[ch], start=i, end=i + 1)
                 what = "missing in the target" if status == "dropped" else "not in the source"
                 findings.append(
                     _finding(
@@ -254,8 +256,8 @@ def tag_findings(
                 bead,
                 severities,
                 "order",
-                Cue("tag", markup[s], i, i + 1),
-                Cue("tag", markup[t], j, j + 1),
+                Cue(kind="tag", text=markup[s], start=i, end=i + 1),
+                Cue(kind="tag", text=markup[t], start=j, end=j + 1),
             )
         )
     return findings
@@ -341,7 +343,9 @@ class Glossary:
                     f"term: '{match.group(0)}' ({term.source}) should be {expected}",
                     bead,
                     severities,
-                    source=Cue("term", match.group(0), offset + match.start(), offset + match.end()),
+                    source=Cue(
+                        kind="term", text=match.group(0), start=offset + match.start(), end=offset + match.end()
+                    ),
                 )
             )
         return findings
@@ -426,7 +430,7 @@ def load_glossary(path: str, languages: tuple[str, str] = ("de", "en")) -> Gloss
 
 
 @dataclass(frozen=True)
-class Segment:
+class TranslatedText:
     """One translated unit or bead for the consistency pass: `key` names it for the caller, `label` for people;
     the spans are where its source and target are (for the finding's cues)."""
 
@@ -441,11 +445,11 @@ class Segment:
 
 def _cue(text: str, span: tuple[int, int]) -> Cue:
     start, end = span
-    return Cue("text", text, start, start + len(text) if end < 0 else end)
+    return Cue(kind="text", text=text, start=start, end=start + len(text) if end < 0 else end)
 
 
 def inconsistencies(
-    segments: Sequence[Segment], severities: Mapping[str, str] | None = None
+    segments: Sequence[TranslatedText], severities: Mapping[str, str] | None = None
 ) -> dict[Hashable, list[Finding]]:
     """`inconsistency.changed` findings by segment key: aspect `translation` where one source (normalized
     whitespace and case, tags aside) has another translation than the one most of its occurrences (or, on a tie,
@@ -457,10 +461,11 @@ def inconsistencies(
         if any(ch.isalpha() for ch in s.source) and any(ch.isalpha() for ch in s.target)
     ]
     out: dict[Hashable, list[Finding]] = {}
-    for aspect, key_of, value_of in (("translation", 1, 2), ("source", 2, 1)):
-        groups: dict[str, list[tuple[Segment, str, str]]] = {}
+    for aspect, value_of in (("translation", 2), ("source", 1)):
+        groups: dict[str, list[tuple[TranslatedText, str, str]]] = {}
         for entry in usable:
-            groups.setdefault(entry[key_of], []).append(entry)
+            _, source, target = entry
+            groups.setdefault(source if aspect == "translation" else target, []).append(entry)
         for group in groups.values():
             values = Counter(entry[value_of] for entry in group)
             if len(values) < 2:
@@ -521,10 +526,10 @@ def check_pair(
     return findings
 
 
-def check_beads(
-    src_segments: Sequence[object],
-    tgt_segments: Sequence[object],
-    beads: Sequence[tuple[Sequence[int], Sequence[int]]],
+def check_aligned(
+    src_segments: Sequence[Span | str],
+    tgt_segments: Sequence[Span | str],
+    beads: Sequence[Bead],
     src_lang: str = "de",
     tgt_lang: str = "en",
     severities: Mapping[str, str] | None = None,
@@ -533,13 +538,14 @@ def check_beads(
     """The QA findings of two aligned documents: an untranslated target sentence in a bead, terminology per bead,
     and inconsistent translations across beads (no empty-target check: a document's sentences are never empty)."""
 
-    def piece(segments: Sequence[object], i: int) -> tuple[str, int]:
+    def piece(segments: Sequence[Span | str], i: int) -> tuple[str, int]:
         seg = segments[i]
-        return getattr(seg, "text", seg), getattr(seg, "start", 0)  # type: ignore[return-value]
+        return (seg, 0) if isinstance(seg, str) else (seg.text, seg.start)
 
     findings: list[Finding] = []
     entries = []
-    for number, (src_idx, tgt_idx) in enumerate(beads):
+    for number, bead in enumerate(beads):
+        src_idx, tgt_idx = bead.source, bead.target
         if not src_idx or not tgt_idx:
             continue
         sources = [piece(src_segments, i) for i in src_idx]
@@ -554,7 +560,7 @@ def check_beads(
         if glossary is not None:
             findings += glossary.findings(sources, target_text, number, severities)
         entries.append(
-            Segment(
+            TranslatedText(
                 number,
                 f"bead {number}",
                 source_text,
@@ -564,6 +570,6 @@ def check_beads(
                 (targets[0][1], targets[-1][1] + len(targets[-1][0])),
             )
         )
-    for found in inconsistencies(entries, severities).values():
-        findings += found
+    for inconsistent in inconsistencies(entries, severities).values():
+        findings += inconsistent
     return sorted(findings, key=lambda f: f.bead)

@@ -25,19 +25,18 @@ from pysbd.lang.deutsch import Deutsch
 from pysbd.lang.english import English
 
 from align.documents import PLACEHOLDER_FIRST, PLACEHOLDER_LAST, Block, Document, strip_span
+from align.spans import Span
 
 UNSEGMENTED_KINDS = frozenset({"front_matter", "code"})
 WHOLE_KINDS = frozenset({"line"})
 
 
-@dataclass(frozen=True)
-class Segment:
-    """One sentence: `text == document.text[start:end]`; `protected` spans inside it are left alone."""
+@dataclass(frozen=True, kw_only=True)
+class Segment(Span):
+    """One sentence, the `index`th of its document, in block `block`: `text == document.text[start:end]`;
+    `protected` spans inside it are left alone."""
 
     index: int
-    text: str
-    start: int
-    end: int
     block: int
     protected: tuple[tuple[int, int], ...] = ()
 
@@ -201,7 +200,9 @@ def iter_segments(doc: Document) -> Iterator[Segment]:
     for block_index, block in enumerate(doc.blocks):
         for start, end in _block_spans(doc, block):
             inside = tuple((s, e) for s, e in block.protected if start <= s and e <= end)
-            yield Segment(index, doc.text[start:end], start, end, block_index, inside)
+            yield Segment(
+                text=doc.text[start:end], start=start, end=end, index=index, block=block_index, protected=inside
+            )
             index += 1
 
 

@@ -35,12 +35,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from align.beads import LINE, Bead
 from align.encoders import EMBEDDED, Encoder, check_embeddings, load_encoder
-from align.errors import InputError
+from align.signatures import encoder_label, signature
+from align.spans import Span
 
 if TYPE_CHECKING:
     from align.bilingual import Unit
     from align.documents import Document
+    from align.segment import Segment
 
 MAX_ALIGN = 5  # at most this many sentences in a bead, both sides together (Bertalign's max_align)
 BEAD_TYPES: tuple[tuple[int, int], ...] = (
@@ -62,12 +65,14 @@ UNRELIABLE_COST = 0.8  # median normalized distance of aligned pairs above this:
 
 
 @dataclass(frozen=True)
-class Bead:
-    """Source and target sentence indices (either may be empty) and the bead's similarity score."""
+class SentenceSettings:
+    """How sentences are aligned: the sentence encoder (a name, or a local folder), under this module's cost model."""
 
-    source: tuple[int, ...]
-    target: tuple[int, ...]
-    score: float
+    encoder: str = EMBEDDED
+
+    def signature(self) -> str:
+        """The settings as `align.signatures` writes them: the cache key of beads and the report's line."""
+        return signature(encoder=encoder_label(self.encoder), max_align=MAX_ALIGN)
 
 
 MIN_SENTENCES_TO_JUDGE = 5  # the random-pair baseline of the reliability warning needs a few sentences a side
@@ -387,11 +392,11 @@ def align_texts(
     return tuple(beads)
 
 
-def document_sentences(document: Document) -> tuple[Sentence, ...]:
+def document_sentences(document: Document) -> tuple[Segment, ...]:
     """The sentences of a `Document` (`align.segment.segment`) with their character spans."""
     from align.segment import segment
 
-    return tuple(Sentence(x.text, x.start, x.end) for x in segment(document))
+    return segment(document)
 
 
 def align_documents(source: Document, target: Document, encoder: Encoder | str = EMBEDDED) -> tuple[Bead, ...]:
@@ -405,8 +410,8 @@ class UnitAlignment:
     """The sentences of one unit of a bilingual file (or of two documents: `unit` None) and their beads."""
 
     unit: Unit | None
-    source: tuple[Sentence, ...]
-    target: tuple[Sentence, ...]
+    source: tuple[Span, ...]
+    target: tuple[Span, ...]
     beads: tuple[Bead, ...]
 
 
@@ -416,7 +421,7 @@ def align_units(units: Sequence[Unit], encoder: Encoder | str = EMBEDDED) -> tup
     from align.bilingual import primary_language
     from align.documents import document_from_text
 
-    def sentences(text: str, language: str) -> tuple[Sentence, ...]:
+    def sentences(text: str, language: str) -> tuple[Span, ...]:
         return document_sentences(document_from_text(text, primary_language(language)))
 
     enc = load_encoder(encoder) if isinstance(encoder, str) else encoder
@@ -468,76 +473,15 @@ def shifted(bead: Bead, source_offset: int, target_offset: int) -> Bead:
 # Formats
 
 
-def format_bead(bead: Bead) -> str:
-    """Vecalign/Bertalign form: `[0]:[0, 1]`, `[]:[5]`."""
-    return f"[{', '.join(map(str, bead.source))}]:[{', '.join(map(str, bead.target))}]"
-
-
-def format_beads(beads: Sequence[Bead]) -> str:
-    return "".join(format_bead(b) + "\n" for b in beads)
-
-
-_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
-_BEAD_LINE = re.compile(rf"\s*\[([\d,\s]*)\]\s*:\s*\[([\d,\s]*)\]\s*(?::\s*{_NUMBER}\s*)?")
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-
-BeadIndices = tuple[tuple[int, ...], tuple[int, ...]]
-
-
-def text_lines(text: str) -> list[str]:
-    """The lines of `text` as Python's text files (and so Vecalign and Bertalign) read them: ended by LF, CRLF or
-    CR, a last line without its line end counted too."""
-    return [m.group().rstrip("\r\n") for m in _LINE.finditer(text)]
-
-
-def parse_beads(text: str, where: str = "<beads>", sizes: tuple[int, int] | None = None) -> tuple[BeadIndices, ...]:
-    """Beads written as `[0]:[0, 1]`, one per line, as align, Bertalign and Vecalign write them (Vecalign's
-    `[0]:[0, 1]:0.123456` with its score too; the score is ignored); blank lines ignored. With `sizes` (sentences
-    of the source and of the target), a bead naming a sentence beyond them is refused."""
-    out = []
-    for number, line in enumerate(text_lines(text), 1):
-        if not line.strip():
-            continue
-        match = _BEAD_LINE.fullmatch(line)
-        if not match:
-            raise InputError(f"{where}:{number}", f"not a bead: {line.strip()[:40]!r}", "write beads as [0]:[0, 1]")
-        sides = [part.replace(",", " ").split() for part in match.groups()]
-        if any(len(x) > 9 for side in sides for x in side):
-            raise InputError(f"{where}:{number}", "names a sentence index too large", "write beads as [0]:[0, 1]")
-        bead = tuple(tuple(int(x) for x in side) for side in sides)
-        _check_range(bead, sizes, f"{where}:{number}")
-        out.append((bead[0], bead[1]))
-    return tuple(out)
-
-
-def _check_range(bead: tuple[tuple[int, ...], ...], sizes: tuple[int, int] | None, where: str) -> None:
-    for side, count, name in zip(bead, sizes or (), ("source", "target"), strict=False):
-        if any(i >= count for i in side):
-            raise InputError(
-                where,
-                f"{name} sentence {max(side)} does not exist ({name} has {count} sentences)",
-                "give the beads file made by `align sentences` for these two documents",
-            )
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """A sentence with its character span in its document (`text == document[start:end]`)."""
-
-    text: str
-    start: int
-    end: int
-
-
-def side_text(sentences: Sequence[Sentence], indices: Sequence[int]) -> str:
+def side_text(sentences: Sequence[Span], indices: Sequence[int]) -> str:
     """The text of one side of a bead: its sentences joined by spaces."""
     return " ".join(sentences[i].text for i in indices)
 
 
 def format_jsonl(
     beads: Sequence[Bead],
-    source: Sequence[Sentence],
-    target: Sequence[Sentence],
+    source: Sequence[Span],
+    target: Sequence[Span],
     unit: str | None = None,
     first: tuple[int, int] = (0, 0),
 ) -> str:
@@ -560,7 +504,7 @@ def format_jsonl(
     return "".join(lines)
 
 
-def format_tsv(beads: Sequence[Bead], source: Sequence[Sentence], target: Sequence[Sentence]) -> str:
+def format_tsv(beads: Sequence[Bead], source: Sequence[Span], target: Sequence[Span]) -> str:
     """`source text<TAB>target text<TAB>score` per bead (tabs and newlines inside texts become spaces)."""
 
     def clean(text: str) -> str:
@@ -571,16 +515,16 @@ def format_tsv(beads: Sequence[Bead], source: Sequence[Sentence], target: Sequen
     )
 
 
-def line_sentences(text: str) -> tuple[Sentence, ...]:
+def line_sentences(text: str) -> tuple[Span, ...]:
     """One sentence per line (`--presegmented` input), so a sentence's index is its line number (0-based, as
     Vecalign counts); each without its surrounding whitespace, with its span. A blank line (nothing but
     whitespace) is no sentence: it keeps its number with an empty text, and `align_lines` puts it in no bead."""
     out = []
-    for match in _LINE.finditer(text):
+    for match in LINE.finditer(text):
         line = match.group().rstrip("\r\n")
         stripped = line.strip()
         start = match.start() + line.index(stripped)
-        out.append(Sentence(stripped, start, start + len(stripped)))
+        out.append(Span(stripped, start, start + len(stripped)))
     return tuple(out)
 
 

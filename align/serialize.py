@@ -53,7 +53,7 @@ def from_json(tp: Any, value: Any) -> Any:
             except (TypeError, ValueError, KeyError, ArithmeticError):
                 continue
         raise ValueError(f"{value!r} matches none of {tp}")
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         hints = _hints(tp)
         names = {f.name for f in dataclasses.fields(tp)}
         return tp(**{k: from_json(hints[k], v) for k, v in value.items() if k in names})

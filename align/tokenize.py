@@ -14,12 +14,12 @@ from functools import cache
 
 from sacremoses import MosesTokenizer
 
+from align.spans import Span
+
 
 @dataclass(frozen=True)
-class Token:
-    text: str
-    start: int
-    end: int
+class Token(Span):
+    """A word, a figure or a punctuation mark, with its span."""
 
 
 _FIGURE = re.compile(r"(?:[A-Z]{1,3})?[$€£¥]?[−+\-]?\d[\d.,:’']*[A-Za-z%]*|[A-Z]{0,3}[$€£¥][−+\-]?\d[\d.,]*")

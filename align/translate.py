@@ -25,9 +25,11 @@ import yaml
 
 from align import cache as disk
 from align import files, models
+from align.batching import batches
 from align.documents import Block, Document, document_from_text, load_document
 from align.errors import InputError
 from align.segment import Segment, segment
+from align.signatures import signature
 
 DEFAULT_MODEL = "Helsinki-NLP/opus-mt-de-en"
 BACKENDS = ("transformers", "ctranslate2")
@@ -48,11 +50,6 @@ class TranslateSettings:
     compute_type: str = "int8"  # CTranslate2 only
     threads: int = 0  # 0: all cores, at most 8
 
-    def cache_key(self, beam: int) -> str:
-        """The settings that change a translation (batching does not)."""
-        parts = [self.backend, str(beam), str(self.max_input_tokens)]
-        return "|".join([*parts, self.compute_type] if self.backend == "ctranslate2" else parts)
-
 
 @dataclass(frozen=True)
 class Translation:
@@ -62,6 +59,7 @@ class Translation:
     segments: tuple[Segment, ...]
     sources: tuple[int, ...] | None  # None for a translation brought in from a file (not aligned yet)
     model: str
+    signature: str = ""  # the translator's (`Translator.signature`); empty for a translation read from a file
 
 
 @dataclass(frozen=True)
@@ -76,6 +74,20 @@ class Translator:
     tokenizer: Any
     generate: Callable[[list[list[int]], int], list[list[int]]]
 
+    def signature(self) -> str:
+        """What changes a translation (batching and threads do not), as `align.signatures` writes it: the cache key
+        of translations and the line summary.json and the report show."""
+        model = Path(self.name).name if Path(self.name).is_dir() else self.name
+        ct2 = {"compute_type": self.settings.compute_type} if self.settings.backend == "ctranslate2" else {}
+        return signature(
+            model=model,
+            weights=self.checksum[:12],
+            backend=self.settings.backend,
+            beam=self.beam,
+            max_input=self.settings.max_input_tokens,
+            **ct2,
+        )
+
 
 def threads(settings: TranslateSettings) -> int:
     return settings.threads or max(1, min(os.cpu_count() or 1, 8))
@@ -87,7 +99,7 @@ def load_translator(
     """Find the model (directory, $ALIGN_MODELS_DIR, HF cache; never downloads) and load it for `settings.backend`."""
     if settings.backend not in BACKENDS:
         raise InputError("--backend", f"unknown backend '{settings.backend}'", f"use one of {', '.join(BACKENDS)}")
-    looks_like_path = bool(model) and (model.startswith(("/", ".", "~")) or Path(model).expanduser().is_dir())
+    looks_like_path = model is not None and (model.startswith(("/", ".", "~")) or Path(model).expanduser().is_dir())
     directory = model if looks_like_path else None
     name = DEFAULT_MODEL if directory or not model else model
     path = models.locate(name, directory)
@@ -178,8 +190,8 @@ def convert_ct2(path: Path, checksum: str, compute_type: str, cache_dir: Path) -
     return target
 
 
-def _key(translator: Translator, text: str) -> str:
-    material = f"{translator.checksum}\0{translator.settings.cache_key(translator.beam)}\0{text}"
+def _key(signature: str, text: str) -> str:
+    material = f"{signature}\0{text}"
     return hashlib.sha256(material.encode()).hexdigest()
 
 
@@ -194,7 +206,8 @@ def translate_texts(
     """Translate sentences: cached ones are looked up (`align.cache`, stage "translations", unless `use_cache` is
     False), the rest sorted by length and batched under the token budget."""
     unique = list(dict.fromkeys(texts))
-    keys = {t: _key(translator, t) for t in unique}
+    stamp = translator.signature()
+    keys = {t: _key(stamp, t) for t in unique}
     stored = disk.load("translations", list(keys.values())) if use_cache else {}
     done: dict[str, str] = {}
     unusable = []
@@ -228,18 +241,6 @@ def _token_ids(translator: Translator, texts: list[str]) -> list[list[int]]:
             seq = [*seq[: limit - 1], seq[-1]]
         ids.append(seq)
     return ids
-
-
-def batches(lengths: Sequence[int], batch_tokens: int) -> list[list[int]]:
-    """Indices sorted by length, grouped so that each batch's padded size stays within `batch_tokens`."""
-    groups: list[list[int]] = []
-    current: list[int] = []
-    for i in sorted(range(len(lengths)), key=lambda i: lengths[i]):
-        if current and (len(current) + 1) * lengths[i] > batch_tokens:
-            groups.append(current)
-            current = []
-        current.append(i)
-    return [*groups, current] if current else groups
 
 
 def _generate_all(translator: Translator, texts: list[str], progress: bool) -> list[str]:
@@ -412,11 +413,15 @@ def translate_document(
         pieces = dict(zip([(id(u), p) for u, p in keys], translate_texts(translator, texts, use_cache), strict=True))
         for u in retry:
             results[u.segment.index] = _assemble_pieces(u, {p: pieces[(id(u), p)] for p in u.pieces})
-    return _rebuild(doc, segs, results, translator.name)
+    return _rebuild(doc, segs, results, translator.name, translator.signature())
 
 
 def _rebuild(
-    doc: Document, segs: list[Segment], results: dict[int, tuple[str, list[tuple[int, int]]]], model: str
+    doc: Document,
+    segs: list[Segment],
+    results: dict[int, tuple[str, list[tuple[int, int]]]],
+    model: str,
+    signature: str,
 ) -> Translation:
     parts, out_segments, cursor, shift = [], [], 0, 0
     boundaries: list[tuple[int, int]] = []  # (source end, cumulative shift after it)
@@ -428,7 +433,9 @@ def _rebuild(
         parts.append(doc.text[cursor : seg.start])
         start = seg.start + shift
         absolute = tuple((start + s, start + e) for s, e in spans)
-        out_segments.append(Segment(number, text, start, start + len(text), seg.block, absolute))
+        out_segments.append(
+            Segment(text=text, start=start, end=start + len(text), index=number, block=seg.block, protected=absolute)
+        )
         unused = list(absolute)
         for original in _protected_of(seg, doc):
             same = next((n for n in unused if _slice(text, start, n) == doc.text[original[0] : original[1]]), None)
@@ -454,7 +461,7 @@ def _rebuild(
     metadata = document_from_text(out_text, "en", doc.format, doc.id).metadata if doc.format == "markdown" else {}
     document = replace(doc, language="en", text=out_text, metadata=metadata, blocks=blocks, path=None)
     sources = tuple(seg.index for seg in segs)
-    return Translation(document, tuple(out_segments), sources, model)
+    return Translation(document, tuple(out_segments), sources, model, signature)
 
 
 def _slice(text: str, start: int, span: tuple[int, int]) -> str:

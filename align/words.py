@@ -7,13 +7,21 @@ many layers as the chosen ones need), then per pair the similarity matrix and th
 
 Methods: SimAlign's `inter` (argmax), `itermax` and `mwmf`, reproduced exactly (tested equal to
 `simalign.SentenceAligner` on random matrices and on RWTH pairs) with SimAlign's subword matching
-(`token_type="bpe"`: words link when any of their subwords link); `growdiag`: mean-pooled words,
-hubness-corrected similarity (CSLS), both argmax directions symmetrized with grow-diag; and `softmax`,
-the default: awesome-align's extraction (a softmax over the target words for each source word and over
-the source words for each target word, a link where both probabilities pass one threshold) on
-centred, hubness-corrected, diagonally smoothed similarities. `softmax` gains over argmax in precision
-and recall at once in every scoring measured, where `growdiag` buys recall with precision, a trade that
-wins only where the gold links phrases densely, as RWTH's does (benchmarks/words_accuracy.py).
+(`token_type="bpe"`: words link when any of their subwords link). `softmax` and `growdiag` work on
+mean-pooled words, centred on the pair's mean, in a metric self-trained on the input (below), with
+hubness-corrected (CSLS), diagonally smoothed similarities, and awesome-align's link probabilities (a
+softmax over the target words for each source word and over the source words for each target word).
+`softmax` links where both directions' probabilities pass 0.4; `growdiag`, the recommended default,
+takes each direction's links that are more likely than not (probability above 0.5) and symmetrizes the
+two with grow-diag (Koehn et al. 2003): the links both directions agree on, grown into neighbouring links
+one direction proposes while a word is still unaligned. On RWTH it beats SimAlign's argmax in precision
+and recall at once in every scoring measured (benchmarks/words_accuracy.py).
+
+The self-trained metric: the mutual links of the first pass over all pairs of the input give pairs of
+word vectors that mean the same; the vectors are then whitened by the covariance of those pairs'
+differences (regularized), so that the directions in which translations differ count less than those in
+which they agree. It is learned only when the input gives at least as many links as the vectors have
+dimensions (about 25 sentence pairs); fewer pairs are aligned without it.
 """
 
 from __future__ import annotations
@@ -21,13 +29,14 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
 
+from align.signatures import encoder_label, signature
 from align.tokenize import Token, tokenize
-from align.vocab import DEFAULT_WORD_METHOD, WORD_METHODS
+from align.vocab import DEFAULT_WORD_METHOD, EMBEDDED, WORD_METHODS
 
 DEFAULT_LAYERS: tuple[int, ...] = (7,)
 DEFAULT_BATCH_TOKENS = 2048  # subwords per batch, padding included; on CPU 2048 ran 20% faster than 8192
@@ -37,14 +46,15 @@ DEFAULT_BATCH_TOKENS = 2048  # subwords per batch, padding included; on CPU 2048
 class Matching:
     """How links are drawn from a pair's vectors.
 
-    method: `softmax` (both directions' probabilities over one threshold), `growdiag` (both argmax
-    directions, symmetrized), or SimAlign's `inter`, `itermax`, `mwmf`; token_type: `word` matches
-    mean-pooled words, `bpe` matches subwords and links words when any of their subwords link (SimAlign's
-    default); hubness: CSLS neighbourhood size, 0 for plain similarity; distortion: SimAlign's diagonal
-    prior (0 for none); center: subtract the pair's mean vector (both sides together) before the cosine,
-    which takes out the direction every vector of this encoder shares; diagonal: weight of each score's
-    two diagonal neighbours added to it (a monotone phrase supports its links); temperature and
-    threshold: `softmax`'s, on SimAlign's similarity scale [0, 1] (0.075 there is 0.15 on cosines).
+    method: `growdiag` (grow-diag of both directions' links over the threshold), `softmax` (links both
+    directions' probabilities pass the threshold), or SimAlign's `inter`, `itermax`, `mwmf`; token_type:
+    `word` matches mean-pooled words, `bpe` matches subwords and links words when any of their subwords
+    link (SimAlign's default); hubness: CSLS neighbourhood size, 0 for plain similarity; distortion:
+    SimAlign's diagonal prior (0 for none); center: subtract the pair's mean vector (both sides together)
+    before the cosine, which takes out the direction every vector of this encoder shares; diagonal: weight
+    of each score's two diagonal neighbours added to it (a monotone phrase supports its links);
+    temperature and threshold: the link probabilities', on SimAlign's similarity scale [0, 1] (0.075 there
+    is 0.15 on cosines); metric: whiten the word vectors by a metric self-trained on the input's links.
     """
 
     method: str = DEFAULT_WORD_METHOD
@@ -55,6 +65,7 @@ class Matching:
     diagonal: float = 0.0
     temperature: float = 0.075
     threshold: float = 0.4
+    metric: bool = False
 
     def __post_init__(self) -> None:
         if self.method not in WORD_METHODS:
@@ -62,20 +73,36 @@ class Matching:
         if self.token_type not in ("bpe", "word"):
             raise ValueError(f"unknown token type {self.token_type!r}; choose bpe or word")
         if self.temperature <= 0.0 or not 0.0 < self.threshold < 1.0:
-            raise ValueError("softmax needs a temperature above 0 and a threshold between 0 and 1")
+            raise ValueError("link probabilities need a temperature above 0 and a threshold between 0 and 1")
+        if self.metric and self.token_type != "word":
+            raise ValueError("the self-trained metric works on words; use token_type='word'")
+
+    def signature(self, layers: Sequence[int] = DEFAULT_LAYERS, encoder: str = EMBEDDED) -> str:
+        """Everything links drawn this way depend on, as `align.signatures` writes it (cache key and report line)."""
+        fields = {k: v for k, v in asdict(self).items() if k != "method"}
+        return signature(
+            encoder=encoder_label(encoder),
+            layers="+".join(map(str, layers)),
+            method=self.method,
+            **{key: ("yes" if value else "no") if isinstance(value, bool) else value for key, value in fields.items()},
+        )
+
+
+def per_pair(method: str) -> Matching:
+    """`preset(method)` without the self-trained metric, so that a pair's links never depend on the other pairs
+    aligned with it: what the pipeline caches per bead and `align check` and `align report` must agree on."""
+    return replace(preset(method), metric=False)
 
 
 def preset(method: str) -> Matching:
-    """The chosen settings for `softmax` and `growdiag`; SimAlign's own (subwords, plain similarity) for the others.
+    """The chosen settings for `growdiag` and `softmax`; SimAlign's own (subwords, plain similarity) for the others.
 
-    `softmax`: mean-pooled words, centred, CSLS k=3, diagonal 0.1, temperature 0.15 on cosines, threshold
-    0.4 (chosen as benchmarks/words_accuracy.py says: better than argmax in both precision and recall in
-    every scoring, then the lowest mean AER over the scorings).
+    Both: mean-pooled words, centred, self-trained metric, CSLS k=3, diagonal 0.1, temperature 0.15 on
+    cosines. `softmax`: threshold 0.4 (the setting chosen before the metric, kept). `growdiag`: threshold
+    0.5, where a direction's link is more likely than not, so no threshold is tuned.
     """
-    if method == "softmax":
-        return Matching("softmax", center=True, diagonal=0.1)
-    if method == "growdiag":
-        return Matching("growdiag")
+    if method in ("softmax", "growdiag"):
+        return Matching(method, center=True, diagonal=0.1, threshold=0.5 if method == "growdiag" else 0.4, metric=True)
     return Matching(method, token_type="bpe", hubness=0)
 
 
@@ -195,29 +222,34 @@ def link_probabilities(sim: np.ndarray, temperature: float) -> tuple[np.ndarray,
     return forward, reverse
 
 
+def directional_links(sim: np.ndarray, temperature: float, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each direction's links (0/1 matrices): where its link probability exceeds `threshold`."""
+    forward, reverse = link_probabilities(sim, temperature)
+    return (forward > threshold).astype(float), (reverse > threshold).astype(float)
+
+
 def softmax_links(sim: np.ndarray, temperature: float = 0.075, threshold: float = 0.4) -> np.ndarray:
     """awesome-align's extraction: link where both directions' probabilities exceed `threshold`.
 
     A threshold of 0.5 or more keeps a subset of argmax (`inter`); below 0.5 a word may link to several
     words that share its probability mass (at most 1/threshold of them).
     """
-    forward, reverse = link_probabilities(sim, temperature)
-    return ((forward > threshold) & (reverse > threshold)).astype(float)
+    forward, reverse = directional_links(sim, temperature, threshold)
+    return forward * reverse
 
 
 _NEIGHBOURS = ((-1, 0), (0, -1), (1, 0), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
 
 
-def grow_diag(sim: np.ndarray) -> np.ndarray:
-    """Grow-diag symmetrization (Koehn et al. 2003) of the two argmax directions.
+def grow_diag(forward: np.ndarray, reverse: np.ndarray) -> np.ndarray:
+    """Grow-diag symmetrization (Koehn et al. 2003) of two directions' 0/1 link matrices.
 
     Start from the links both directions agree on; repeatedly add a link that one direction proposes
     next to (or diagonal to) an accepted link, when its source or its target word is still unaligned.
     """
-    forward, reverse = argmax_matrices(sim)
     links = forward * reverse
     proposed = np.maximum(forward, reverse) - links
-    m, n = sim.shape
+    m, n = links.shape
     grew = True
     while grew:
         grew = False
@@ -231,13 +263,23 @@ def grow_diag(sim: np.ndarray) -> np.ndarray:
     return links
 
 
-MATCHERS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "inter": inter,
-    "itermax": itermax,
-    "mwmf": mwmf,
-    "growdiag": grow_diag,
+def softmax_grow_diag(sim: np.ndarray, temperature: float = 0.075, threshold: float = 0.5) -> np.ndarray:
+    """Grow-diag of the two directions' links whose probability exceeds `threshold` (0.5: more likely than not)."""
+    return grow_diag(*directional_links(sim, temperature, threshold))
+
+
+SIMALIGN_MATCHERS: dict[str, Callable[[np.ndarray], np.ndarray]] = {"inter": inter, "itermax": itermax, "mwmf": mwmf}
+PROBABILITY_MATCHERS: dict[str, Callable[[np.ndarray, float, float], np.ndarray]] = {
     "softmax": softmax_links,
+    "growdiag": softmax_grow_diag,
 }
+
+
+def chosen_links(scored: np.ndarray, matching: Matching) -> np.ndarray:
+    """The 0/1 link matrix `matching`'s method draws from a scored similarity matrix."""
+    if matching.method in PROBABILITY_MATCHERS:
+        return PROBABILITY_MATCHERS[matching.method](scored, matching.temperature, matching.threshold)
+    return SIMALIGN_MATCHERS[matching.method](scored)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -275,9 +317,9 @@ def subword_ids(tokenizer: Any, sentences: Sequence[Sequence[str]]) -> list[tupl
     """Per sentence: subword ids and the word index of each subword (a word with no subword gets <unk>)."""
     out: list[tuple[list[int], list[int]]] = []
     nonempty = [list(words) for words in sentences if words]
-    encoded = (
-        tokenizer(nonempty, is_split_into_words=True, add_special_tokens=False, verbose=False) if nonempty else None
-    )
+    if not nonempty:
+        return [([], []) for _ in sentences]
+    encoded = tokenizer(nonempty, is_split_into_words=True, add_special_tokens=False, verbose=False)
     k = 0
     for words in sentences:
         if not words:
@@ -414,7 +456,20 @@ def pool_words(vectors: np.ndarray, owner: Sequence[int], n_words: int) -> np.nd
     return (sums / np.maximum(counts, 1)[:, None]).astype(vectors.dtype)
 
 
-def match_pair(
+@dataclass(frozen=True)
+class PairVectors:
+    """One pair's vectors as its matching sees them: per side the rows (words or subwords), each row's word,
+    and the rows the similarity is computed on (centred when the matching centres)."""
+
+    src: np.ndarray
+    tgt: np.ndarray
+    src_owner: Sequence[int]
+    tgt_owner: Sequence[int]
+    src_scored: np.ndarray
+    tgt_scored: np.ndarray
+
+
+def pair_vectors(
     src: np.ndarray,
     tgt: np.ndarray,
     src_owner: Sequence[int],
@@ -422,32 +477,79 @@ def match_pair(
     n_src: int,
     n_tgt: int,
     matching: Matching,
-) -> tuple[WordLink, ...]:
-    """Word links for one pair from its subword vectors; scores are SimAlign's rescaled cosine similarities."""
-    if n_src == 0 or n_tgt == 0:
-        return ()
+) -> PairVectors:
+    """A pair's subword vectors pooled into words (for token_type `word`) and centred (when asked)."""
     if matching.token_type == "word":
         src, tgt = pool_words(src, src_owner, n_src), pool_words(tgt, tgt_owner, n_tgt)
         src_owner, tgt_owner = range(n_src), range(n_tgt)
-    sim = similarity(src, tgt)
-    if matching.center:
+    if matching.center and len(src) + len(tgt):
         mean = np.concatenate([src, tgt]).mean(axis=0)
-        scored = similarity(src - mean, tgt - mean)
-    else:
-        scored = sim
+        return PairVectors(src, tgt, src_owner, tgt_owner, src - mean, tgt - mean)
+    return PairVectors(src, tgt, src_owner, tgt_owner, src, tgt)
+
+
+def scored_similarity(src: np.ndarray, tgt: np.ndarray, matching: Matching) -> np.ndarray:
+    """The similarity matrix the matching runs on: cosine, hubness-corrected, smoothed, distorted as set."""
+    scored = similarity(src, tgt)
     scored = hubness_corrected(scored, matching.hubness) if matching.hubness else scored
     scored = diagonal_smoothed(scored, matching.diagonal)
-    scored = apply_distortion(scored, matching.distortion)
-    if matching.method == "softmax":
-        chosen = softmax_links(scored, matching.temperature, matching.threshold)
-    else:
-        chosen = MATCHERS[matching.method](scored)
-    rows, cols = np.nonzero(chosen)
+    return apply_distortion(scored, matching.distortion)
+
+
+METRIC_SHRINKAGE = 0.1  # share of the mean variance added to every direction of the difference covariance
+
+
+def learned_metric(pairs: Sequence[PairVectors], matching: Matching) -> np.ndarray | None:
+    """The self-trained metric: a whitening matrix for the covariance of the differences between the word
+    vectors the pairs' mutual links (both probabilities over the threshold) join, shrunk towards a multiple of
+    the identity; None when the links are fewer than the vectors' dimensions (too few to estimate it)."""
+    differences = []
+    for pair in (p for p in pairs if len(p.src) and len(p.tgt)):
+        scored = scored_similarity(pair.src_scored, pair.tgt_scored, matching)
+        rows, cols = np.nonzero(softmax_links(scored, matching.temperature, matching.threshold))
+        differences.append(pair.src_scored[rows] - pair.tgt_scored[cols])
+    if not differences:
+        return None
+    diff = np.concatenate(differences).astype(np.float64)
+    dim = diff.shape[1]
+    if len(diff) < dim:
+        return None
+    covariance = diff.T @ diff / len(diff)
+    covariance += METRIC_SHRINKAGE * np.trace(covariance) / dim * np.eye(dim)
+    values, vectors = np.linalg.eigh(covariance)
+    return (vectors / np.sqrt(values)) @ vectors.T
+
+
+def match_pair(pair: PairVectors, matching: Matching, metric: np.ndarray | None = None) -> tuple[WordLink, ...]:
+    """Word links for one pair (in `metric` when given); scores are SimAlign's rescaled cosine similarities."""
+    if len(pair.src) == 0 or len(pair.tgt) == 0:
+        return ()
+    src, tgt = pair.src_scored, pair.tgt_scored
+    if metric is not None:
+        src, tgt = src @ metric, tgt @ metric
+    chosen = chosen_links(scored_similarity(src, tgt, matching), matching)
+    sim = similarity(pair.src, pair.tgt)
     best: dict[tuple[int, int], float] = {}
-    for i, j in zip(rows, cols, strict=True):
-        key = (src_owner[i], tgt_owner[j])
+    for i, j in zip(*np.nonzero(chosen), strict=True):
+        key = (pair.src_owner[int(i)], pair.tgt_owner[int(j)])
         best[key] = max(best.get(key, 0.0), float(sim[i, j]))
     return tuple(WordLink(i, j, round(score, 4)) for (i, j), score in sorted(best.items()))
+
+
+def link_vectors(
+    vectors: Sequence[np.ndarray],
+    owners: Sequence[Sequence[int]],
+    sizes: Sequence[tuple[int, int]],
+    matching: Matching,
+) -> list[tuple[WordLink, ...]]:
+    """Links for many pairs from their subword vectors (`vectors` and `owners`: source and target of pair k at
+    2k and 2k + 1; `sizes`: each pair's word counts), in the metric self-trained on them when the matching asks."""
+    pairs = [
+        pair_vectors(vectors[2 * k], vectors[2 * k + 1], owners[2 * k], owners[2 * k + 1], n_src, n_tgt, matching)
+        for k, (n_src, n_tgt) in enumerate(sizes)
+    ]
+    metric = learned_metric(pairs, matching) if matching.metric else None
+    return [match_pair(pair, matching, metric) for pair in pairs]
 
 
 WORD_LINK_LIMIT = 250_000  # word pairs in one sentence pair (500 × 500): past it, a similarity matrix without bound
@@ -463,8 +565,8 @@ def align_word_lists(
 ) -> list[tuple[WordLink, ...]]:
     """Links for many pairs of word lists at once (one batched embedding pass over all sentences).
 
-    `matching` is a `Matching` or a method name (`softmax`, `growdiag`, or SimAlign's `inter`, `itermax`, `mwmf`).
-    A pair of more than WORD_LINK_LIMIT word pairs gets no links, with an `AlignmentWarning`.
+    `matching` is a `Matching` or a method name (`growdiag`, `softmax`, or SimAlign's `inter`, `itermax`,
+    `mwmf`). A pair of more than WORD_LINK_LIMIT word pairs gets no links, with an `AlignmentWarning`.
     """
     from align.sentences import AlignmentWarning
 
@@ -481,17 +583,9 @@ def align_word_lists(
     sentences = [words for k in linked for words in pairs[k]]
     encoded = subword_ids(tokenizer, sentences)
     vectors = embed_subwords((tokenizer, model), [ids for ids, _ in encoded], layers, batch_tokens, progress)
-    for n, k in enumerate(linked):
-        src_words, tgt_words = pairs[k]
-        links[k] = match_pair(
-            vectors[2 * n],
-            vectors[2 * n + 1],
-            encoded[2 * n][1],
-            encoded[2 * n + 1][1],
-            len(src_words),
-            len(tgt_words),
-            matching,
-        )
+    sizes = [(len(pairs[k][0]), len(pairs[k][1])) for k in linked]
+    for k, pair_links in zip(linked, link_vectors(vectors, [o for _, o in encoded], sizes, matching), strict=True):
+        links[k] = pair_links
     return links
 
 
@@ -618,11 +712,3 @@ def read_bitext(text: str, where: str) -> list[tuple[str, str]]:
             )
         pairs.append((sides[0].strip(), sides[1].strip()))
     return pairs
-
-
-def parse_beads(text: str, n_src: int, n_tgt: int, where: str = "<beads>") -> list[tuple[tuple[int, ...], ...]]:
-    """Beads `[0]:[0, 1]` per line (as Vecalign and Bertalign write them, an optional `:score` after), each
-    sentence within the `n_src` source and `n_tgt` target sentences."""
-    from align.sentences import parse_beads as parse
-
-    return list(parse(text, where, (n_src, n_tgt)))

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
 
 from align.pipeline import check_units  # noqa: E402
-from align.qa import Segment, check_pair, inconsistencies  # noqa: E402
+from align.qa import TranslatedText, check_pair, inconsistencies  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "figures" / "wmt23-de-en"
 SOURCE = DATA / "generaltest2023.de-en.src.de"
@@ -79,7 +79,7 @@ def qa_only(sources: list[str], targets: list[str]) -> tuple[Counter[str], float
     """QA findings by rule over the pairs (each pair, then the consistency pass), seconds per pair, examples."""
     start = time.perf_counter()
     per_pair = [check_pair(s, t) for s, t in zip(sources, targets, strict=True)]
-    segments = [Segment(n, f"line {n + 1}", s, t) for n, (s, t) in enumerate(zip(sources, targets, strict=True))]
+    segments = [TranslatedText(n, f"line {n + 1}", s, t) for n, (s, t) in enumerate(zip(sources, targets, strict=True))]
     extra = inconsistencies(segments)
     elapsed = time.perf_counter() - start
     found = [f for fs in per_pair for f in fs] + [f for fs in extra.values() for f in fs]

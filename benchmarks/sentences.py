@@ -32,6 +32,7 @@ import numpy as np
 
 from align import encoders
 from align import sentences as s
+from align.beads import parse_beads
 from align.evaluate import sentence_alignment_scores
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,7 +112,7 @@ def read_gold_document(stem: Path):
         [x.text for x in s.line_sentences(stem.with_suffix(suffix).read_text(encoding="utf-8"))]
         for suffix in (".de", ".fr")
     ]
-    return lines[0], lines[1], s.parse_beads(stem.with_suffix(".defr").read_text(encoding="utf-8"))
+    return lines[0], lines[1], pairs(parse_beads(stem.with_suffix(".defr").read_text(encoding="utf-8")))
 
 
 BERTALIGN_TYPES = [t for t in s.BEAD_TYPES if all(t)]  # max_align 5 as ours; Bertalign scores skips apart

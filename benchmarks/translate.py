@@ -49,10 +49,11 @@ def groups(batch: list[list[int]], batch_tokens: int) -> list[list[int]]:
 
 def build(directory: Path) -> None:
     """Random full-size opus-mt-de-en weights (safetensors) plus a vocabulary for CTranslate2's converter."""
-    sys.path.insert(0, str(ROOT / "tests"))
+    sys.path.insert(0, str(ROOT))
     import torch
-    from tiny_marian import build_tiny_marian
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+
+    from tests.support.tiny_marian import build_tiny_marian
 
     build_tiny_marian(directory, vocab_size=200)
     vocab = {"</s>": 0, "<unk>": 1, **{f"▁w{i}": i for i in range(2, VOCAB - 1)}, "<pad>": VOCAB - 1}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import inspect
 import os
@@ -19,53 +18,14 @@ SEED_NAMES = ("000_196887d79a86fdb7.txt", "004_06f121a0a3444192.txt")
 
 
 @pytest.fixture(scope="session", autouse=True)
-def isolated_cache(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config):
-    """Stage, translation and embedding caches go to a temporary folder, never the user's ~/.cache.
-
-    The one thing a session does not derive afresh is the word-list file of `align.claims` (about 40 MB of
-    SQLite, 15-30 s to derive, needed by any test that compares documents): it is kept in pytest's own cache
-    folder (.pytest_cache/d/align-word-lists, never ~/.cache) under a name that holds the hash of align/claims.py
-    besides the versions the file is already named by, so a change to the derivation derives it again, and copied
-    into this session's folder. Deriving it is tested on its own (test_claims.py, test_cache.py, in folders of
-    their own); `-p no:cacheprovider` derives it in every session as before.
-    """
+def isolated_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Stage, translation and embedding caches go to a temporary folder, never the user's ~/.cache (the word-list
+    file of `align.claims` is filled there from the lists the package ships, 1-2 s, at its first use)."""
     folder = tmp_path_factory.mktemp("align-cache")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ALIGN_CACHE_DIR", str(folder))
         patch.setenv("SOURCE_DATE_EPOCH", "1764720000")  # reports dated alike: two runs' outputs compare equal
-        if getattr(pytestconfig, "cache", None) is not None:
-            # only a speed-up: where it fails (align.claims broken mid-edit), the tests that need the lists say why
-            with contextlib.suppress(Exception):
-                _reuse_word_lists(pytestconfig.cache.mkdir("align-word-lists"))
         yield
-
-
-def _reuse_word_lists(kept: Path) -> None:
-    """Copy the kept word-list file into this session's cache folder (a copy, 0.1 s: a test that damages the
-    session's file damages no other session's) and open it, so that tests find it whatever cache folder they set
-    later; derive it and keep it first where none is kept for this align/claims.py."""
-    import hashlib
-    import shutil
-    import tempfile
-
-    from align import claims
-
-    path = claims.word_lists_path()
-    digest = hashlib.sha256((ROOT / "align" / "claims.py").read_bytes()).hexdigest()[:16]
-    copy = kept / f"{digest}-{path.name}"
-    copied = None
-    if copy.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(copy, path)
-        copied = path.stat().st_ino
-    claims.in_word_list("common", "Haus")  # opens the file, or derives and writes it into this session's cache
-    if path.is_file() and path.stat().st_ino != copied:  # derived here: none was kept, or the kept one was damaged
-        for old in kept.glob("*.sqlite"):
-            old.unlink(missing_ok=True)
-        handle, partial = tempfile.mkstemp(dir=kept, suffix=".partial")
-        os.close(handle)
-        shutil.copyfile(path, partial)
-        os.replace(partial, copy)  # another session writing the same file at once writes the same bytes
 
 
 @pytest.fixture(scope="session")
@@ -102,11 +62,11 @@ def seeds() -> Path:
 #               tokenizer -- unless the code chooses the length encoder
 #     process   starts a Python subprocess (the CLI in a fresh interpreter imports align again: 0.5-30 s)
 #     workers   starts corpus worker processes (a pool, or 2 or more workers)
-#     words     derives the word lists of align.claims afresh (forgets the open ones: 15-50 s)
+#     words     builds the word-list file of align.claims afresh (forgets the open ones) or derives the lists
+#               from their sources (align.lexicons: 25 s)
 #     size      is a size test by its name (ten_thousand, 50_mb, large_documents, ...)
 #     listed    is one of the few tests in SLOW_TESTS below, measured slow with none of the above
-# So the fast tier loads no model (small in-memory ones that tests build aside); the word lists of align.claims
-# are kept between sessions (see isolated_cache).
+# So the fast tier loads no model (small in-memory ones that tests build aside).
 
 TESTS = Path(__file__).resolve().parent
 

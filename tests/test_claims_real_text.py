@@ -81,6 +81,21 @@ def test_translated_place_and_person_names_are_the_same_name(source, target):
     assert warned(source, target, "name") == []
 
 
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Er arbeitete lange in Lateinamerika.", "He worked in Latin America for a long time."),
+        ("Die früheren Sowjetstaaten verhandeln.", "The former Soviet states are negotiating."),
+    ],
+)
+def test_a_name_that_opens_a_german_compound_is_kept(source, target):
+    assert warned(source, target, "name") == []
+
+
+def test_a_name_no_german_compound_opens_with_is_still_added():
+    assert warned("Er arbeitete lange in Lateinamerika.", "He worked in Southeast Asia for a long time.", "name")
+
+
 def test_a_country_said_as_its_language_is_not_taken_when_the_german_says_the_language():
     source = "Mit dem Verlust griechischer Sprachkenntnisse verlor man den Zugang zu Griechenland."
     assert warned(source, "With the loss of Greek, access to Greece was lost.", "name") == []
@@ -185,6 +200,28 @@ def test_negation_added_or_dropped_is_flagged():
     assert warned("Er kam.", "He didn't come.", "negation") == ["negation added: 'didn't'"]
     assert warned("Er kam nicht.", "He came.", "negation") == ["negation dropped: 'nicht'"]
     assert warned("Sie lobte den Plan.", "She did not praise the plan.", "negation") == ["negation added: 'not'"]
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Höchstens 25 Personen dürfen in den Raum.", "No more than 25 people may enter the room."),
+        ("Mindestens 40 Bäume wurden gefällt.", "No fewer than 40 trees were felled."),
+        ("Die Anträge müssen bis zum 3. Mai eingehen.", "Applications must arrive no later than 3 May."),
+        ("Nicht mehr als 10 Teilnehmer sind zugelassen.", "At most 10 participants are admitted."),
+        ("Es sind nicht ganz 300 Meter.", "It is almost 300 metres."),
+        ("Der Akku hält nicht unter zwei Tagen.", "The battery lasts not less than two days."),
+        ("Die Garantie gilt nicht unter einem Jahr.", "The warranty is not less than one year."),
+    ],
+)
+def test_the_negation_inside_a_figure_qualifier_is_no_negation(source, target):
+    """'no more than', 'no fewer than', 'no later than', 'nicht mehr als', 'nicht ganz 300': the figures compare
+    these qualifiers; a negation elsewhere in the sentence still counts."""
+    assert warned(source, target, "negation") == []
+    assert warned("Er kam mit höchstens 25 Gästen.", "He did not come with no more than 25 guests.", "negation") == [
+        "negation added: 'not'"
+    ]
+    assert warned("Er verfügt nicht über ein Auto.", "He has a car.", "negation") == ["negation dropped: 'nicht'"]
 
 
 def test_lexical_negations_count_a_prefix_only_before_a_known_word():

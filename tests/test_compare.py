@@ -8,11 +8,13 @@ from types import SimpleNamespace
 
 import pytest
 
+from align.beads import Bead
 from align.compare import compare_beads, compare_pair
 from align.errors import InputError
 from align.findings import Finding, parse_severities
-from align.mutations import KINDS, catch_rates
+from align.segment import Segment
 from align.serialize import from_json, to_json
+from tests.support.mutations import KINDS, catch_rates
 
 
 def problems(source: str, target: str, **kwargs) -> list[Finding]:
@@ -107,14 +109,14 @@ def test_german_number_format_left_in_the_english_is_a_notation_error():
 def test_figure_moved_to_the_neighbouring_sentence_is_found_there():
     src = ["Der Umsatz stieg.", "Er lag bei 5 Mrd. Euro."]
     tgt = ["Revenue rose to €5 billion.", "That was a record."]
-    findings = compare_beads(src, tgt, [((0,), (0,)), ((1,), (1,))], claims=False)
+    findings = compare_beads(src, tgt, [Bead((0,), (0,), 1.0), Bead((1,), (1,), 1.0)], claims=False)
     assert [(f.status, f.note) for f in findings] == [("preserved", "moved from bead 1 to bead 0")]
 
 
 def test_figures_in_protected_spans_are_ignored():
-    segment = SimpleNamespace(text="Run `make -j4` now.", start=0, protected=((4, 13),))
-    target = SimpleNamespace(text="Run `make -j8` now.", start=0, protected=((4, 13),))
-    assert compare_beads([segment], [target], [((0,), (0,))], claims=False) == ()
+    source = Segment(text="Run `make -j4` now.", start=0, end=19, index=0, block=0, protected=((4, 13),))
+    target = Segment(text="Run `make -j8` now.", start=0, end=19, index=0, block=0, protected=((4, 13),))
+    assert compare_beads([source], [target], [Bead((0,), (0,), 1.0)], claims=False) == ()
 
 
 def test_severity_is_configurable():
@@ -145,7 +147,7 @@ def gold_pairs(seeds):
 
 
 def test_seed_references_have_no_figure_findings(seeds):
-    from align.sentences import parse_beads
+    from align.beads import parse_beads
 
     for stem, (de, en) in zip(("000_196887d79a86fdb7", "004_06f121a0a3444192"), gold_pairs(seeds), strict=True):
         beads = parse_beads((seeds / "gold" / f"{stem}.beads").read_text())
@@ -155,7 +157,7 @@ def test_seed_references_have_no_figure_findings(seeds):
 
 
 def test_seed_references_have_no_name_findings(seeds):
-    from align.sentences import parse_beads
+    from align.beads import parse_beads
 
     for stem, (de, en) in zip(("000_196887d79a86fdb7", "004_06f121a0a3444192"), gold_pairs(seeds), strict=True):
         beads = parse_beads((seeds / "gold" / f"{stem}.beads").read_text())
@@ -193,7 +195,7 @@ def test_demetr_numbers_replaced_recall_and_false_findings(shared_data):
 def test_ten_thousand_different_figures_each_side_finish():
     source = " ".join(f"{i}," for i in range(10_000))
     target = " ".join(f"{i}," for i in range(20_000, 30_000))
-    findings = compare_beads([source], [target], [((0,), (0,))], "en", "en", claims=False)
+    findings = compare_beads([source], [target], [Bead((0,), (0,), 1.0)], "en", "en", claims=False)
     assert Counter(f.status for f in findings) == {"dropped": 10_000, "added": 10_000}
 
 

@@ -129,7 +129,15 @@ def test_converted_directory_is_a_standard_model(model_dir):
     model = AutoModel.from_pretrained(model_dir)
     assert model.embeddings.word_embeddings.weight.shape == (250037, 384)
     tokenizer, model = load_transformers(model_dir)
-    assert next(model.parameters()).dtype.is_floating_point and str(next(model.parameters()).dtype) == "torch.float32"
+    table = model.get_input_embeddings().weight
+    assert str(table.dtype) == "torch.float16"  # stored so: 192 MB instead of 384 MB, and a lookup is exact
+    assert {str(p.dtype) for p in model.parameters() if p is not table} == {"torch.float32"}  # it computes in float32
+    reference = AutoModel.from_pretrained(model_dir, dtype="float32").eval()
+    ids = tokenizer(["passage: Der Umsatz stieg um 5,2 %."], return_tensors="pt")
+    import torch
+
+    with torch.no_grad():
+        assert torch.equal(model(**ids).last_hidden_state, reference(**ids).last_hidden_state)
     assert tokenizer.convert_ids_to_tokens([0, 1, 2, 3, 250001]) == ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
 
 

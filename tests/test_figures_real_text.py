@@ -369,3 +369,67 @@ def test_a_unit_lost_against_a_bare_four_digit_number_is_uncertain():
     assert figure_findings("Der Akku hält 2000 Zyklen bei 1500 Watt.", "The battery lasts 2000 cycles at 1500 W.") == []
     (lost,) = figure_findings("Der Motor hat 1500 Watt.", "The motor has 1500 oomph.")
     assert (lost.aspect, lost.confidence, lost.severity) == ("unit", "low", "warning")
+
+
+# --- thresholds, negated bounds, years with 'dem Jahr', dates listed with an article ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Der Ölpreis stieg über die Marke von 80 Dollar.", "The oil price climbed above the $80 mark."),
+        ("Die Partei blieb unter der Schwelle von 5 Prozent.", "The party stayed below the 5% threshold."),
+        ("Der Index schloss oberhalb der Marke von 15.000 Punkten.", "The index closed above the 15,000-point mark."),
+    ],
+)
+def test_a_threshold_named_after_its_figure_keeps_its_qualifier(source, target):
+    assert errors(source, target) == []
+
+
+def test_a_threshold_the_source_does_not_name_is_an_added_qualifier():
+    found = errors("Die Partei kam auf 5 Prozent.", "The party came in below the 5% threshold.")
+    assert [f.message.split(":")[0] for f in found] == ["hedge added"]
+
+
+def test_over_the_without_a_threshold_noun_is_no_qualifier():
+    assert [f.qualifier for f in extract("He was over the 50 pages already.", "en")] == [None]
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Nicht mehr als 40 Gäste sind erlaubt.", "Not more than 40 guests are allowed."),
+        ("Nicht weniger als 12 Länder stimmten zu.", "Not fewer than 12 countries agreed."),
+        ("Fast 600 Haushalte waren ohne Strom.", "Virtually 600 households were without power."),
+        ("Nahezu 90 Prozent sind geimpft.", "Practically 90 percent are vaccinated."),
+        ("Die Wellen werden bis zu 6 Meter hoch.", "Waves will reach as high as 6 metres."),
+    ],
+)
+def test_english_qualifiers_negated_or_said_with_an_adverb(source, target):
+    assert errors(source, target) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "bound"),
+    [
+        ("Seit dem Jahr 2012 wächst die Stadt.", "The city has been growing since 2012.", "since"),
+        ("Nach dem Jahr 1990 wurde nichts gebaut.", "Nothing was built after 1990.", "after"),
+        ("Bis zum Jahr 2040 soll das Netz stehen.", "The grid is to be finished by 2040.", "until"),
+    ],
+)
+def test_a_time_bound_with_dem_jahr_is_read(source, target, bound):
+    assert [f.bound for f in extract(source, "de") if f.kind == "year"] == [bound]
+    assert errors(source, target) == []
+
+
+def test_a_time_bound_with_dem_jahr_lost_is_reported():
+    found = errors("Bis zum Jahr 2040 soll das Netz stehen.", "The grid is to be finished in 2040.")
+    assert [f.message.split(":")[0] for f in found] == ["time bound lost"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["Der 4. und der 11. Oktober sind Feiertage.", "Am 4. und dem 11. Oktober ist geschlossen."],
+)
+def test_two_days_of_one_month_with_an_article_between(source):
+    assert figure_findings(source, "The 4 and 11 October are closed.") == []

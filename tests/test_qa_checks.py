@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from align.beads import Bead
 from align.cli import run
 from align.compare import compare_beads, compare_pair
 from align.errors import InputError
@@ -340,7 +341,7 @@ def test_xliff_notes_carry_qa_findings(tmp_path):
 def test_documents_untranslated_sentence_terms_and_inconsistency_across_beads():
     src = ["Der Umsatz stieg.", "Die Firma wuchs stark.", "Der Umsatz stieg.", "Es regnete den ganzen Tag."]
     tgt = ["Revenue rose.", "Die Firma wuchs stark.", "Sales rose.", "It rained all day."]
-    beads = [((i,), (i,)) for i in range(4)]
+    beads = [Bead((i,), (i,), 1.0) for i in range(4)]
     glossary = Glossary([Term("Umsatz", ("revenue",))])
     found = [f for f in compare_beads(src, tgt, beads, glossary=glossary) if f.kind in QA_KINDS]
     assert [(f.bead, f.kind, f.status, f.aspect) for f in found] == [

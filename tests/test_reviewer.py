@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from align import __version__
 from align.cli import run as cli
 from align.documents import document_from_text
 from align.fingerprints import read_decisions
@@ -103,7 +104,7 @@ def test_heading_says_what_was_compared_and_the_verdict(report_html, result):
     html = report_html.read_text(encoding="utf-8")
     assert "<h1>de → en" in html and "reference translation" in html
     assert "4 errors, 2 warnings, 1 info in 8 sentence pairs" in html
-    assert "encoder <code>length</code>" in html and "align 0.1.0" in html
+    assert "encoder <code>length</code>" in html and f"align {__version__}" in html
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", html)
     assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in html
     assert "<script>window.__xss" not in html

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from align import sentences as s
+from align.beads import Bead, format_beads, parse_beads
 from align.cli import run
 from align.documents import load_document
 from align.encoders import Encoder
@@ -32,9 +33,9 @@ def e5(tmp_path_factory) -> Encoder:
 def dev(shared_data) -> tuple[list[str], list[str], tuple]:
     """The first 160 gold beads of the Text+Berg dev document and the sentences they cover."""
     folder = shared_data / "sentence-alignment" / "textberg-defr-dev"
-    gold = s.parse_beads((folder / "dev.defr").read_text(encoding="utf-8"))[:160]
-    n = max(i for b in gold for i in b[0]) + 1
-    m = max(j for b in gold for j in b[1]) + 1
+    gold = parse_beads((folder / "dev.defr").read_text(encoding="utf-8"))[:160]
+    n = max(i for b in gold for i in b.source) + 1
+    m = max(j for b in gold for j in b.target) + 1
     src = (folder / "dev.de").read_text(encoding="utf-8").splitlines()[:n]
     tgt = (folder / "dev.fr").read_text(encoding="utf-8").splitlines()[:m]
     return src, tgt, gold
@@ -58,14 +59,14 @@ def test_seeds_align_to_their_gold(name, e5):
     beads = s.align_documents(
         load_document(SEEDS / "de" / name, language="de"), load_document(SEEDS / "en" / name, language="en"), e5
     )
-    assert s.format_beads(beads) == gold.read_text(encoding="utf-8")
+    assert format_beads(beads) == gold.read_text(encoding="utf-8")
 
 
 def test_textberg_dev_accuracy(dev, e5):
     src, tgt, gold = dev
     beads = s.align_texts(src, tgt, e5)
     assert _covers(beads, len(src), len(tgt))
-    scores = sentence_alignment_scores([gold], [_pairs(beads)])
+    scores = sentence_alignment_scores([gold], [beads])
     assert scores.f1_strict >= 0.83
     assert scores.f1_lax >= 0.98
     assert s.align_texts(src, tgt, e5, full=True) == beads
@@ -74,7 +75,7 @@ def test_textberg_dev_accuracy(dev, e5):
 def test_length_encoder_aligns_without_a_model(dev):
     src, tgt, gold = dev
     beads = s.align_texts(src, tgt, "length")
-    scores = sentence_alignment_scores([gold], [_pairs(beads)])
+    scores = sentence_alignment_scores([gold], [beads])
     assert _covers(beads, len(src), len(tgt))
     assert scores.f1_strict >= 0.80
     assert scores.f1_lax >= 0.94
@@ -82,10 +83,10 @@ def test_length_encoder_aligns_without_a_model(dev):
 
 def test_empty_side_gives_only_insertions_or_deletions():
     assert s.align_texts(["Ein Satz.", "Noch einer."], [], "length") == (
-        s.Bead((0,), (), 0.0),
-        s.Bead((1,), (), 0.0),
+        Bead((0,), (), 0.0),
+        Bead((1,), (), 0.0),
     )
-    assert s.align_texts([], ["One."], "length") == (s.Bead((), (0,), 0.0),)
+    assert s.align_texts([], ["One."], "length") == (Bead((), (0,), 0.0),)
     assert s.align_texts([], [], "length") == ()
 
 
@@ -162,16 +163,16 @@ def test_formats_round_trip_and_spans_slice_back(tmp_path):
     text = "Erster Satz.\n  Zweiter Satz.\nDritter.\n"
     sentences = s.line_sentences(text)
     assert [text[x.start : x.end] for x in sentences] == ["Erster Satz.", "Zweiter Satz.", "Dritter."]
-    beads = (s.Bead((0,), (0, 1), 0.9), s.Bead((), (2,), 0.0), s.Bead((1, 2), (), 0.0))
-    written = s.format_beads(beads)
+    beads = (Bead((0,), (0, 1), 0.9), Bead((), (2,), 0.0), Bead((1, 2), (), 0.0))
+    written = format_beads(beads)
     assert written == "[0]:[0, 1]\n[]:[2]\n[1, 2]:[]\n"
-    assert s.parse_beads(written) == tuple(_pairs(beads))
+    assert _pairs(parse_beads(written)) == _pairs(beads)
     records = [json.loads(line) for line in s.format_jsonl(beads, sentences, sentences).splitlines()]
     assert records[0]["source_spans"] == [[0, 12]] and records[0]["target_text"] == "Erster Satz. Zweiter Satz."
     assert s.format_tsv(beads, sentences, sentences).splitlines()[1] == "\tDritter.\t0.0000"
-    assert from_json(tuple[s.Bead, ...], to_json(beads)) == beads
+    assert from_json(tuple[Bead, ...], to_json(beads)) == beads
     with pytest.raises(InputError, match="not a bead"):
-        s.parse_beads("[0]-[1]\n", "pred.beads")
+        parse_beads("[0]-[1]\n", "pred.beads")
 
 
 def test_scores_follow_vecalign_definitions():

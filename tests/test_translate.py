@@ -21,15 +21,12 @@ from align.translate import (
     DEFAULT_MODEL,
     TranslateSettings,
     Translation,
-    batches,
     load_translation,
     load_translator,
     translate_document,
     translate_texts,
 )
-
-sys.path.insert(0, str(Path(__file__).parent))
-from tiny_marian import build_tiny_marian
+from tests.support.tiny_marian import build_tiny_marian
 
 SEED_000 = Path(__file__).resolve().parent.parent / "seeds" / "de" / "000_196887d79a86fdb7.txt"
 SEED_004 = SEED_000.with_name("004_06f121a0a3444192.txt")
@@ -144,14 +141,6 @@ def test_cli_model_directory_that_does_not_exist_is_exit_3(tmp_path: Path, capsy
 
 
 # ---- batching and generation ----
-
-
-def test_batches_respect_token_budget() -> None:
-    lengths = [5, 40, 7, 12, 40, 3]
-    groups = batches(lengths, 48)
-    assert sorted(i for g in groups for i in g) == list(range(6))
-    assert all(len(g) * max(lengths[i] for i in g) <= 48 or len(g) == 1 for g in groups)
-    assert [lengths[g[0]] for g in groups] == sorted(lengths[g[0]] for g in groups)
 
 
 def test_batched_output_equals_one_at_a_time(translator) -> None:
@@ -296,6 +285,16 @@ def test_cache_is_keyed_by_settings(translator, tmp_path: Path, monkeypatch) -> 
     greedy = dataclasses.replace(translator, beam=1)
     translate_texts(counting(greedy, calls), SENTENCES[:2], cache)
     assert sum(len(batch) for batch in calls) == 2
+
+
+def test_signature_names_what_changes_a_translation(translator) -> None:
+    signature = translator.signature()
+    assert signature.startswith(f"model:opus-mt-tiny|weights:{translator.checksum[:12]}|backend:transformers|beam:2|")
+    assert dataclasses.replace(translator, beam=1).signature() != signature
+    batching = TranslateSettings(batch_tokens=16, threads=1)
+    assert dataclasses.replace(translator, settings=batching).signature() == signature
+    document = translate_document(document_from_text("Es kostet 5 Euro.", "de", "text"), translator)
+    assert document.signature == signature
 
 
 # ---- CTranslate2 ----

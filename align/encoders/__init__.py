@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from align import cache as disk
+from align.batching import batches
 from align.encoders.conversion import (
     _SPECIAL_TOKENS,
     CONVERTER_VERSION,
@@ -197,21 +198,6 @@ _CACHE: dict[tuple[Encoder, str], np.ndarray] = {}
 _CACHE_LIMIT = 500_000
 
 
-def _batches(lengths: Sequence[int], budget: int) -> list[list[int]]:
-    """Indices sorted by length, cut into batches whose padded size (rows x longest) stays under `budget`."""
-    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
-    batches: list[list[int]] = []
-    current: list[int] = []
-    for i in order:
-        if current and (len(current) + 1) * lengths[i] > budget:
-            batches.append(current)
-            current = []
-        current.append(i)
-    if current:
-        batches.append(current)
-    return batches
-
-
 def _padded(encoded: list[list[int]], batch: list[int], pad: int) -> tuple[np.ndarray, np.ndarray]:
     """(ids, mask) of one batch, right-padded to its longest row."""
     width = max(len(encoded[i]) for i in batch)
@@ -266,7 +252,7 @@ def _run(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
             prompt = tokenizer(encoder.prefix)["input_ids"]
             prompt_tokens = len(prompt) - (prompt[-1] in tokenizer.all_special_ids)
     out = np.zeros((len(texts), encoder.dim), np.float32)
-    for batch in _batches([len(ids) for ids in encoded], encoder.batch_tokens):
+    for batch in batches([len(ids) for ids in encoded], encoder.batch_tokens):
         ids, mask = _padded(encoded, batch, pad)
         if encoder.backend == "onnx":
             hidden = session.run(None, {"word": table[ids].astype(np.float32), "mask": mask})[0]

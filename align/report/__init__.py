@@ -69,6 +69,7 @@ class CheckReport:
     show_preserved: bool = False
     decisions: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
     baseline: bool = False
+    signatures: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     @cached_property
     def _fingerprints(self) -> dict[int, tuple[str, ...]]:
@@ -155,12 +156,24 @@ def documents_report(result: AlignedDocuments, fail_on: str = "error", show_pres
                 source_line_start=source_line_start,
             )
         )
-    return CheckReport(src_doc.path or "", tgt_doc.path or "", tuple(items), fail_on, show_preserved)
+    return CheckReport(
+        src_doc.path or "",
+        tgt_doc.path or "",
+        tuple(items),
+        fail_on,
+        show_preserved,
+        signatures=dict(result.signatures),
+    )
 
 
-def units_report(checked: Sequence[CheckedUnit], fail_on: str = "error", show_preserved: bool = False) -> CheckReport:
+def units_report(
+    checked: Sequence[CheckedUnit],
+    fail_on: str = "error",
+    show_preserved: bool = False,
+    signatures: Mapping[str, str] | None = None,
+) -> CheckReport:
     """A `CheckReport` with one item per checked unit of one or more bilingual files (ids prefixed by the file
-    when there are several)."""
+    when there are several); `signatures` as `align.pipeline.compare_signature` gives them."""
     paths = list(dict.fromkeys(c.path for c in checked))
     items = tuple(
         Item(
@@ -175,7 +188,9 @@ def units_report(checked: Sequence[CheckedUnit], fail_on: str = "error", show_pr
         )
         for c in checked
     )
-    return CheckReport(", ".join(paths), ", ".join(paths), items, fail_on, show_preserved)
+    return CheckReport(
+        ", ".join(paths), ", ".join(paths), items, fail_on, show_preserved, signatures=dict(signatures or {})
+    )
 
 
 def with_decisions(

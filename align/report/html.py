@@ -25,23 +25,22 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from types import SimpleNamespace
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup, escape
 
 from align import __version__
+from align.beads import Bead
 from align.documents import Document
 from align.findings import Finding
 from align.report import CheckReport, documents_report, units_report
 from align.report.issues import COLUMNS, issue_row, span_in
 from align.segment import Segment
-from align.sentences import Bead
 from align.vocab import STATUSES
 
 if TYPE_CHECKING:
-    from align.pipeline import CheckedUnit
+    from align.pipeline import AlignedDocuments, CheckedUnit
 
 _SYMBOL = {"preserved": "✓", "changed": "≠", "dropped": "−", "added": "+"}
 LEVELS = ("error", "warning", "info")
@@ -180,7 +179,7 @@ def _survival(
         first = bead.source[0] if bead.source else last
         last = bead.source[-1] if bead.source else last
         bead_section[number] = max(bisect_right(starts, first) - 1, 0)
-    counts = [Counter() for _ in sections]
+    counts: list[Counter[str]] = [Counter() for _ in sections]
     for finding in findings:
         if finding.kind == "figure" and finding.bead in bead_section:
             counts[bead_section[finding.bead]][finding.status] += 1
@@ -309,35 +308,14 @@ def _file_label(doc: Document) -> str:
     return Path(doc.path).name if doc.path else doc.id or doc.language
 
 
-def render_html(
-    source: Document,
-    target: Document,
-    source_segments: Sequence[Segment],
-    target_segments: Sequence[Segment],
-    beads: Sequence[Bead],
-    findings: Sequence[Finding],
-    word_links: Mapping[int, Sequence[tuple[str, str]]] | None = None,
-    title: str | None = None,
-    *,
-    label: str = "",
-    decisions: Mapping[str, str] | None = None,
-    settings: Mapping[str, Any] | None = None,
-) -> str:
-    """The whole report of two aligned documents as one HTML string.
-
-    `decisions` maps fingerprints to "accepted", "false positive" or "baseline" (an accepted-findings file);
-    `settings` (encoder, words) go into the heading with align's version and the date; `label` says which pair
-    this is ("reference", "mt").
-    """
-    aligned = SimpleNamespace(
-        source=source,
-        target=target,
-        source_segments=source_segments,
-        target_segments=target_segments,
-        beads=beads,
-        findings=findings,
-    )
-    report = replace(documents_report(aligned), decisions=dict(decisions or {}))  # type: ignore[arg-type]
+def render_html(result: AlignedDocuments, title: str | None = None) -> str:
+    """The whole report of two aligned documents (`align.pipeline.compare_documents`) as one HTML string: the
+    result's decisions (an accepted-findings file) mark findings, its settings and signatures go into the heading
+    with align's version and the date, and its label says which pair this is ("reference", "mt")."""
+    source, target = result.source, result.target
+    source_segments, target_segments = result.source_segments, result.target_segments
+    beads, findings, word_links, label = result.beads, result.findings, result.word_pairs(), result.label
+    report = replace(documents_report(result), decisions=dict(result.decisions))
     numbered: list[list[tuple[int, Finding]]] = [[] for _ in beads]
     for number, finding in enumerate(findings):
         if 0 <= finding.bead < len(beads):
@@ -358,7 +336,7 @@ def render_html(
                 "source": [_segment_view(source, source_segments[i], source_marks.get(i, ())) for i in bead.source],
                 "target": [_segment_view(target, target_segments[i], target_marks.get(i, ())) for i in bead.target],
                 "findings": numbered[number],
-                "links": list((word_links or {}).get(number, ())),
+                "links": list(word_links.get(number, ())),
             }
         )
     names = (_file_label(source), _file_label(target))
@@ -373,7 +351,7 @@ def render_html(
         numbered=numbered,
         rows=rows,
         unit_word="sentence pairs",
-        settings=settings,
+        settings=result.settings(),
         survival=_survival(source, source_segments, beads, findings),
         metadata=(source.metadata, target.metadata) if source.metadata or target.metadata else None,
         languages=(source.language, target.language),
@@ -463,8 +441,3 @@ def findings_table(findings: Sequence[Finding] | Sequence[dict], report: CheckRe
         rows.append(row)
     heads = ("severity", "kind", "status", "bead / unit", "line", "source", "target", "message")
     return _TABLE.render(rows=rows, heads=heads, colors=_COLORS)
-
-
-def write_html(out: IO[str], *args: Any, **kwargs: Any) -> None:
-    """Render the report (same arguments as `render_html`) into an open text stream."""
-    out.write(render_html(*args, **kwargs))

@@ -128,6 +128,8 @@ def write(report: CheckReport, out: IO[str], root: str | None = None) -> None:
     if any(location.get("uriBaseId") == SRCROOT for location in _locations(results)):
         uri = Path(os.path.abspath(root or os.getcwd())).as_uri()
         run["originalUriBaseIds"] = {SRCROOT: {"uri": uri if uri.endswith("/") else uri + "/"}}
+    if report.signatures:
+        run["properties"] = {"signatures": dict(report.signatures)}
     run["columnKind"] = "unicodeCodePoints"
     run["results"] = results
     sarif = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}

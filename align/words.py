@@ -28,12 +28,13 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
 
+from align.batching import batches
 from align.signatures import encoder_label, signature
 from align.tokenize import Token, tokenize
 from align.vocab import DEFAULT_WORD_METHOD, EMBEDDED, WORD_METHODS
@@ -348,19 +349,6 @@ def _max_content(model: Any) -> int:
     return min(limit, 512) - 2
 
 
-def _batches(lengths: Sequence[int], batch_tokens: int) -> Iterator[list[int]]:
-    """Indices grouped longest first so that batch size × longest length stays within the budget."""
-    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
-    batch: list[int] = []
-    for i in order:
-        if batch and (len(batch) + 1) * (lengths[batch[0]] + 2) > batch_tokens:
-            yield batch
-            batch = []
-        batch.append(i)
-    if batch:
-        yield batch
-
-
 def _forward_layers(model: Any, input_ids: Any, attention_mask: Any, layers: Sequence[int]) -> Any:
     """Mean of the hidden states `layers` (0 = embeddings), running only as many layers as needed.
 
@@ -425,8 +413,8 @@ def embed_subwords(
     out = [np.zeros((len(ids), dim), dtype=np.float32) for ids in sentences]
     cls, sep, pad = tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id
     with torch.inference_mode():
-        for batch in _batches(lengths, batch_tokens):
-            width = lengths[batch[0]] + 2
+        for batch in batches(lengths, batch_tokens, overhead=2):  # [CLS] and [SEP]
+            width = max(lengths[i] for i in batch) + 2
             input_ids = torch.full((len(batch), width), pad, dtype=torch.long)
             attention = torch.zeros((len(batch), width), dtype=torch.long)
             for row, i in enumerate(batch):

@@ -191,10 +191,7 @@ def words_command(
             lines = w.read_bitext(read_text(src), src)
         else:
             lines = w.read_line_pairs(read_text(src), read_text(tgt), src, tgt)
-        if pretokenized:
-            tokens = [(w.split_pretokenized(s), w.split_pretokenized(t)) for s, t in lines]
-        else:
-            tokens = [(w.tokenize(s, src_lang), w.tokenize(t, tgt_lang)) for s, t in lines]
+        tokens = [w.tokenize_pair(s, t, src_lang, tgt_lang, pretokenized) for s, t in lines]
     elif tgt is None:
         raise InputError("--beads", "aligns the words of two documents", "give SRC and TGT")
     else:

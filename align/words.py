@@ -591,13 +591,20 @@ def align_sentences(
     **options: Any,
 ) -> list[AlignedPair]:
     """Tokenize each pair of sentence texts (spans into those texts) and align their words."""
-    tokens = [
-        (split_pretokenized(src), split_pretokenized(tgt))
-        if pretokenized
-        else (tokenize(src, source_language), tokenize(tgt, target_language))
-        for src, tgt in pairs
-    ]
+    tokens = [tokenize_pair(src, tgt, source_language, target_language, pretokenized) for src, tgt in pairs]
     return align_tokens(tokens, encoder, **options)
+
+
+def tokenize_pair(
+    source: str, target: str, source_language: str, target_language: str, pretokenized: bool = False
+) -> tuple[tuple[Token, ...], tuple[Token, ...]]:
+    """The tokens of a sentence pair, with spans: Moses tokens, or the whitespace-separated ones when the input
+    is pretokenized or when the pair is too long to link even at one token per word (more than WORD_LINK_LIMIT
+    word pairs: Moses only ever splits words further, and tokenizing megabytes with it takes minutes for a pair
+    that gets no links anyway)."""
+    if pretokenized or len(source.split()) * len(target.split()) > WORD_LINK_LIMIT:
+        return split_pretokenized(source), split_pretokenized(target)
+    return tokenize(source, source_language), tokenize(target, target_language)
 
 
 def align_tokens(

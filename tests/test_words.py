@@ -460,3 +460,12 @@ def test_cli_words_with_beads_gives_spans_into_the_documents(encoder, tmp_path: 
         assert all(en_text[t["start"] : t["end"]] == t["text"] for t in r["target"])
     (tmp_path / "beads.txt").write_text("[0]:[0]\n[2]:[1]\n", encoding="utf-8")
     assert run(args) == 2
+
+
+def test_a_pair_too_long_to_link_is_split_at_whitespace_not_by_moses() -> None:
+    short = w.tokenize_pair("Er sagte: 5,2%.", "He said: 5.2%.", "de", "en")
+    assert [t.text for t in short[0]] == ["Er", "sagte", ":", "5,2", "%", "."]
+    words = " ".join(["Umsatz, 5,2%."] * 600)
+    long_source, long_target = w.tokenize_pair(words, words, "de", "en")
+    assert len(long_source) == 1200 and long_source[1].text == "5,2%."  # 1,200 × 1,200 word pairs: no links
+    assert all(words[t.start : t.end] == t.text for t in long_target)

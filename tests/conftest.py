@@ -56,14 +56,15 @@ def seeds() -> Path:
 #             tests 5-50 s on 2 busy cores):
 #     model     builds or converts a model on disk (the tiny Marian, a saved BERT or sentence-transformers
 #               folder, the embedded encoder converted afresh into a temporary folder, a ctranslate2 model),
-#               or loads a transformers/torch model (from_pretrained, the torch backend, the word aligner's)
+#               or loads a transformers/torch model (from_pretrained, the torch backend, the word aligner's,
+#               SimAlign, whose import alone takes 5 s)
 #     embedded  runs the embedded model at all: whole seed documents through the pipeline or the CLI (run,
 #               report, sentences, words), the `sentences` command, word links, the embedded model folder or its
 #               tokenizer -- unless the code chooses the length encoder
 #     process   starts a Python subprocess (the CLI in a fresh interpreter imports align again: 0.5-30 s)
 #     workers   starts corpus worker processes (a pool, or 2 or more workers)
-#     words     builds the word-list file of align.claims afresh (forgets the open ones) or derives the lists
-#               from their sources (align.lexicons: 25 s)
+#     words     builds the word-list file of align.claims afresh (forgets the open ones, or fills a file of its
+#               own: 1-2 s) or derives the lists from their sources (align.lexicons: 25 s)
 #     size      is a size test by its name (ten_thousand, 50_mb, large_documents, ...)
 #     listed    is one of the few tests in SLOW_TESTS below, measured slow with none of the above
 # So the fast tier loads no model (small in-memory ones that tests build aside).
@@ -78,12 +79,12 @@ _RULES: dict[str, re.Pattern[str]] = {
     "slow": re.compile(
         # model
         r"\b(?:build_tiny_marian|save_pretrained|from_pretrained|SentenceTransformer|build_embedded"
-        r"|_embedded_model_dir|ctranslate2|w\.load_encoder|words\.load_encoder)\b"
+        r"|_embedded_model_dir|ctranslate2|w\.load_encoder|words\.load_encoder|simalign)\b"
         r"|backend\s*=\s*[\"']torch[\"']"
         # workers
         r"|--workers[\"'],\s*[\"'][2-9]|\bworkers\s*=\s*[2-9]|\bworker_pool\("
         # words
-        r"|\b_derived_word_lists\b|\b_word_lists\.cache_clear\b"
+        r"|\b_derived_word_lists\b|\b_word_lists\.cache_clear\b|\b_fill\(|\blexicons\.to_json\("
         # process
         r"|\bsubprocess\.(?:run|Popen|call|check_call|check_output)\("
     ),

@@ -16,7 +16,7 @@ from align.figures import Figure, extract
 from align.findings import Finding, Side
 from align.qa import Glossary, check_aligned, check_pair
 from align.segment import Segment
-from align.spans import Span
+from align.spans import Span, text_and_start
 
 if TYPE_CHECKING:
     from align.bilingual import Placeholder
@@ -68,7 +68,7 @@ def _bead_side(segments: Sequence[Span | str], indices: Sequence[int], language:
     found: list[Claim] = []
     for i in indices:
         seg = segments[i]
-        text, offset = (seg, 0) if isinstance(seg, str) else (seg.text, seg.start)
+        text, offset = text_and_start(seg)
         protected = seg.protected if isinstance(seg, Segment) else ()
         figures += extract(text, language, protected, offset, i)
         if claims:

@@ -40,7 +40,7 @@ from align.claims import Cue
 from align.documents import PLACEHOLDER_FIRST, PLACEHOLDER_LAST
 from align.errors import InputError
 from align.findings import Finding, severity
-from align.spans import Span
+from align.spans import Span, text_and_start
 
 if TYPE_CHECKING:
     from align.bilingual import Placeholder
@@ -538,18 +538,14 @@ def check_aligned(
     """The QA findings of two aligned documents: an untranslated target sentence in a bead, terminology per bead,
     and inconsistent translations across beads (no empty-target check: a document's sentences are never empty)."""
 
-    def piece(segments: Sequence[Span | str], i: int) -> tuple[str, int]:
-        seg = segments[i]
-        return (seg, 0) if isinstance(seg, str) else (seg.text, seg.start)
-
     findings: list[Finding] = []
     entries = []
     for number, bead in enumerate(beads):
         src_idx, tgt_idx = bead.source, bead.target
         if not src_idx or not tgt_idx:
             continue
-        sources = [piece(src_segments, i) for i in src_idx]
-        targets = [piece(tgt_segments, i) for i in tgt_idx]
+        sources = [text_and_start(src_segments[i]) for i in src_idx]
+        targets = [text_and_start(tgt_segments[i]) for i in tgt_idx]
         source_text = " ".join(text for text, _ in sources)
         for text, start in targets:
             own = next((s for s, _ in sources if normalized(s) == normalized(text)), source_text)

@@ -14,3 +14,9 @@ class Span:
     text: str
     start: int
     end: int
+
+
+def text_and_start(piece: Span | str) -> tuple[str, int]:
+    """A span's text and start, or a plain string's at offset 0 (sentences given as strings, as tests and
+    notebooks write them)."""
+    return (piece, 0) if isinstance(piece, str) else (piece.text, piece.start)

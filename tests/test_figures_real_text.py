@@ -433,3 +433,164 @@ def test_a_time_bound_with_dem_jahr_lost_is_reported():
 )
 def test_two_days_of_one_month_with_an_article_between(source):
     assert figure_findings(source, "The 4 and 11 October are closed.") == []
+
+
+# --- rules of stop 25: found on WMT lines without digits and on the held-out half --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Mitte Januar wurde die Brücke eröffnet.", "The bridge was opened in mid-January."),
+        ("Ende Oktober kam der Frost.", "The frost came in late-October."),
+        ("Im April/Mai blühen die Bäume.", "The trees blossom in April/May."),
+        ("Im Juli oder August fahren wir.", "We go in July or August."),
+    ],
+)
+def test_months_in_a_hyphen_compound_or_after_another_month(source, target):
+    assert figure_findings(source, target) == []
+
+
+def test_a_loose_month_word_alone_is_still_not_a_month():
+    assert figures("May I ask? March on, soldiers.", "en") == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Zehntausende gingen auf die Straße.", "Tens of thousands took to the streets."),
+        ("Hunderttausende sahen zu.", "Hundreds of thousands watched."),
+    ],
+)
+def test_plural_number_words_with_of_are_one_figure(source, target):
+    assert figure_findings(source, target) == []
+
+
+def test_hundreds_of_thousands_against_hundreds_is_a_change():
+    found = figure_findings("Hunderttausende sahen zu.", "Hundreds of people watched.")
+    assert [(f.status, f.aspect) for f in found] == [("changed", "value")]
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Das kostet ungefähr die Hälfte des Preises.", "That costs about half of the price."),
+        ("Fast die Hälfte der Leute stimmte zu.", "Nearly half of the people agreed."),
+    ],
+)
+def test_a_qualifier_before_an_article_and_a_fraction(source, target):
+    assert figure_findings(source, target) == []
+
+
+def test_a_qualifier_before_an_article_and_a_fraction_lost_is_reported():
+    assert [
+        f.status for f in figure_findings("Fast die Hälfte der Leute stimmte zu.", "Half of the people agreed.")
+    ] == ["changed"]
+
+
+def test_first_of_all_is_no_ordinal_and_a_second_thing_is_one():
+    assert figures("First of all, we need a second room.", "en") == [("ordinal", "2")]
+    assert figures("Wait a second. It took a second longer.", "en") == []
+
+
+def test_a_comparative_with_als_is_a_qualifier():
+    assert [f.qualifier for f in extract("Das ist nicht mehr wert als 20 Euro.", "de")] == ["more_than"]
+    assert errors("Das ist nicht mehr wert als 20 Euro.", "It is not worth more than 20 euros.") == []
+    assert [f.qualifier for f in extract("Er schoss weniger Tore als 3 andere.", "de")] == ["less_than"]
+
+
+def test_the_plus_of_a_model_name_is_no_qualifier():
+    assert errors("Das iPhone X+ ist schwer.", "The iPhone X + is heavy.") == []
+    assert errors("Ich nutze das Pixel 7+ gern.", "I like to use the Pixel 7+.") == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Anpfiff ist um 20.45 Uhr.", "Kick-off is at 20.45."),
+        ("Gegen 02.10 Uhr kam der Notruf.", "The call came around 02.10."),
+    ],
+)
+def test_a_clock_time_left_in_german_notation(source, target):
+    assert figure_findings(source, target) == []
+
+
+def test_a_clock_time_changed_in_german_notation_is_reported():
+    assert errors("Anpfiff ist um 20.45 Uhr.", "Kick-off is at 20.15.") != []
+
+
+def test_a_date_said_twice_and_kept_once_is_no_error():
+    source = "Seit 2015 gibt es Streit; 2015 zogen viele weg."
+    found = figure_findings(source, "The dispute began in 2015, when many moved away.")
+    assert [(f.status, f.severity, f.confidence) for f in found] == [("dropped", "warning", "low")]
+
+
+def test_a_date_dropped_without_a_repeat_is_an_error():
+    assert [f.status for f in errors("Seit 2015 gibt es Streit.", "There is a dispute.")] == ["dropped"]
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "sure"),
+    [
+        ("Im Norden werden um 4 Grad erwartet.", "In the north, 4 degrees are expected.", True),
+        (
+            "Die Werte stiegen im Laufe des langen Tages an fast allen Stationen im Land deutlich, nämlich um 4 Grad.",
+            "They rose by 4 degrees.",
+            False,
+        ),
+        ("Der Zähler springt um 1 Schritt zurück.", "The counter goes back 1 step.", False),
+    ],
+)
+def test_um_before_a_temperature_is_about_unless_a_change_is_said(source, target, sure):
+    figure = extract(source, "de")[0]
+    assert (figure.qualifier, figure.qualifier_sure) == ("approximately", sure)
+    assert bool(errors(source, target)) is sure
+
+
+def test_um_a_percentage_above_a_level_is_by():
+    figure = extract("Die Preise lagen um 4 Prozent über dem Vorjahr.", "de")[0]
+    assert figure.qualifier is None
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Am Dienstag und donnerstags, dazu Samstagabend.", "de", ["Tuesday", "Thursday", "Saturday"]),
+        ("On Tuesday and on Thursdays, and Saturday night.", "en", ["Tuesday", "Thursday", "Saturday"]),
+    ],
+)
+def test_weekdays_are_date_parts(text, language, expected):
+    assert [f.value for f in extract(text, language) if f.kind == "weekday"] == expected
+
+
+def test_a_weekday_dropped_or_changed_is_reported():
+    assert [f.status for f in errors("Wir kommen am Dienstag.", "We are coming.")] == ["dropped"]
+    assert [f.status for f in errors("Wir kommen am Dienstag.", "We are coming on Thursday.")] == ["changed"]
+    assert figure_findings("Wir kommen am Dienstag.", "We are coming on Tuesday.") == []
+
+
+def test_a_weekday_in_a_title_kept_in_german_is_preserved():
+    assert figure_findings('Das sagte er der "Welt am Sonntag".', 'He said so to "Welt am Sonntag".') == []
+
+
+def test_an_ordinal_word_above_two_dropped_is_an_error():
+    assert [f.status for f in errors("Er gewann das sechste Rennen.", "He won the race.")] == ["dropped"]
+    assert [f.severity for f in figure_findings("Er gewann das zweite Rennen.", "He won another race.")] == ["warning"]
+
+
+def test_an_ordinal_that_is_also_a_verb_needs_an_article():
+    assert figures("Wir müssen darauf achten.", "de") == []
+    assert figures("Am achten Tag ruhte er.", "de") == [("ordinal", "8")]
+
+
+def test_einmal_after_a_count_word_is_sure():
+    assert [f.status for f in errors("Er stand bisher einmal auf dem Podest.", "He stood on the podium.")] == [
+        "dropped"
+    ]
+    assert errors("Ich sage es noch einmal.", "I say it again.") == []
+
+
+def test_a_range_of_counts_in_words():
+    assert (
+        figure_findings("Es wird einmal bis dreimal am Tag gemessen.", "It is measured one to three times a day.") == []
+    )

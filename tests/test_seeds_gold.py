@@ -32,6 +32,7 @@ KINDS = {
     "range",
     "ordinal",
     "year",
+    "weekday",
 }
 QUALIFIERS = {None, "approximately", "more_than", "at_most", "nearly", "at_least"}
 DECIMAL = r"-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?"
@@ -47,6 +48,7 @@ VALUE_FORMS = {
     "date": DATE,
     "time": "([01][0-9]|2[0-3]):[0-5][0-9]",
     "range": f"({DECIMAL}|{DATE})\\.\\.({DECIMAL}|{DATE})",
+    "weekday": "(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day",
 }
 BEAD = re.compile(r"\[([0-9, ]*)\]:\[([0-9, ]*)\]")
 MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")

@@ -84,6 +84,8 @@ def _units_agree(a: Figure, b: Figure, strict: bool = True) -> bool:
     grade', 'drei bar' → 'three cash') or changed ('40 mm' → '40 nm') does not agree."""
     if a.unit == b.unit:
         return True
+    if _count_and_rank(a, b):
+        return False
     if a.unit is None or b.unit is None:
         unit = a.unit or b.unit
         # a currency, percent or physical unit lost ('ca 200 eur' → 'about 200') counts something else; not strict:
@@ -256,9 +258,17 @@ def _notation(src: Figure, tgt: Figure, src_lang: str, tgt_lang: str) -> str | N
     return f"notation: German number format in the English '{tgt.text}' (an English reader reads {reading})"
 
 
+def _count_and_rank(a: Figure, b: Figure) -> bool:
+    """One is a count ('einmal', 'twice') and the other a rank ('first', 'zweite'): different figures, even of
+    one value."""
+    return "×" in (a.unit, b.unit) and "ordinal" in (a.kind, b.kind)
+
+
 def _pairable(src: Figure, tgt: Figure) -> bool:
     if src.kind == tgt.kind:
         return True
+    if _count_and_rank(src, tgt):
+        return False
     groups = (
         {"number", "quantity", "money", "ordinal"},
         {"percent", "percentage_points"},
@@ -615,7 +625,10 @@ def compare_figures(
         findings.append(preserved(s, t, note=said if source_whole else f"said as one: '{_shown(whole)}'"))
         s, t = (whole, b) if source_whole else (b, whole)
         findings.append(preserved(s, t, "none"))
-    changed = [(s, t, "") for s, t in take(lambda s, t: _same_value(s, t) is not None or _rounded(s, t))]
+    changed = [
+        (s, t, "")
+        for s, t in take(lambda s, t: (_same_value(s, t) is not None or _rounded(s, t)) and not _count_and_rank(s, t))
+    ]
     if linked is not None:
         changed += [
             (s, t, "" if score > WEAK_LINK else "a weak word link pairs these figures")

@@ -594,3 +594,8 @@ def test_a_range_of_counts_in_words():
     assert (
         figure_findings("Es wird einmal bis dreimal am Tag gemessen.", "It is measured one to three times a day.") == []
     )
+
+
+def test_a_count_is_not_a_rank_of_the_same_value():
+    found = figure_findings("Er stand bisher einmal auf dem Podest.", "He stood on the podium for the first time.")
+    assert sorted((f.status, f.severity) for f in found) == [("added", "warning"), ("dropped", "error")]

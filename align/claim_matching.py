@@ -8,8 +8,10 @@ from collections.abc import Mapping, Sequence
 from align.claims import (
     Cue,
     country_language,
+    double_negations,
     fold,
     lexical_negations,
+    place_stem,
     similar,
     strong_hedge,
     words,
@@ -51,10 +53,14 @@ def _count_cues(
 def _negation_findings(src: Side, tgt: Side, bead: int, severities: Mapping[str, str] | None) -> list[Finding]:
     """Negations counted: one more or one fewer matters. A negation rendered by a word that negates without a
     particle ('nicht teilnehmen' → 'unable to take part', 'wortlos' → 'without a word') is kept, so a side's
-    surplus of negations counts only beyond the other side's lexical negations."""
+    surplus of negations counts only beyond the other side's lexical negations, or its positives
+    (`_rendered_negations`)."""
     s_cues, t_cues = src.claim.negations, tgt.claim.negations
-    s_lexical = lexical_negations(src.text, src.claim.language) if len(t_cues) > len(s_cues) else 0
-    t_lexical = lexical_negations(tgt.text, tgt.claim.language) if len(s_cues) > len(t_cues) else 0
+    s_lexical = t_lexical = 0
+    if len(t_cues) > len(s_cues):
+        s_lexical = _rendered_negations(src, tgt)
+    if len(s_cues) > len(t_cues):
+        t_lexical = _rendered_negations(tgt, src)
     kept = min(len(s_cues), len(t_cues))
     findings = _count_cues("negation", s_cues[:kept], t_cues[:kept], bead, severities)
     dropped = s_cues[kept + t_lexical :]
@@ -62,6 +68,17 @@ def _negation_findings(src: Side, tgt: Side, bead: int, severities: Mapping[str,
     findings += _count_cues("negation", dropped, (), bead, severities)
     findings += _count_cues("negation", (), added, bead, severities)
     return findings
+
+
+def _rendered_negations(side: Side, other: Side) -> int:
+    """How many of the other side's surplus negations this side may render without a particle: as many as it
+    has lexical negations; a negation of a lexical negation ('not neglecting', 'nicht fehlen') only where it has
+    none, said as a positive ('durfte nicht fehlen' → 'had to be there'), for with the lexical negation
+    translated ('vernachlässigen' → 'not neglecting') the added negation flips the meaning."""
+    surplus = len(other.claim.negations) - len(side.claim.negations)
+    double = double_negations(other.text, other.claim.language)
+    lexical = lexical_negations(side.text, side.claim.language)
+    return min(lexical, max(0, surplus - double)) if lexical else double
 
 
 def _hedge_findings(src: Side, tgt: Side, bead: int, severities: Mapping[str, str] | None) -> list[Finding]:
@@ -74,6 +91,15 @@ def _hedge_findings(src: Side, tgt: Side, bead: int, severities: Mapping[str, st
     s_strong = [c for c in s_cues if strong_hedge(c, src.claim.language)][:1]
     t_strong = [c for c in t_cues if strong_hedge(c, tgt.claim.language)][:1]
     return _count_cues("hedge", s_strong, t_strong, bead, severities)
+
+
+def _found(name: str, tgt_words: Sequence[str], source: str) -> bool:
+    """A source name said in the target: in a spelling of its own, without its prefix of position
+    ('Großbritannien' → 'Britain'), or as its country's language ('Frankreichs' → 'French')."""
+    stem = place_stem(name)
+    return any(
+        similar(name, w) or (stem != name and similar(stem, w)) or country_language(name, w, source) for w in tgt_words
+    )
 
 
 def _repeats_lost(names: Sequence[Cue], tgt_text: str, dropped: Sequence[Cue]) -> list[Cue]:
@@ -149,13 +175,9 @@ def compare_claims(src: Side, tgt: Side, bead: int = 0, severities: Mapping[str,
     """
     findings: list[Finding] = []
     src_words, tgt_words = words(src.text), words(tgt.text)
+    src_words += [stem for stem in map(place_stem, src_words) if stem not in src_words]
     src_folded, tgt_folded = {fold(w) for w in src_words}, {fold(w) for w in tgt_words}
-    dropped = [
-        n
-        for n in src.claim.names
-        if n.key not in tgt_folded
-        and not any(similar(n.text, w) or country_language(n.text, w, src.text) for w in tgt_words)
-    ]
+    dropped = [n for n in src.claim.names if n.key not in tgt_folded and not _found(n.text, tgt_words, src.text)]
     dropped += _repeats_lost(src.claim.names, tgt.text, dropped)
     added = [
         n

@@ -11,10 +11,12 @@ lexicons: spaCy's German lemma table and Brown clusters (spacy-lookups-data, MIT
 "Schubser", "Treibnetzfischerei") from bare surnames and places ("Flick", "Nantes", "Rakoczy-Reitturnier"); the
 place of a word in its sentence counts only for words the lexicons do not know as common words. Matching across
 languages uses accent-folded string similarity, transliteration ("Selenskyj"/"Zelenskyy"), CLDR's country
-and language names ("Frankreichs"/"French") and GeoNames' alternate city names ("Kiew"/"Kyiv").
+and language names ("Frankreichs"/"French"), GeoNames' alternate city names ("Kiew"/"Kyiv"), and places without
+their German prefix of position ("Großbritannien"/"Great Britain", "Niederrhein"/"lower Rhine").
 
 Negation counts particles and contractions ("nicht", "didn't"), not the ones that negate nothing ("nicht
-nur", "findet statt", "No. 1"); lexical negation ("unable", "wortlos", "not … until") may render one. Hedges
+nur", "findet statt", "No. 1", "nothing but", a closing "or not"); lexical negation ("unable", "wortlos", "not …
+until", "verpasste") may render one, and a negated lexical negation ("durfte nicht fehlen") a positive. Hedges
 are strong ("angeblich", "könnte", "reportedly") or modals that often keep their plain meaning ("darf"/"may").
 """
 
@@ -28,7 +30,7 @@ import sqlite3
 import tempfile
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
 from pathlib import Path
@@ -70,31 +72,41 @@ _NEGATION = {
     r"|niemanden|weder|ohne|nirgends|nirgendwo|statt|anstatt|anstelle",
     "en": r"not|no|never|nothing|nobody|none|neither|without|nowhere|cannot|\w+n[’']t|n[’']t|rather than|instead of",
 }
-# Negation cues that negate nothing: 'nicht nur' / 'not only' (a contrast), the particle of 'stattfinden'
-# ('findet ... statt.'), 'No.'/'no.' before a number (the abbreviation of number), and the negation inside a
+# Negation cues that negate nothing: 'nicht nur' / 'not only' (a contrast; not 'if not only', the only one), the
+# particle of 'stattfinden' ('findet ... statt.'), 'No.'/'no.' before a number (the abbreviation of number),
+# 'nichts als' / 'nothing but' (only), a closing 'oder nicht' / 'or not' (either way), and the negation inside a
 # figure's qualifier ('nicht mehr als 300', 'no fewer than 300', 'not quite 300'), which the figures compare.
 _NOT_NEGATION = {
     "de": re.compile(
-        r"(?i:nicht\s+nur\b|nicht\s+bloß\b|nicht-)|statt(?=\s*(?:[.,;:!?\"“”»«)–-]|$|und\b|oder\b|aber\b))"
+        r"(?i:nicht\s+nur\b|nicht\s+bloß\b|nicht-|nichts(?=\s+als\b)|(?<=\boder\s)nicht(?=\s*(?:[.,;:!?)\"“”»«]|$)))"
+        r"|statt(?=\s*(?:[.,;:!?\"“”»«)–-]|$|und\b|oder\b|aber\b))"
         r"|(?i:nicht(?=\s+(?:mehr|weniger|später|früher|länger)\s+als\b|\s+ganz\s+\d"
         r"|\s+(?:unter|über)\s+(?:\d|(?:zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf)\b)"
         r"|\s+unter\s+eine[mr]\b))"
     ),
     "en": re.compile(
-        r"\b(?:(?i:(?:not|\w*n[’']t)\s+(?:only|just|merely)\b)|(?i:no)\.?\s*(?=\d)|(?i:without)(?=\s+saying\b)"
+        r"\b(?:(?i:(?<!\bif\s)(?:not|\w*n[’']t)\s+(?:only|just|merely)\b)"
+        r"|(?i:no)\.?\s*(?=\d)|(?i:without)(?=\s+saying\b)"
+        r"|(?i:nothing(?=\s+but\b)|(?<=\bor\s)not(?=\s*(?:[.,;:!?)\"“”]|$)))"
         r"|(?i:(?:not|\w*n[’']t)\b(?=[^.;:!?]{0,80}?\buntil\b))"
         r"|(?i:(?:no|not)(?=\s+(?:more|less|fewer|later|earlier|longer)\s+than\b|\s+quite\s+\d)))"
     ),
 }
 # 'did not notice until' is German 'erst … bemerkt' as often as 'nicht … bis': a lexical negation, not a negation
 _NOT_UNTIL_RE = re.compile(r"\b(?i:(?:not|\w*n[’']t)\b(?=[^.;:!?]{0,80}?\buntil\b))")
-# Lexical negation: words that negate without a negation particle ('unable', 'failed to', 'wortlos', 'kaum');
-# they do not count as negations of their own, but a translation may render a negation with one.
+# Lexical negation: words that negate without a negation particle ('unable', 'failed to', 'wortlos', 'kaum'),
+# verbs of missing, refusing and forbidding ('verpasste', 'gesperrt', 'prevented'; German verbs in lower case
+# only, as the noun 'das Scheitern' names a failure without negating its clause) and the contrast 'sondern'
+# ('nicht nur X, sondern Y' → 'Y instead of X'); they do not count as negations of their own, but a translation
+# may render a negation with one.
 _LEXICAL_NEGATION = {
     "de": r"nicht(?=-)|kaum|egal|umsonst|wenig|wenige|wenigen|weniger|gering|geringe|geringen|mangels|fehlt"
-    r"|fehlen|fehlte|fehlten|\w{3,}los(?:e|en|em|er|es)?|\w{3,}frei(?:e|en|em|er|es)?",
+    r"|fehlen|fehlte|fehlten|\w{3,}los(?:e|en|em|er|es)?|\w{3,}frei(?:e|en|em|er|es)?|sondern"
+    r"|(?-i:verpass\w*|versäum\w*|verfehl\w*|scheiter\w*|gescheitert\w*|verweiger\w*|weiger\w*|verbot\w*|verbiet\w*"
+    r"|untersag\w*|gesperrt\w*|sperrt\w*|verhinder\w*|vermeid\w*|vermied\w*|vernachlässig\w*)",
     "en": r"hardly|barely|scarcely|impossible|inability|fail|fails|failed|failing|failure|lack|lacks|lacked"
-    r"|lacking|absent|absence|far from|\w{3,}less|refuse[sd]?|refusing|den(?:y|ies|ied)|deny",
+    r"|lacking|absent|absence|far from|\w{3,}less|refuse[sd]?|refusing|den(?:y|ies|ied)|deny|miss|misses|missed"
+    r"|missing|forbid\w*|prohibit\w*|ban|bans|banned|prevent\w*|blocked|avoid\w*|neglect\w*",
 }
 _UN_PREFIX_RE = re.compile(r"(?<![\w])(?:un|non-?)(\w{4,})", re.IGNORECASE)
 # Hedges: a strong hedge says the claim is uncertain in any context ('angeblich', 'reportedly', 'könnte');
@@ -105,7 +117,8 @@ _HEDGE = {
     r"|anscheinend|eventuell|könnte|könnten|dürfte|dürften|Berichten zufolge"
     r"|soll|sollen|solle|sollte|sollten|scheint|scheinen|schien|schienen|kann|können|könne|konnte|konnten|mag"
     r"|mögen|möge|wohl|wirkt|wirken|wirkte|hätte|hätten|wäre|wären|würde|würden|zufolge|darf|dürfen|durfte"
-    r"|gilt|gelten|galt|denkbar|gegebenenfalls|ggf\.|unter Umständen|voraussichtlich|erwartet|erwarten",
+    r"|gilt|gelten|galt|denkbar|gegebenenfalls|ggf\.|unter Umständen|voraussichtlich|erwartet|erwarten|augenscheinlich"
+    r"|scheinbar|vermeintlich|höchstwahrscheinlich|aller Voraussicht nach|allem Anschein nach",
     "en": r"might|reportedly|allegedly|supposedly|probably|possibly|apparently|perhaps|maybe|presumably"
     r"|potentially|likely|unlikely|seemingly|could|couldn[’']t|may|can|can[’']t|cannot|would|wouldn[’']t|should"
     r"|shouldn[’']t|seems|seem|seemed|appears|appear|appeared|said to|supposed to|meant to|expected to|is to|are to"
@@ -114,9 +127,9 @@ _HEDGE = {
 _STRONG_HEDGES = {
     "de": frozenset(
         "angeblich vermutlich wahrscheinlich möglicherweise mutmaßlich vielleicht womöglich offenbar anscheinend "
-        "eventuell könnte könnten dürfte dürften".split()
+        "eventuell könnte könnten dürfte dürften augenscheinlich scheinbar vermeintlich höchstwahrscheinlich".split()
     )
-    | {"berichten zufolge"},
+    | {"berichten zufolge", "aller voraussicht nach", "allem anschein nach"},
     "en": frozenset(
         "might reportedly allegedly supposedly probably possibly apparently perhaps maybe presumably potentially "
         "likely unlikely seemingly".split()
@@ -181,6 +194,12 @@ _FUNCTION_WORDS_DE = set(
     "und uns unser unter vom von vor während wann warum was weder weil weiter wenn wer wie wir wo zu zum zur zwar "
     "zwischen nie nicht kein keine heute gestern morgen dazu danach davor zudem dennoch sonst bereits immer "
     "niemand jemand nichts etwas keiner keines jeder jede jedes man alle viele einige manche beide".split()
+)
+# Determiners: a German city takes none ('München', not 'das München'), so a common word after one is no city
+# ('das Handy', 'mein Handy', 'übers Handy'), whatever GeoNames lists
+_DETERMINERS_DE = _ARTICLES_DE | set(
+    "ins ans aufs übers ums durchs vors fürs mein meine meinen meinem meiner dein deine deinen deinem deiner sein "
+    "ihr unser euer eure euren eurem eurer unseren unserem unserer".split()
 )
 _IDIOM_NOUNS_DE = set("kraft folge frage zukunft richtung ordnung betrieb gefahr ruhe zeit kauf acht angriff".split())
 _BEFORE_NAMES_DE = set(
@@ -375,8 +394,10 @@ _EN_NOT_NAMES = {
     "division",
     "bundesliga",
 }
+# Nationalities and, capitalized alike, denominations: adjectives, no names ('Lutheran College', 'Catholic')
 _DEMONYM_RE = re.compile(
-    r"\w{3,}(?:ish|ese|ian|ean|ican|man)(?:'s|s)?$|greek|thai|swiss|dutch|french|welsh|swede|swedes"
+    r"\w{3,}(?:ish|ese|ian|ean|ican|man)(?:'s|s)?$|greek|thai|swiss|dutch|french|welsh|swede|swedes|catholic|protestant"
+    r"|lutheran|evangelical|orthodox|jewish|muslim|islamic|buddhist|hindu|anglican|baptist|methodist|calvinist"
 )
 _NOUN_SUFFIX_RE = re.compile(
     r"(?:ung|ungen|heit|keit|schaft|tion|tionen|ismus|tät|nis|chen|lein|ie|ien|ik|ur|e|en"
@@ -508,14 +529,23 @@ def similar(a: str, b: str) -> bool:
         return True
     if short >= 4 and abs(len(fa) - len(fb)) <= 2:
         ta, tb = _transliterated(fa), _transliterated(fb)
-        if ta == tb or (short >= 5 and ta[0] == tb[0] and SequenceMatcher(None, ta, tb).ratio() >= 0.85):
+        if ta == tb or (short >= 5 and ta[0] == tb[0] and _ratio_at_least(ta, tb, 0.85)):
             return True
     ka, kb = _skeleton(sa), _skeleton(sb)
     if sa[0] == sb[0] and min(len(ka), len(kb)) >= 4 and (ka.startswith(kb) or kb.startswith(ka)):
         return True
     if sa[:2] == sb[:2] and short >= 5:
-        return SequenceMatcher(None, sa, sb).ratio() >= 0.6
-    return short >= 4 and SequenceMatcher(None, fa, fb).ratio() >= 0.8
+        return _ratio_at_least(sa, sb, 0.6)
+    return short >= 4 and _ratio_at_least(fa, fb, 0.8)
+
+
+def _ratio_at_least(a: str, b: str, threshold: float) -> bool:
+    """SequenceMatcher's ratio of two words is at least `threshold`; its cheap upper bounds (the lengths, the
+    letters in common) rule most pairs out first."""
+    if 2 * min(len(a), len(b)) < threshold * (len(a) + len(b)):
+        return False
+    matcher = SequenceMatcher(None, a, b)
+    return matcher.quick_ratio() >= threshold and matcher.ratio() >= threshold
 
 
 def _place(folded: str) -> str | None:
@@ -581,6 +611,18 @@ def _place_stems(word: str) -> set[str]:
     return set()
 
 
+_PLACE_PREFIX_RE = re.compile(r"(?i:groß|gross|nieder|ober|unter|mittel|nord|süd|ost|west)(?=[A-ZÄÖÜa-zäöü]{4})")
+
+
+@lru_cache(maxsize=1 << 16)
+def place_stem(word: str) -> str:
+    """A German place without its prefix of position, which English says as a word of its own: 'Großbritannien'
+    → 'britannien' (Great Britain), 'Niederrhein' → 'rhein' (lower Rhine), 'Unterfranken' → 'franken' (Lower
+    Franconia); the word itself where it has none."""
+    m = _PLACE_PREFIX_RE.match(word)
+    return word[m.end() :] if m and _capitalized(word) else word
+
+
 def country_language(country: str, word: str, source: str) -> bool:
     """'Frankreichs' rendered as 'French' (an official language's English name, CLDR through babel), unless
     the German says the language's adjective itself ('griechischer … Griechenland' → 'Greek … Greece')."""
@@ -634,16 +676,40 @@ def strong_hedge(cue: Cue, language: str) -> bool:
 def lexical_negations(text: str, language: str) -> int:
     """How many words negate without a negation particle: 'unable', 'failed to', 'careless', 'unklar',
     'wortlos', 'kaum' (a prefix 'un-' only before a known word, so not 'Unternehmen' or 'under')."""
-    language = "de" if language.lower().startswith("de") else "en"
-    count = len(_cue_re("lexical", language).findall(text))
+    return len(_lexical_starts(text, "de" if language.lower().startswith("de") else "en"))
+
+
+def _lexical_starts(text: str, language: str) -> list[int]:
+    """Where the words that negate without a negation particle start (`lexical_negations`)."""
+    starts = [m.start() for m in _cue_re("lexical", language).finditer(text)]
     if language == "en":
-        count += len(_NOT_UNTIL_RE.findall(text))
+        starts += [m.start() for m in _NOT_UNTIL_RE.finditer(text)]
     for m in _UN_PREFIX_RE.finditer(text):
         rest = m.group(1)
         if language == "en":
-            count += in_word_list("english", rest.lower())
+            known = in_word_list("english", rest.lower())
         else:
-            count += _common_german(rest) or _common_german(rest.capitalize())
+            known = _common_german(rest) or _common_german(rest.capitalize())
+        if known:
+            starts.append(m.start())
+    return starts
+
+
+_NEXT_WORDS_RE = re.compile(r"(?:[^\w,;:.!?]+\w+){1,3}")  # up to three words on, within the clause
+
+
+def double_negations(text: str, language: str) -> int:
+    """How many negations negate a lexical negation within the next three words of their clause, a positive
+    a translation may say without a negation: 'durfte nicht fehlen' → 'had to be there', 'nicht wenige' →
+    'many', 'not unlike' → 'like'."""
+    language = "de" if language.lower().startswith("de") else "en"
+    lexical = _lexical_starts(text, language)
+    if not lexical:
+        return 0
+    count = 0
+    for cue in _cues("negation", text, language, 0):
+        window = _NEXT_WORDS_RE.match(text, cue.end)
+        count += window is not None and any(cue.end < start < window.end() for start in lexical)
     return count
 
 
@@ -762,6 +828,7 @@ def _common_german(word: str) -> bool:
 
 _STREET_RE = re.compile(r"\w\w(?:straße|strasse|platz|gasse|allee|damm|ufer)$")
 _STREET_NAME_RE = re.compile(r"\w\w(?:straße|strasse|gasse|allee)$")
+_DIMINUTIVE_RE = re.compile(r"\w{4}(?:chen|lein)$")  # 'Bürstchen', 'Kässchen': a diminutive of a common noun
 _DERIVED_NOUN_RE = re.compile(r"(?:ung|heit|keit|schaft|tät|ismus|ion|nis|tum|ling|ei)(?:en|e|s|n)?$")
 
 
@@ -797,9 +864,20 @@ def lexical_name(word: str) -> bool:
         return True
     if named is not None:
         return named
-    if in_word_list("listed", word) or _STREET_RE.search(word):
+    if _DIMINUTIVE_RE.search(word):
+        return False
+    if in_word_list("listed", word) or (_STREET_RE.search(word) and not _on_verb_stem(word)):
         return True
     return not _DERIVED_NOUN_RE.search(word) and not _common_compound(word) and not _inflected_common(word)
+
+
+def _on_verb_stem(word: str) -> bool:
+    """'Aufstellplatz', 'Abstellplatz': a place word on a verb stem is a common noun, not a square or street."""
+    street = _STREET_RE.search(word)
+    if street is None:
+        return False
+    head = word[: street.start() + 2].lower()
+    return len(head) >= 3 and in_word_list("common", head + "en", head + "n")
 
 
 def _known_common(word: str) -> bool:
@@ -867,7 +945,7 @@ def _german_name(tokens: list[tuple[str, int, int]], i: int, initial: bool, shou
     if low in _FUNCTION_WORDS_DE:
         return False
     if word.isupper() and len(word) > 1:
-        return not (shouted or low in _FUNCTION_WORDS_DE or (len(word) >= 4 and _common_german(word.capitalize())))
+        return not (shouted or low in _FUNCTION_WORDS_DE or _shouted_common(word.capitalize()))
     inner_caps = any(c.isupper() for c in word[1:].replace("-", "")) or any(c.isdigit() for c in word)
     if inner_caps and _common_parts(word):
         return False
@@ -878,12 +956,12 @@ def _german_name(tokens: list[tuple[str, int, int]], i: int, initial: bool, shou
     if not initial and previous.lower().rsplit("-", 1)[-1] in _TITLES:
         return True
     if lexical_name(word):
-        return True
+        return not _coordinated_with_common(tokens, i)
     if initial and nxt in _SPEECH_DE and in_word_list("common", word):
         return True  # 'Heil sagte': a bare noun does not open a sentence as the one who speaks
     if _common_german(word) or low in _IDIOM_NOUNS_DE:
         return _after_first_name(previous, initial)
-    if _cities(fold(word)):
+    if _cities(fold(word)) and not (previous.lower() in _DETERMINERS_DE and common_german(word)):
         return True
     if _from_city(word):
         return True
@@ -909,6 +987,25 @@ def _german_name(tokens: list[tuple[str, int, int]], i: int, initial: bool, shou
             and not _ADJECTIVE_END_RE.search(previous)
         )
     )
+
+
+def _shouted_common(word: str) -> bool:
+    """A word in capitals that is a common German word, so emphasis, not an acronym: a known word of four letters
+    or more ('BUND' is 'Bund'), or from five letters a derived noun or compound ('ACHTUNG', 'FEHLERSUCHE')."""
+    if len(word) < 4:
+        return False
+    return _common_german(word) or (len(word) >= 5 and (bool(_DERIVED_NOUN_RE.search(word)) or _common_compound(word)))
+
+
+def _coordinated_with_common(tokens: list[tuple[str, int, int]], i: int) -> bool:
+    """'in Weiß und Rosa', 'Brot oder Käse': a word joined by 'und'/'oder' to a capitalized common word is a
+    common noun too, whatever the lexicons say of it alone."""
+    for link, other in ((i - 1, i - 2), (i + 1, i + 2)):
+        if 0 <= other < len(tokens) and tokens[link][0] in ("und", "oder"):
+            word = tokens[other][0]
+            if _capitalized(word) and word.isalpha() and common_german(word) and not lexical_name(word):
+                return not _place(fold(word)) and not _cities(fold(word))
+    return False
 
 
 def _common_parts(word: str) -> bool:
@@ -949,6 +1046,16 @@ def _in_title(tokens: list[tuple[str, int, int]], i: int) -> bool:
     return False
 
 
+def _english_hashtag(word: str) -> bool:
+    """'#MandatoryID', '#RacialProfiling': a hashtag's camel case of English words (or short acronyms), no name."""
+    parts = re.findall(r"[A-Z][a-z]+|[A-Z]{1,3}(?![a-z])", word)
+    return (
+        len(parts) > 1
+        and "".join(parts) == word
+        and all(p.isupper() or in_word_list("english", p.lower()) for p in parts)
+    )
+
+
 def _english_name(word: str, initial: bool, shouted: bool) -> bool:
     """Whether a capitalized English word is a name. English capitalizes names, so inside a sentence a
     capitalized word is one, unless it is title case: a word far more frequent in lower case ('Federal Reserve
@@ -985,11 +1092,14 @@ def _candidates(text: str, tokens: list[tuple[str, int, int]]) -> Iterator[_Cand
     for i, (word, start, end) in enumerate(tokens):
         if not (word[:1].isupper() and word[0].isalpha()) or text[end : end + 1] in ("$", "€", "£", "¥"):
             continue
-        if currency_code(word) is not None:
+        if currency_code(word) is not None or (len(word) <= 4 and _NUMBERED_RE.match(text, end)):
             continue
         previous = tokens[i - 1][0] if i else "."
         initial = i == 0 or previous in _SENTENCE_START or not (previous[:1].isalnum() or previous in ",")
         yield _Candidate(i, word, start, end, initial, i in shouted)
+
+
+_NUMBERED_RE = re.compile(r"\.\s?\d")  # 'Abb. 3', 'Nr. 5', 'Fig. 2': an abbreviation before a number, no name
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
@@ -1003,6 +1113,7 @@ def _english_names(text: str, offset: int) -> tuple[Cue, ...]:
         Cue(kind="name", text=c.word, start=c.start + offset, end=c.end + offset, key=fold(c.word))
         for c in _candidates(text, tokens)
         if _english_name(c.word, c.initial, c.shouted)
+        and not (text[c.start - 1 : c.start] == "#" and _english_hashtag(c.word))
         and not (in_word_list("titlelike", c.word.lower()) and _in_title(tokens, c.index))
     )
 
@@ -1049,19 +1160,28 @@ def inner_caps_before_hyphen(word: str) -> bool:
 def extract_claims(text: str, language: str, offset: int = 0, segment: int = 0) -> Claim:
     """The claim markers of one segment; spans are shifted by `offset`."""
     language = "de" if language.lower().startswith("de") else "en"
-    quotes = tuple(
-        Cue(kind="quote", text=m.group(1), start=m.start(1) + offset, end=m.end(1) + offset)
-        for m in _QUOTE_RE.finditer(text)
+    names, negations, hedges, quotes, attributions = (_shifted(cues, offset) for cues in _read_claims(text, language))
+    return Claim(language, names, negations, hedges, quotes, attributions, segment)
+
+
+@lru_cache(maxsize=1 << 12)
+def _read_claims(text: str, language: str) -> tuple[tuple[Cue, ...], ...]:
+    """Names, negations, hedges, quotations and attributions of a text at offset 0, read once per text: a source
+    is often checked against several translations (a machine translation and a reference)."""
+    quotes = tuple(Cue(kind="quote", text=m.group(1), start=m.start(1), end=m.end(1)) for m in _QUOTE_RE.finditer(text))
+    return (
+        _german_names(text, 0) if language == "de" else _english_names(text, 0),
+        _cues("negation", text, language, 0),
+        _cues("hedge", text, language, 0),
+        quotes,
+        _cues("attribution", text, language, 0),
     )
-    return Claim(
-        language=language,
-        names=_german_names(text, offset) if language == "de" else _english_names(text, offset),
-        negations=_cues("negation", text, language, offset),
-        hedges=_cues("hedge", text, language, offset),
-        quotes=quotes,
-        attributions=_cues("attribution", text, language, offset),
-        segment=segment,
-    )
+
+
+def _shifted(cues: tuple[Cue, ...], offset: int) -> tuple[Cue, ...]:
+    if not offset:
+        return cues
+    return tuple(replace(c, start=c.start + offset, end=c.end + offset) for c in cues)
 
 
 def written_inside(name: str, text: str) -> bool:

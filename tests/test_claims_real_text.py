@@ -188,11 +188,20 @@ def test_similar_names_across_languages(a, b, same):
         ("Ich habe das erst nach der Frist bemerkt.", "I didn't notice it until after the deadline."),
         ("Es verrutscht nix mehr.", "It no longer slips."),
         ("Sie hat nur geringe Kenntnisse.", "She does not know much."),
+        ("Am Gipfel gibt es Sonne pur.", "On the summit there is nothing but sunshine."),
+        ("Regen hin oder her, wir wandern nicht.", "Rain or not, we won't hike."),
+        ("Er war der beste, wenn nicht gar der einzige Kandidat.", "He was the best, if not only, candidate."),
+        ("Der Minister durfte nicht fehlen.", "The minister had to be there."),
+        ("Sie verpasste die Medaille.", "She did not win the medal."),
+        ("Die Einfahrt ist gesperrt.", "Cars can no longer enter."),
+        ("Es soll nicht nur Theorie bleiben, sondern Kreise ziehen.", "It should spread instead of remaining theory."),
     ],
 )
 def test_negation_kept_through_contractions_and_lexical_negation(source, target):
-    """Contractions (didn't), lexical negation on either side (unable, without, -los, 'erst' as 'not until'),
-    and cues that negate nothing ('nicht nur', the particle of 'stattfinden', 'no.' before a number)."""
+    """Contractions (didn't), lexical negation on either side (unable, without, -los, 'erst' as 'not until',
+    verbs of missing and forbidding, 'sondern' as 'instead of'), a negated lexical negation said as a positive
+    ('nicht fehlen'), and cues that negate nothing ('nicht nur', the particle of 'stattfinden', 'no.' before a
+    number, 'nothing but', a closing 'or not'); 'if not only' is a negation on both sides."""
     assert warned(source, target, "negation") == []
 
 
@@ -200,6 +209,17 @@ def test_negation_added_or_dropped_is_flagged():
     assert warned("Er kam.", "He didn't come.", "negation") == ["negation added: 'didn't'"]
     assert warned("Er kam nicht.", "He came.", "negation") == ["negation dropped: 'nicht'"]
     assert warned("Sie lobte den Plan.", "She did not praise the plan.", "negation") == ["negation added: 'not'"]
+
+
+def test_a_negation_of_a_translated_lexical_negation_flips_the_meaning():
+    """'vernachlässigen' → 'not neglecting' keeps the lexical negation and adds a negation; a German noun
+    ('das Scheitern') names a failure without negating its clause."""
+    assert warned("Sie vernachlässigen die Kontrolle.", "They are not neglecting the checks.", "negation") == [
+        "negation added: 'not'"
+    ]
+    assert warned("Trotz des Scheiterns kam er.", "Despite this, he did not come.", "negation") == [
+        "negation added: 'not'"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -243,6 +263,8 @@ def test_lexical_negations_count_a_prefix_only_before_a_known_word():
         ("Das Gesetz tritt im Mai in Kraft.", "The law takes effect in May."),
         ("Er ist wohl der Größte.", "He is probably the greatest."),
         ("Er wurde den Angaben zufolge gefasst.", "He was reportedly caught."),
+        ("Es dauert aller Voraussicht nach länger.", "It will most likely take longer."),
+        ("Er war augenscheinlich müde.", "He was apparently tired."),
     ],
 )
 def test_modals_that_keep_their_meaning_are_no_hedge_change(source, target):
@@ -262,3 +284,64 @@ def test_may_the_month_is_no_modal():
         "may",
         "May",
     ]
+
+
+# Names: German common words and translated place names
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Großbritannien liefert Panzer.", "Great Britain delivers tanks."),
+        ("Die Position Großbritanniens ist klar.", "Great Britain's position is clear."),
+        ("Er stammt aus Unterfranken.", "He comes from Lower Franconia."),
+        ("Am Niederrhein regnet es.", "It rains on the lower Rhine."),
+    ],
+)
+def test_a_german_prefix_of_position_is_an_english_word_of_its_own(source, target):
+    """'Groß-', 'Nieder-', 'Unter-' ... before a place are English words of their own ('Great Britain', 'lower
+    Rhine', 'Lower Franconia'): the place matches without its prefix."""
+    assert warned(source, target, "name") == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("WARTUNGSANLEITUNG", "MAINTENANCE GUIDE"),
+        ("VORSICHT, STROMSCHLAG!", "CAUTION, ELECTRIC SHOCK!"),
+        ("Das Kätzchen schläft im Körbchen.", "The kitten sleeps in the little basket."),
+        ("Das Gerät steht am Abstellplatz.", "The device stands in the storage area."),
+        ("Die Blüten leuchten in Weiß und Rosa.", "The blossoms shine in white and pink."),
+        ("Mein Handy ist kaputt.", "My cell phone is broken."),
+        ("Sie liegt übers Handy im Streit.", "She is arguing on the phone."),
+        ("Siehe Abb. 4 und Tab. 2.", "See fig. 4 and table 2."),
+    ],
+)
+def test_more_german_common_words_are_no_names(source, target):
+    """A common word in capitals is emphasis ('WARTUNGSANLEITUNG'); a diminutive ('Kätzchen'), a place word on a
+    verb stem ('Abstellplatz'), a word joined by 'und' to a common noun ('Weiß und Rosa'), a common word after a
+    determiner that GeoNames also lists as a city ('mein Handy') and an abbreviation before a number ('Abb. 4')
+    are common words."""
+    assert warned(source, target, "name") == []
+
+
+def test_acronyms_squares_and_cities_are_still_names():
+    assert warned("Die CDU gewann die Wahl.", "The party won the election.", "name") == ["name dropped: 'CDU'"]
+    assert warned("Wir treffen uns am Wendelinplatz.", "We meet at the square.", "name") == [
+        "name dropped: 'Wendelinplatz'"
+    ]
+    assert warned("Er reiste nach Kiew.", "He travelled.", "name") == ["name dropped: 'Kiew'"]
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Mehr Geld für #Klimaschutz.", "More money for #ClimateAction."),
+        ("Die ev. Kirche lädt ein.", "The Lutheran church invites you."),
+        ("Die Katholiken beten.", "The Catholic faithful pray."),
+    ],
+)
+def test_english_hashtags_of_common_words_and_denominations_are_no_names(source, target):
+    """A hashtag's camel case of English words ('#ClimateAction') and a denomination ('Lutheran'), capitalized
+    like a nationality, are no names."""
+    assert warned(source, target, "name") == []

@@ -34,6 +34,7 @@ import math
 import re
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,6 +100,7 @@ class Pair:
     findings: list[Finding] = field(default_factory=list)
     lines: dict[int, tuple[int | None, int | None]] = field(default_factory=dict)  # id(finding) -> lines
     half: str = "dev"  # "dev" or "held-out" (see `half`)
+    texts: tuple[str, str] = ("", "")  # (source, target) of a WMT pair, for the baselines
 
 
 HALVES = ("dev", "held-out")
@@ -199,7 +201,8 @@ def load_pairs() -> list[Pair]:
             row = table[line]
             pair = Pair(f"wmt23/{system}", f"line {line}", _problems(record, f"{path.name} line {line}"))
             pair.half = half(documents[line]) if documents else HALVES[line % 2]
-            pair.findings = list(compare_pair(row["src_de"], row[WMT_COLUMNS[system]]))
+            pair.texts = (row["src_de"], row[WMT_COLUMNS[system]])
+            pair.findings = list(compare_pair(*pair.texts))
             pairs.append(pair)
     notes = LABELS / NOTES_FILE
     if notes.exists():
@@ -398,7 +401,78 @@ def figure_labels() -> dict[str, float | int]:
         title = f"{name} half ({len(chosen)} pairs{'' if name == 'dev' else ', totals only'})"
         result.update({prefix + k: v for k, v in score(chosen, title, listings=name == "dev").items()})
     result.update(score(pairs, "all pairs (totals only)", listings=False))
+    result.update(baselines(pairs))
     result.update(no_digit_lines())
+    return result
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def digit_strings_differ(source: str, target: str) -> bool:
+    """The obvious baseline: the pair fails when its sorted digit strings differ."""
+    return sorted(_DIGIT_RUN.findall(source)) != sorted(_DIGIT_RUN.findall(target))
+
+
+def translate_checks():
+    """translate-toolkit's `translate.filters.checks`, or None when it is not importable (GPL: installed for the
+    benchmarks only). This folder, first on sys.path when a benchmark runs as a script, has a translate.py of its
+    own, which would shadow the package: it is left out while importing."""
+    here = Path(__file__).resolve().parent
+    saved = sys.path[:]
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != here]
+    try:
+        from translate.filters import checks
+    except ImportError:
+        return None
+    finally:
+        sys.path[:] = saved
+    return checks
+
+
+def pofilter_numbers() -> Callable[[str, str], bool] | None:
+    """translate-toolkit's `numbers` check (what `pofilter -t numbers` runs), failing a pair whose numbers differ;
+    None when translate-toolkit is not importable."""
+    checks = translate_checks()
+    if checks is None:
+        return None
+    checker = checks.StandardChecker(checkerconfig=checks.CheckerConfig(targetlanguage="en"))
+
+    def fails(source: str, target: str) -> bool:
+        try:
+            checker.numbers(source, target)
+        except checks.FilterFailure:
+            return True
+        return False
+
+    return fails
+
+
+def baselines(pairs: list[Pair]) -> dict[str, float | int]:
+    """Pair-level precision and recall of the baselines on the same WMT pairs, side by side with ours."""
+    wmt = [p for p in pairs if p.set.startswith("wmt23/")]
+    tools: dict[str, Callable[[str, str], bool]] = {"digit strings": digit_strings_differ}
+    pofilter = pofilter_numbers()
+    if pofilter is None:
+        print(
+            "  pofilter: translate-toolkit not importable; to score it side by side (GPL, benchmark only): "
+            "pip install --target /tmp/ttk translate-toolkit && PYTHONPATH=/tmp/ttk python benchmarks/figure_labels.py"
+        )
+    else:
+        tools["pofilter numbers"] = pofilter
+    result: dict[str, float | int] = {}
+    print(f"  side by side on the {len(wmt)} WMT pairs (pair level: fails / real among them / real pairs failing):")
+    rows = {"align check": lambda p: bool(at_or_above(p.findings, "error"))}
+    rows.update({name: (lambda p, fn=fn: fn(*p.texts)) for name, fn in tools.items()})
+    real = [p for p in wmt if any(q.blocking for q in p.problems)]
+    for name, fails in rows.items():
+        failing = [p for p in wmt if fails(p)]
+        true = sum(bool(p.problems) for p in failing)
+        found = sum(fails(p) for p in real)
+        precision, recall = _ratio(true, len(failing)), _ratio(found, len(real))
+        print(f"    {name:18} fails {len(failing):4}  precision {_pct(precision):>8}  recall {_pct(recall):>8}")
+        key = name.split(" ")[0].replace("align", "ours")
+        result[f"side_{key}_precision"], result[f"side_{key}_recall"] = precision, recall
     return result
 
 

@@ -38,10 +38,11 @@ def _load_figure_labels():
     module = importlib.util.module_from_spec(spec)
     sys.modules["figure_labels"] = module
     spec.loader.exec_module(module)
-    return module.figure_labels
+    return module
 
 
-figure_labels = _load_figure_labels()
+figure_labels_module = _load_figure_labels()
+figure_labels = figure_labels_module.figure_labels
 
 DATA = ROOT.parent / "shared" / "data" / "figures"
 SEEDS = ROOT / "seeds"
@@ -133,9 +134,8 @@ def names_elsewhere() -> dict[str, float]:
 
 
 def pofilter():
-    try:
-        from translate.filters import checks
-    except ImportError:
+    checks = figure_labels_module.translate_checks()
+    if checks is None:
         print("  pofilter: translate-toolkit not importable; to run it side by side (GPL, benchmark only):")
         print("    pip install --target /tmp/ttk translate-toolkit && PYTHONPATH=/tmp/ttk python benchmarks/figures.py")
         return None

@@ -258,6 +258,15 @@ def _notation(src: Figure, tgt: Figure, src_lang: str, tgt_lang: str) -> str | N
     return f"notation: German number format in the English '{tgt.text}' (an English reader reads {reading})"
 
 
+def _balanced(left: list[Figure], right: list[Figure], s: Figure, t: Figure) -> bool:
+    """The unpaired figures may pair up in text order: as many on each side, or, for two figures read with
+    certainty, as many such on each side (an 'erstmals 48' → 'for the first time 49' keeps its '48' → '49'
+    a change even with the 'first' that the source says without a figure)."""
+    if len(left) == len(right):
+        return True
+    return not (s.doubt or t.doubt) and sum(not f.doubt for f in left) == sum(not f.doubt for f in right)
+
+
 def _count_and_rank(a: Figure, b: Figure) -> bool:
     """One is a count ('einmal', 'twice') and the other a rank ('first', 'zweite'): different figures, even of
     one value."""
@@ -638,7 +647,7 @@ def compare_figures(
         (s, t, "")
         for s, t in take(
             lambda s, t: (
-                len(left) == len(right) and (s.kind == t.kind or (_pairable(s, t) and not (s.doubt or t.doubt)))
+                _balanced(left, right, s, t) and (s.kind == t.kind or (_pairable(s, t) and not (s.doubt or t.doubt)))
             )
         )
     ]

@@ -10,6 +10,7 @@ translate-toolkit is GPL-2.0-or-later: it is installed for this benchmark only, 
 from __future__ import annotations
 
 import json
+import math
 import re
 import resource
 import sys
@@ -229,8 +230,14 @@ def seeds() -> dict[str, float]:
         f"seeds: {figures} figure pairs, {problems} changed/dropped/added; gold inventories: {gold_total} figures, "
         f"{gold_diffs} differences"
     )
+    catch = mutation_table(pairs, "the seeds' English references")
+    return {"seed_findings": problems, "gold_diffs": gold_diffs, "mutants_figure_catch": catch}
+
+
+def mutation_table(pairs: list[tuple[str, str]], where: str) -> float:
+    """Print the mutation test over `pairs` (clean pairs only) per kind; the share of figure mutants caught."""
     rates = catch_rates(pairs)
-    print("mutation test over the English references (mutants / flagged / right status, kind and aspect):")
+    print(f"mutation test over {where} (mutants / flagged / right status, kind and aspect):")
     figure_made = figure_right = 0
     for kind in KINDS:
         made, any_flag, right = rates[kind]
@@ -239,7 +246,23 @@ def seeds() -> dict[str, float]:
             figure_made += made
             figure_right += right
     print(f"  figure mutants caught with the right label: {figure_right}/{figure_made}")
-    return {"seed_findings": problems, "gold_diffs": gold_diffs, "mutants_figure_catch": figure_right / figure_made}
+    return figure_right / figure_made if figure_made else math.nan
+
+
+def injected_on_real_text() -> dict[str, float]:
+    """BIG-bench-style injected numerical errors on real text: the mutation test over the WMT23 reference
+    translations that the labelled set marks as free of figure problems."""
+    labels = ROOT / "benchmarks" / "data" / "figure-labels" / "wmt23-ref.jsonl"
+    table = DATA / "wmt23-de-en" / "number_bearing.tsv"
+    if not labels.exists() or not table.exists():
+        print("injected errors on WMT23: skipped, the labels or ../shared/data/figures/wmt23-de-en are absent")
+        return {}
+    rows = table.read_text(encoding="utf-8").split("\n")
+    header = rows[0].split("\t")
+    lines = {int(r.split("\t", 1)[0]): dict(zip(header, r.split("\t"), strict=True)) for r in rows[1:] if r}
+    records = [json.loads(r) for r in labels.read_text(encoding="utf-8").splitlines() if r.strip()]
+    pairs = [(lines[r["line"]]["src_de"], lines[r["line"]]["ref_en"]) for r in records if not r["problems"]]
+    return {"mutants_wmt_figure_catch": mutation_table(pairs, f"{len(pairs)} WMT23 reference pairs")}
 
 
 def speed() -> dict[str, float]:
@@ -283,6 +306,7 @@ def main() -> None:
     result.update(names_elsewhere())
     result.update(number_cases(run_pofilter))
     result.update(seeds())
+    result.update(injected_on_real_text())
     result.update(speed())
     result.update(figure_labels())
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -599,3 +599,8 @@ def test_a_range_of_counts_in_words():
 def test_a_count_is_not_a_rank_of_the_same_value():
     found = figure_findings("Er stand bisher einmal auf dem Podest.", "He stood on the podium for the first time.")
     assert sorted((f.status, f.severity) for f in found) == [("added", "warning"), ("dropped", "error")]
+
+
+def test_a_change_beside_a_figure_said_without_one_is_a_change():
+    found = figure_findings("Erstmals spielen 48 Teams mit.", "For the first time, 49 teams take part.")
+    assert [(f.status, f.aspect) for f in found] == [("changed", "value")]

@@ -90,8 +90,10 @@ def _currency(tgt: str, f: Figure) -> str | None:
 def _range_bound(tgt: str, f: Figure) -> str | None:
     if f.kind != "range":
         return None
-    last = max(i for i in range(f.start, f.end) if tgt[i].isdigit())
-    return _splice(tgt, last, last + 1, _bump(tgt[last]))
+    digits = [i for i in range(f.start, f.end) if tgt[i].isdigit()]
+    if not digits:
+        return None  # a range in words: 'one to three times'
+    return _splice(tgt, digits[-1], digits[-1] + 1, _bump(tgt[digits[-1]]))
 
 
 _MONTHS = (

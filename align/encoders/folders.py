@@ -15,7 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from align.encoders.conversion import _SPECIAL_TOKENS, MAX_TOKENS, embedded_model_dir, safetensors_header
+from align.encoders.conversion import (
+    _SPECIAL_TOKENS,
+    MAX_TOKENS,
+    embedded_model_dir,
+    safetensors_header,
+    stored_table,
+)
 from align.errors import ModelMissingError
 from align.models import models_dir
 from align.vocab import EMBEDDED
@@ -110,9 +116,11 @@ def load_tokenizer(directory: str | os.PathLike[str]) -> Any:
 def load_transformers(directory: str | os.PathLike[str]) -> tuple[Any, Any]:
     """(fast tokenizer, model in eval mode) for a Hugging Face directory; safetensors only.
 
-    The model computes in float32. Its input embedding table stays in the precision it is stored in (the embedded
-    encoder's 250k × 384 table in float16: 192 MB instead of 384 MB, and no float32 copy of the whole file while
-    loading): a lookup is exact in any precision, and the first addition after it is in float32."""
+    The model computes in float32 with its weights held as stored (`align.encoders.stored_weights`): the input
+    embedding table in its precision (a lookup is exact in any, and the first addition after it is in float32) and
+    in its file where `model.safetensors` holds it whole (the embedded encoder's 250k × 384 float16 table is read a
+    few rows a forward pass instead of held, 192 MB); float16 linear weights are given to their layers in float32
+    at each use."""
     import torch
     from transformers import AutoConfig, AutoModel
 
@@ -131,7 +139,26 @@ def load_transformers(directory: str | os.PathLike[str]) -> tuple[Any, Any]:
     finally:
         if shown:
             hf_logging.enable_progress_bar()
-    return load_tokenizer(directory), _float32_but_the_table(model, torch).eval()
+    model = _table_left_in_file(model, directory / "model.safetensors", torch)
+    return load_tokenizer(directory), _computing_in_float32(model, torch).eval()
+
+
+def _table_left_in_file(model: Any, weights: Path, torch: Any) -> Any:
+    """`model` with its input embedding table read from `weights` row by row (`StoredEmbedding`) where the file
+    stores it in the model's shape and dtype; as it was otherwise (a sharded checkpoint, bfloat16, a resized table).
+    """
+    from align.encoders.stored_weights import StoredEmbedding
+
+    embedding = model.get_input_embeddings()
+    if not isinstance(embedding, torch.nn.Embedding) or not weights.is_file():
+        return model
+    weight = embedding.weight
+    name = next((key for key, parameter in model.named_parameters() if parameter is weight), None)
+    table = None if name is None else stored_table(weights, name)
+    if table is None or table.shape != tuple(weight.shape) or table.dtype != str(weight.dtype).removeprefix("torch."):
+        return model
+    model.set_input_embeddings(StoredEmbedding(table))
+    return model
 
 
 def _stored_dtype(weights: Path, torch: Any) -> Any:
@@ -141,12 +168,18 @@ def _stored_dtype(weights: Path, torch: Any) -> Any:
     return {frozenset({"F16"}): torch.float16, frozenset({"BF16"}): torch.bfloat16}.get(frozenset(kinds), torch.float32)
 
 
-def _float32_but_the_table(model: Any, torch: Any) -> Any:
-    """`model` with every parameter and floating buffer in float32 except its input embedding table."""
+def _computing_in_float32(model: Any, torch: Any) -> Any:
+    """`model` computing in float32: the weights of its float16 or bfloat16 linear layers held as stored and given to
+    them in float32 at each use (`float32_when_used`), every other parameter and floating buffer in float32, but
+    the input embedding table, which stays as stored (a lookup is exact in any precision)."""
+    from align.encoders.stored_weights import float32_when_used
+
     table = model.get_input_embeddings()
-    for module in model.modules():
+    for module in list(model.modules()):
         if module is table:
             continue
+        if isinstance(module, torch.nn.Linear) and module.weight.dtype in (torch.float16, torch.bfloat16):
+            float32_when_used(module)
         for parameter in module.parameters(recurse=False):
             parameter.data = parameter.data.float()
         for name, buffer in module.named_buffers(recurse=False):

@@ -93,6 +93,16 @@ def _hedge_findings(src: Side, tgt: Side, bead: int, severities: Mapping[str, st
     return _count_cues("hedge", s_strong, t_strong, bead, severities)
 
 
+_PAIRWISE_NAMES = 20_000  # above this many name × word comparisons in one bead, only name-like words are compared
+
+
+def _name_like(words: list[str]) -> list[str]:
+    """The words a name of the other side is most often said as: those with a capital letter or a digit
+    ('Spain', 'iPhone', 'SW1'), for a bead too long to compare every word (a list or table read as one sentence);
+    a lowercase rendering ('Corona' → 'corona', 'Deutschland' → 'deutsch') is then missed."""
+    return [w for w in words if not w.islower()]
+
+
 def _found(name: str, tgt_words: Sequence[str], source: str) -> bool:
     """A source name said in the target: in a spelling of its own, without its prefix of position
     ('Großbritannien' → 'Britain'), or as its country's language ('Frankreichs' → 'French')."""
@@ -111,6 +121,8 @@ def _repeats_lost(names: Sequence[Cue], tgt_text: str, dropped: Sequence[Cue]) -
     lost: list[Cue] = []
     repeated = [cues for cues in by_key.values() if len(cues) > 1]
     tokens = [re.split(r"[-/]", w) for w in tgt_text.split()] if repeated else []
+    if len(repeated) * len(tokens) > _PAIRWISE_NAMES:
+        tokens = [parts for parts in tokens if _name_like(parts)]
     for cues in repeated:
         if len(cues) > 1:
             found = sum(any(similar(cues[0].text, part) for part in parts) for parts in tokens)
@@ -147,13 +159,15 @@ def _translated_acronyms(
     'StZ' → 'Stuttgarter Zeitung') is translated, not dropped; the spelled-out words are no added names."""
     dropped, added = list(dropped), list(added)
     runs = [m.group().split() for m in _TITLE_RUN_RE.finditer(target) if not _acronym(m.group().split()[0])]
-    for s in [n for n in dropped if _acronym(n.text)]:
+    acronyms = [n for n in dropped if _acronym(n.text)]
+    new_words = {id(run): not any(similar(w, v) for w in run for v in source_words) for run in runs} if acronyms else {}
+    for s in acronyms:
         capitals = "".join(c for c in s.text if c.isupper())
         spelled_out = [
             run
             for run in runs
             if "".join(w[0] for part in run for w in part.split("-") if w[:1].isupper()) == capitals
-            or not any(similar(w, v) for w in run for v in source_words)
+            or new_words[id(run)]
         ]
         letters = set(s.text.upper())
         match = [t for t in added if _acronym(t.text) and letters & set(t.text.upper())]
@@ -177,6 +191,8 @@ def compare_claims(src: Side, tgt: Side, bead: int = 0, severities: Mapping[str,
     src_words, tgt_words = words(src.text), words(tgt.text)
     src_words += [stem for stem in map(place_stem, src_words) if stem not in src_words]
     src_folded, tgt_folded = {fold(w) for w in src_words}, {fold(w) for w in tgt_words}
+    if len(src.claim.names) * len(tgt_words) + len(tgt.claim.names) * len(src_words) > _PAIRWISE_NAMES:
+        src_words, tgt_words = _name_like(src_words), _name_like(tgt_words)
     dropped = [n for n in src.claim.names if n.key not in tgt_folded and not _found(n.text, tgt_words, src.text)]
     dropped += _repeats_lost(src.claim.names, tgt.text, dropped)
     added = [

@@ -386,6 +386,7 @@ def _split(left: list[Figure], right: list[Figure]) -> list[tuple[Figure, Figure
 
 
 _PAIRWISE_LIMIT = 250_000
+_EXACT_SCAN = 64  # of the figures of one value, the first this many (in text order) are tried for each
 
 
 def _exact(left: list[Figure], right: list[Figure], test) -> list[tuple[Figure, Figure]]:
@@ -395,10 +396,11 @@ def _exact(left: list[Figure], right: list[Figure], test) -> list[tuple[Figure, 
         by_value.setdefault(t.value, []).append(t)
     pairs = []
     for s in list(left):
-        for t in by_value.get(s.value, ()):
+        candidates = by_value.get(s.value, [])
+        for i, t in enumerate(candidates[:_EXACT_SCAN]):
             if test(s, t):
                 pairs.append((s, t))
-                by_value[s.value].remove(t)
+                del candidates[i]
                 break
     taken_left = {id(s) for s, _ in pairs}
     taken_right = {id(t) for _, t in pairs}
@@ -507,12 +509,16 @@ def _unpaired(status: str, figure: Figure, bead: int, severities: Mapping[str, s
 _DATE_KINDS = {"year", "date", "decade", "time"}
 
 
-def _repeated(figure: Figure, side: Sequence[Figure], unpaired: list[Figure]) -> str:
+def _kept_dates(side: Sequence[Figure], unpaired: list[Figure]) -> set[tuple[str, str]]:
+    """(kind, value) of the dates of one side that are paired."""
+    left = {id(f) for f in unpaired}
+    return {(f.kind, f.value) for f in side if f.kind in _DATE_KINDS and id(f) not in left}
+
+
+def _repeated(figure: Figure, kept: set[tuple[str, str]]) -> str:
     """Why an unpaired date is in doubt: the same date is said again on its side and that mention is paired
     ('seit 2018 … waren 2018 mehr als 350' → 'since 2018, when … '): one fact said once; '' otherwise."""
-    if figure.kind not in _DATE_KINDS:
-        return ""
-    again = any(f.kind == figure.kind and f.value == figure.value and f not in unpaired for f in side)
+    again = (figure.kind, figure.value) in kept
     return "the same date is said again in this sentence and kept" if again else ""
 
 
@@ -659,8 +665,9 @@ def compare_figures(
         findings.append(change(s, t, doubt))
     findings += _said_in_words(left, "source", bead, (src_text, tgt_text), tgt_lang)
     findings += _said_in_words(right, "target", bead, (tgt_text, src_text), src_lang)
-    findings += [_unpaired("dropped", s, bead, severities, _repeated(s, src, left)) for s in left]
-    findings += [_unpaired("added", t, bead, severities, _repeated(t, tgt, right)) for t in right]
+    kept_src, kept_tgt = _kept_dates(src, left), _kept_dates(tgt, right)
+    findings += [_unpaired("dropped", s, bead, severities, _repeated(s, kept_src)) for s in left]
+    findings += [_unpaired("added", t, bead, severities, _repeated(t, kept_tgt)) for t in right]
     return findings
 
 

@@ -23,7 +23,8 @@ from align.cli import run
 from align.datasets import JSON_DEPTH, load_dataset_file, units_from_dataset
 from align.documents import FORMATS, FRONT_MATTER_DEPTH, document_from_text, load_document
 from align.errors import InputError
-from align.report.text import CONTEXT
+from align.report.issues import CONTEXT, marked
+from align.spans import Span
 
 SECONDS = 60  # generous: each refusal below takes well under a few seconds
 ENGLISH = "# Title\n\nRevenue rose 5 percent.\n"
@@ -189,11 +190,30 @@ def test_text_output_grows_with_findings_not_with_the_line(tmp_path: Path, capsy
 
 
 def test_a_long_marked_span_keeps_its_ends() -> None:
-    from align.report.text import _marked
-
     text = "a" * 10 + "1" * 1000 + "b" * 10
-    assert _marked(text, 0, 10, 1010) == "a" * 10 + "⟦" + "1" * CONTEXT + "…" + "1" * CONTEXT + "⟧" + "b" * 10
-    assert _marked("kurz 5 %", 0, 5, 8) == "kurz ⟦5 %⟧"
+    assert (
+        marked(text, 0, Span(start=10, end=1010, text=""))
+        == "a" * 10 + "⟦" + "1" * CONTEXT + "…" + "1" * CONTEXT + "⟧" + "b" * 10
+    )
+    assert marked("kurz 5 %", 0, Span(start=5, end=8, text="5 %")) == "kurz ⟦5 %⟧"
+
+
+@pytest.mark.parametrize("output", ["report.csv", "report.html"])
+def test_issue_lists_grow_with_findings_not_with_the_line(tmp_path: Path, output: str) -> None:
+    filler_de, filler_en = "und die Kosten sanken " * 22_000, "and costs fell " * 32_000
+    source = f"{filler_de}um 5 Prozent auf 7 Millionen Euro {filler_de}"
+    target = f"{filler_en}by 6 percent to 8 million euros {filler_en}"
+    pairs = _write(tmp_path, "long.jsonl", json.dumps({"source": source, "target": target}) + "\n")
+    out = tmp_path / output
+    if output.endswith(".csv"):
+        assert run(["check", "--pairs", str(pairs), "--format", "csv", "-o", str(out)]) == 1
+        assert out.stat().st_size < 50_000
+    else:
+        assert run(["report", str(pairs), "-o", str(out)]) == 0
+        assert out.stat().st_size < len(source) + len(target) + 200_000  # the unit's text once a side, no more
+    assert "um ⟦5 Prozent⟧ auf" in out.read_text(encoding="utf-8") or "5 Prozent</mark> auf" in out.read_text(
+        encoding="utf-8"
+    )
 
 
 # Property: random nesting, huge numbers, control characters and invalid UTF-8, for every reader.

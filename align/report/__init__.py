@@ -90,14 +90,14 @@ class CheckReport:
 
     def marks(self, item: Item, shown_only: bool = True) -> list[Mark]:
         """The item's findings (those a report lists, or all) with fingerprint, decision and verdict."""
-        failing = at_or_above(item.findings, self.fail_on)
-        shown = self.shown(item)
+        failing = {id(f) for f in at_or_above(item.findings, self.fail_on)}
+        shown = {id(f) for f in self.shown(item)}
         out = []
         for finding, fingerprint in zip(item.findings, self.fingerprints(item), strict=True):
-            if shown_only and not any(finding is f for f in shown):
+            if shown_only and id(finding) not in shown:
                 continue
             decision = self.decisions.get(fingerprint)
-            out.append(Mark(finding, fingerprint, decision, decision is None and any(finding is f for f in failing)))
+            out.append(Mark(finding, fingerprint, decision, decision is None and id(finding) in failing))
         return out
 
     def failing(self, item: Item) -> list[Finding]:

@@ -35,7 +35,7 @@ from align.beads import Bead
 from align.documents import Document
 from align.findings import Finding
 from align.report import CheckReport, documents_report, units_report
-from align.report.issues import COLUMNS, issue_row, span_in
+from align.report.issues import COLUMNS, excerpt, issue_row
 from align.segment import Segment
 from align.vocab import STATUSES
 
@@ -140,12 +140,12 @@ def _marked_text(text: str, offset: int, marks: Sequence[Mark]) -> Markup:
 
 
 def _snippet(text: str, offset: int, side: Any, severity: str) -> Markup:
-    """A sentence of the issue list, escaped, with the finding's figure or cue marked."""
-    span = span_in(text, offset, side)
-    if span is None:
-        return escape(text)
-    start, end = span
-    return Markup('{}<mark class="fig sev-{}">{}</mark>{}').format(text[:start], severity, text[start:end], text[end:])
+    """The excerpt of a sentence the issue list shows (`excerpt`), escaped, with the finding's figure or cue
+    marked."""
+    before, inside, after = excerpt(text, offset, side)
+    if not inside:
+        return escape(before)
+    return Markup('{}<mark class="fig sev-{}">{}</mark>{}').format(before, severity, inside, after)
 
 
 def _segment_view(doc: Document, segment: Segment, marks: Sequence[Mark]) -> dict[str, Any]:

@@ -37,6 +37,7 @@ COLUMNS = (
 # The figure inside a sentence of the CSV/XLSX export: "Der Umsatz stieg um ⟦5 %⟧."
 OPEN, CLOSE = "⟦", "⟧"
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2, "none": 3}
+CONTEXT = 70  # characters shown on either side of a marked figure
 
 
 def span_in(text: str, offset: int, side: Any) -> tuple[int, int] | None:
@@ -50,13 +51,31 @@ def span_in(text: str, offset: int, side: Any) -> tuple[int, int] | None:
     return None
 
 
-def marked(text: str, offset: int, side: Any) -> str:
-    """`text` with the figure or cue `side` between ⟦ and ⟧ (the text alone when it is not inside)."""
+def _window(text: str, start: int, end: int) -> str:
+    """text[start:end], or its first and last CONTEXT characters joined by "…" where it is longer."""
+    if end - start <= 2 * CONTEXT:
+        return text[start:end]
+    return f"{text[start : start + CONTEXT]}…{text[end - CONTEXT : end]}"
+
+
+def excerpt(text: str, offset: int, side: Any) -> tuple[str, str, str]:
+    """(before, the figure or cue `side`, after) in `text`, each cut to CONTEXT characters with "…" (a longer
+    mark keeps its two ends), so that a list of findings grows with the findings, not with findings times the
+    length of their sentence; (the text so cut, "", "") when `side` is not inside it."""
     span = span_in(text, offset, side)
     if span is None:
-        return text
+        return _window(text, 0, len(text)), "", ""
     start, end = span
-    return f"{text[:start]}{OPEN}{text[start:end]}{CLOSE}{text[end:]}"
+    before = text[:start] if start <= CONTEXT else f"…{text[start - CONTEXT : start]}"
+    after = text[end:] if len(text) - end <= CONTEXT else f"{text[end : end + CONTEXT]}…"
+    return before, _window(text, start, end), after
+
+
+def marked(text: str, offset: int, side: Any) -> str:
+    """The excerpt of `text` around the figure or cue `side`, which stands between ⟦ and ⟧ (the excerpt alone
+    when it is not inside)."""
+    before, inside, after = excerpt(text, offset, side)
+    return f"{before}{OPEN}{inside}{CLOSE}{after}" if inside else before
 
 
 def item_label(item: Item) -> str:

@@ -1,7 +1,8 @@
 """Findings for people: each unit's source and target with the figure marked ⟦like this⟧.
 
-Only CONTEXT characters on either side of the mark are shown (and of a longer mark its two ends), the rest cut
-with "…", so the report grows with the number of findings, not with findings times the length of the unit.
+Only `align.report.issues.CONTEXT` characters on either side of the mark are shown (and of a longer mark its two
+ends), the rest cut with "…", so the report grows with the number of findings, not with findings times the length
+of the unit.
 """
 
 from __future__ import annotations
@@ -10,24 +11,7 @@ from typing import IO
 
 from align.findings import Finding
 from align.report import CheckReport, Item
-
-CONTEXT = 70
-
-
-def _window(text: str, start: int, end: int) -> str:
-    """text[start:end], or its first and last CONTEXT characters joined by "…" where it is longer."""
-    if end - start <= 2 * CONTEXT:
-        return text[start:end]
-    return f"{text[start : start + CONTEXT]}…{text[end - CONTEXT : end]}"
-
-
-def _marked(text: str, base: int, start: int, end: int) -> str:
-    s, e = start - base, end - base
-    if not 0 <= s <= e <= len(text):
-        return _window(text, 0, len(text))
-    before = text[:s] if s <= CONTEXT else f"…{text[s - CONTEXT : s]}"
-    after = text[e:] if len(text) - e <= CONTEXT else f"{text[e : e + CONTEXT]}…"
-    return f"{before}⟦{_window(text, s, e)}⟧{after}"
+from align.report.issues import marked
 
 
 def _finding(item: Item, finding: Finding, failing: bool, decision: str | None = None) -> list[str]:
@@ -36,9 +20,9 @@ def _finding(item: Item, finding: Finding, failing: bool, decision: str | None =
     if finding.note:
         lines[0] += f" ({finding.note})"
     if finding.source is not None:
-        lines.append(f"    de: {_marked(item.source, item.source_start, finding.source.start, finding.source.end)}")
+        lines.append(f"    de: {marked(item.source, item.source_start, finding.source)}")
     if finding.target is not None:
-        lines.append(f"    en: {_marked(item.target, item.target_start, finding.target.start, finding.target.end)}")
+        lines.append(f"    en: {marked(item.target, item.target_start, finding.target)}")
     return lines
 
 

@@ -1615,7 +1615,8 @@ def _months_alone(norm: str, language: str, found: list[_Found]) -> None:
             and not _MONTH_BEFORE_RE.search(norm, max(0, m.start() - 16), m.start())  # 'February/March'
         ):
             after = _NEXT_WORD_RE.match(norm, m.end())
-            initial = not norm[: m.start()].strip() or norm[: m.start()].rstrip()[-1] in ".!?\n"
+            head = norm[max(0, m.start() - 64) : m.start()].rstrip()
+            initial = not head or head[-1] in ".!?\n"
             if after and (after.group(1).lower() in _NOT_AFTER_MONTH or after.group(1)[0].isupper()):
                 continue  # 'May I', 'March on', 'August Macke'
             if initial and after and after.group(1)[0].islower() and not _MONTH_HINT.match(after.group(1)):
@@ -1631,6 +1632,9 @@ def _scale_of(word: str, language: str) -> int | None:
     """Power of ten of a scale word, read in the text's language first ('Billion' is 10¹² in German)."""
     other = "en" if language == "de" else "de"
     return _SCALES[language].get(word, _SCALES[other].get(word))
+
+
+_TWO_WORDS_RE = re.compile(r"[A-Za-zÄÖÜäöü.-]+ [A-Za-zÄÖÜäöü]+")
 
 
 def _suffixes(norm: str, pos: int, language: str, money: bool) -> tuple[int, int | None, str | None, str | None]:
@@ -1661,7 +1665,7 @@ def _suffixes(norm: str, pos: int, language: str, money: bool) -> tuple[int, int
         if currency is None and unit is None:
             code = _currencies().get(low) or _currencies().get(bare)
             if code is None and m.group("ws") == " ":
-                two = re.match(r"[A-Za-zÄÖÜäöü.-]+ [A-Za-zÄÖÜäöü]+", norm[m.start("word") :])
+                two = _TWO_WORDS_RE.match(norm, m.start("word"))
                 if two and two.group().lower() in _currencies():
                     code, word = _currencies()[two.group().lower()], two.group()
             if code is not None and not hyphen:
@@ -2199,6 +2203,9 @@ def _shared_unit(norm: str, reading: _Reading, nxt: _Atom, following: _Reading) 
 _LIST_LEAD_RE = re.compile(r"(?:^|\n|[.!?:;]\s)[ \t>*-]*\(?$")
 
 
+_LIST_ITEM_RE = re.compile(r"\s+[A-ZÄÖÜ\d(]")
+
+
 def _mark_list_numbers(norm: str, figures: list[Figure], offset: int) -> list[Figure]:
     """Numbers of list items and sections ('1. Allgemeines', '(5) Abschließend'): markup that a translation may
     renumber or drop with the list formatting; compared, but their drop is uncertain."""
@@ -2208,7 +2215,7 @@ def _mark_list_numbers(norm: str, figures: list[Figure], offset: int) -> list[Fi
         marker = (f.kind == "ordinal" and f.text[-1:] == ".") or (f.kind == "number" and norm[end : end + 1] == ")")
         if marker and f.text[:1].isdigit() and len(f.text.rstrip(".")) <= 3 and not f.qualifier_text:
             after = end + (1 if norm[end : end + 1] == ")" else 0)
-            if _LIST_LEAD_RE.search(norm, max(0, start - 4), start) and re.match(r"\s+[A-ZÄÖÜ\d(]", norm[after:]):
+            if _LIST_LEAD_RE.search(norm, max(0, start - 4), start) and _LIST_ITEM_RE.match(norm, after):
                 f = replace(f, doubt="list number")
         out.append(f)
     return out

@@ -4,6 +4,9 @@ The flow for many pairs at once: every sentence is cut into subwords (one call t
 sentences longer than the encoder's window are cut into overlapping windows, all sequences are sorted
 by length and embedded in batches under a token budget (one forward pass for many sentences, only as
 many layers as the chosen ones need), then per pair the similarity matrix and the matching run on numpy.
+The embedded encoder runs on ONNX Runtime (`align.encoders.OnnxLayers`: an int8 graph cut after the chosen
+layers), so word alignment imports neither torch nor transformers; any other encoder runs with transformers on
+torch.
 
 Methods: SimAlign's `inter` (argmax), `itermax` and `mwmf`, reproduced exactly (tested equal to
 `simalign.SentenceAligner` on random matrices and on RWTH pairs) with SimAlign's subword matching
@@ -320,26 +323,49 @@ def subword_ids(tokenizer: Any, sentences: Sequence[Sequence[str]]) -> list[tupl
     nonempty = [list(words) for words in sentences if words]
     if not nonempty:
         return [([], []) for _ in sentences]
-    encoded = tokenizer(nonempty, is_split_into_words=True, add_special_tokens=False, verbose=False)
-    k = 0
+    encoded = iter(_encoded_words(tokenizer, nonempty))
+    unk = special_ids(tokenizer)[3]
     for words in sentences:
         if not words:
             out.append(([], []))
             continue
-        ids = encoded["input_ids"][k]
-        word_ids = encoded.word_ids(k)
-        k += 1
+        ids, word_ids = next(encoded)
         per_word: list[list[int]] = [[] for _ in words]
         for token_id, w in zip(ids, word_ids, strict=True):
             if w is not None:
                 per_word[w].append(token_id)
         sub, owner = [], []
         for w, pieces in enumerate(per_word):
-            pieces = pieces or [tokenizer.unk_token_id]
+            pieces = pieces or [unk]
             sub.extend(pieces)
             owner.extend([w] * len(pieces))
         out.append((sub, owner))
     return out
+
+
+def _encoded_words(tokenizer: Any, sentences: list[list[str]]) -> list[tuple[list[int], list[int | None]]]:
+    """Per sentence of words: subword ids, without special tokens, and the word index of each (None for none); from a
+    `tokenizers.Tokenizer` (the ONNX path) or a transformers fast tokenizer."""
+    from tokenizers import Tokenizer
+
+    if isinstance(tokenizer, Tokenizer):
+        rows = tokenizer.encode_batch(sentences, is_pretokenized=True, add_special_tokens=False)
+        return [(row.ids, row.word_ids) for row in rows]
+    encoded = tokenizer(sentences, is_split_into_words=True, add_special_tokens=False, verbose=False)
+    return [(encoded["input_ids"][k], encoded.word_ids(k)) for k in range(len(sentences))]
+
+
+def special_ids(tokenizer: Any) -> tuple[int, int, int, int]:
+    """(cls, sep, pad, unk) token ids of a transformers tokenizer, or of a `tokenizers.Tokenizer` by the embedded
+    encoder's special tokens."""
+    from tokenizers import Tokenizer
+
+    names = ("cls_token", "sep_token", "pad_token", "unk_token")
+    if isinstance(tokenizer, Tokenizer):
+        from align.encoders.conversion import _SPECIAL_TOKENS
+
+        return tuple(tokenizer.token_to_id(_SPECIAL_TOKENS[name]) for name in names)
+    return tuple(getattr(tokenizer, f"{name}_id") for name in names)
 
 
 def _max_content(model: Any) -> int:
@@ -386,6 +412,20 @@ def _forward_layers(model: Any, input_ids: Any, attention_mask: Any, layers: Seq
     return torch.stack([captured[k] for k in layers]).mean(0)
 
 
+def _forward(model: Any, ids: np.ndarray, mask: np.ndarray, layers: Sequence[int]) -> np.ndarray:
+    """Mean hidden states of `layers` (float32 [B, L, H]) of right-padded `ids` (`mask` 1 on the tokens): through
+    the ONNX graph of an `OnnxLayers`, else through the torch model."""
+    from align.encoders.onnx_backend import OnnxLayers
+
+    if isinstance(model, OnnxLayers):
+        return model.hidden(ids, mask, layers)
+    import torch
+
+    with torch.inference_mode():
+        states = _forward_layers(model, torch.from_numpy(ids), torch.from_numpy(mask), layers)
+    return np.asarray(states.float().numpy())
+
+
 def embed_subwords(
     encoder: tuple[Any, Any],
     sentences: Sequence[Sequence[int]],
@@ -398,8 +438,6 @@ def embed_subwords(
     Sentences longer than the encoder's window are embedded in overlapping windows, never truncated.
     `progress`, when given, is called with the number of sequences each batch finished.
     """
-    import torch
-
     tokenizer, model = encoder
     size = _max_content(model)
     pieces = [
@@ -411,24 +449,23 @@ def embed_subwords(
     lengths = [min(size, len(sentences[p.sentence]) - p.start) for p in pieces]
     dim = model.config.hidden_size
     out = [np.zeros((len(ids), dim), dtype=np.float32) for ids in sentences]
-    cls, sep, pad = tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id
-    with torch.inference_mode():
-        for batch in batches(lengths, batch_tokens, overhead=2):  # [CLS] and [SEP]
-            width = max(lengths[i] for i in batch) + 2
-            input_ids = torch.full((len(batch), width), pad, dtype=torch.long)
-            attention = torch.zeros((len(batch), width), dtype=torch.long)
-            for row, i in enumerate(batch):
-                p = pieces[i]
-                ids = sentences[p.sentence][p.start : p.start + lengths[i]]
-                input_ids[row, : len(ids) + 2] = torch.tensor([cls, *ids, sep])
-                attention[row, : len(ids) + 2] = 1
-            states = _forward_layers(model, input_ids, attention, layers).float().numpy()
-            for row, i in enumerate(batch):
-                p = pieces[i]
-                a, b = p.keep_from - p.start, p.keep_to - p.start
-                out[p.sentence][p.keep_from : p.keep_to] = states[row, 1 + a : 1 + b]
-            if progress is not None:
-                progress(len(batch))
+    cls, sep, pad, _unk = special_ids(tokenizer)
+    for batch in batches(lengths, batch_tokens, overhead=2):  # [CLS] and [SEP]
+        width = max(lengths[i] for i in batch) + 2
+        input_ids = np.full((len(batch), width), pad, dtype=np.int64)
+        attention = np.zeros((len(batch), width), dtype=np.int64)
+        for row, i in enumerate(batch):
+            p = pieces[i]
+            ids = sentences[p.sentence][p.start : p.start + lengths[i]]
+            input_ids[row, : len(ids) + 2] = [cls, *ids, sep]
+            attention[row, : len(ids) + 2] = 1
+        states = _forward(model, input_ids, attention, layers)
+        for row, i in enumerate(batch):
+            p = pieces[i]
+            a, b = p.keep_from - p.start, p.keep_to - p.start
+            out[p.sentence][p.keep_from : p.keep_to] = states[row, 1 + a : 1 + b]
+        if progress is not None:
+            progress(len(batch))
     return out
 
 
@@ -541,6 +578,26 @@ def link_vectors(
 
 
 WORD_LINK_LIMIT = 250_000  # word pairs in one sentence pair (500 × 500): past it, a similarity matrix without bound
+WORDS_PER_PASS = 50_000  # words embedded and linked at once where each pair's links are its own (about 100 MB)
+
+
+def passes(
+    pairs: Sequence[tuple[Sequence[str], Sequence[str]]], linked: list[int], matching: Matching
+) -> list[list[int]]:
+    """The pairs `linked` in groups embedded and linked at once: all together where the matching's self-trained
+    metric learns from every pair, else runs of about WORDS_PER_PASS words, so that the subword vectors held are
+    one run's, not the whole input's (a 1 MB document's would take 0.8 GB)."""
+    if matching.metric:
+        return [linked]
+    groups: list[list[int]] = [[]]
+    words = 0
+    for k in linked:
+        if words >= WORDS_PER_PASS:
+            groups.append([])
+            words = 0
+        groups[-1].append(k)
+        words += len(pairs[k][0]) + len(pairs[k][1])
+    return groups
 
 
 def align_word_lists(
@@ -551,7 +608,7 @@ def align_word_lists(
     batch_tokens: int = DEFAULT_BATCH_TOKENS,
     progress: Callable[[int], None] | None = None,
 ) -> list[tuple[WordLink, ...]]:
-    """Links for many pairs of word lists at once (one batched embedding pass over all sentences).
+    """Links for many pairs of word lists at once (batched embedding passes over many sentences: `passes`).
 
     `matching` is a `Matching` or a method name (`growdiag`, `softmax`, or SimAlign's `inter`, `itermax`,
     `mwmf`). A pair of more than WORD_LINK_LIMIT word pairs gets no links, with an `AlignmentWarning`.
@@ -567,13 +624,13 @@ def align_word_lists(
     links: list[tuple[WordLink, ...]] = [() for _ in pairs]
     if not linked:
         return links
-    tokenizer, model = encoder if encoder is not None else load_encoder()
-    sentences = [words for k in linked for words in pairs[k]]
-    encoded = subword_ids(tokenizer, sentences)
-    vectors = embed_subwords((tokenizer, model), [ids for ids, _ in encoded], layers, batch_tokens, progress)
-    sizes = [(len(pairs[k][0]), len(pairs[k][1])) for k in linked]
-    for k, pair_links in zip(linked, link_vectors(vectors, [o for _, o in encoded], sizes, matching), strict=True):
-        links[k] = pair_links
+    encoder = encoder if encoder is not None else load_encoder()
+    for group in passes(pairs, linked, matching):
+        encoded = subword_ids(encoder[0], [words for k in group for words in pairs[k]])
+        vectors = embed_subwords(encoder, [ids for ids, _ in encoded], layers, batch_tokens, progress)
+        sizes = [(len(pairs[k][0]), len(pairs[k][1])) for k in group]
+        for k, pair_links in zip(group, link_vectors(vectors, [o for _, o in encoded], sizes, matching), strict=True):
+            links[k] = pair_links
     return links
 
 
@@ -618,14 +675,20 @@ def align_tokens(
     return [AlignedPair(tuple(src), tuple(tgt), pair) for (src, tgt), pair in zip(pairs, links, strict=True)]
 
 
-def load_encoder(name: str | None = None) -> tuple[Any, Any]:
+def load_encoder(name: str | None = None, backend: str | None = None) -> tuple[Any, Any]:
     """(tokenizer, model) for word alignment: the embedded encoder (default), a known name, or a model directory.
 
-    The same loaded model serves sentence embeddings (`align.encoders.shared_transformers`).
+    `backend` as for sentence embeddings (`align.encoders.choose_backend`): by default the embedded encoder runs on
+    ONNX Runtime where it is installed (`align.encoders.onnx_word_encoder`: a `tokenizers.Tokenizer` and an
+    `OnnxLayers`, no torch), any other model, or the embedded one with backend "torch", with transformers on torch,
+    the loaded model shared with sentence embeddings (`align.encoders.shared_transformers`).
     """
-    from align.encoders import EMBEDDED, resolve_model, shared_transformers
+    from align.encoders import EMBEDDED, choose_backend, onnx_word_encoder, resolve_model, shared_transformers
 
-    return shared_transformers(str(resolve_model(name or EMBEDDED)))
+    directory = resolve_model(name or EMBEDDED)
+    if choose_backend(name or EMBEDDED, directory, backend) == "onnx":
+        return onnx_word_encoder(str(directory))
+    return shared_transformers(str(directory))
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -17,14 +17,16 @@ directions) failed the rule (it bought recall with precision), which is why it l
 gold; the new one grows from the links each direction finds more likely than not (probability > 0.5), so it
 proposes only confident links and passes. Each step's AER is also given on the even and odd halves of RWTH.
 
-One embedding pass per casing (the embedded encoder, batched, layer 7), then every matching on numpy.
+One embedding pass per casing (the embedded encoder, batched, layer 7; on its default backend, ONNX Runtime's int8
+graph, or with `--backend torch` on transformers and torch in float32), then every matching on numpy.
 
-    python benchmarks/words_accuracy.py [--layers 6 7 8]
+    python benchmarks/words_accuracy.py [--layers 6 7 8] [--backend onnx|torch]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import time
@@ -32,7 +34,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from align import words as w
 from align.evaluate import GoldLinks, WordAlignmentScores, read_talp, word_alignment_scores
@@ -88,11 +89,12 @@ def one_to_one_scores(gold: list[frozenset[tuple[int, int]]], links: list[set[tu
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--layers", type=int, nargs="+", default=[7], help="layers to average (default 7)")
+    parser.add_argument("--backend", choices=["onnx", "torch"], help="default: the word aligner's own (onnx)")
     args = parser.parse_args()
     if not DATA.is_dir():
         print(f"gold data not found at {DATA}", file=sys.stderr)
         return 2
-    torch.set_num_threads(1)
+    os.environ["OMP_NUM_THREADS"] = "1"  # ONNX Runtime's and torch's threads alike
     de = (DATA / "deen.de").read_text(encoding="utf-8").splitlines()
     en = (DATA / "deen.en").read_text(encoding="utf-8").splitlines()
     gold = read_talp((DATA / "deen.talp").read_text(encoding="utf-8"), one_based=True)
@@ -100,7 +102,7 @@ def main() -> int:
     single = one_to_one(gold)
     true_pairs = [(s.split(), t.split()) for s, t in zip(de, en, strict=True)]
     lower_pairs = [([x.lower() for x in s], [x.lower() for x in t]) for s, t in true_pairs]
-    encoder = w.load_encoder()
+    encoder = w.load_encoder(backend=args.backend)
     start = time.perf_counter()
     data = {}
     for case, pairs in (("true", true_pairs), ("lower", lower_pairs)):
@@ -138,7 +140,11 @@ def main() -> int:
         return f"{name:<{width}}" + "".join(f"   {p:.3f} / {r:.3f} / {aer:.4f}" for p, r, _, aer in scores.values())
 
     layers = "+".join(map(str, args.layers))
-    print(f"RWTH de-en, {len(gold)} pairs, layer {layers}; P / R / AER per scoring (F1 = 1 - AER where sure-only)")
+    backend = type(encoder[1]).__name__
+    print(
+        f"RWTH de-en, {len(gold)} pairs, layer {layers}, {backend}; P / R / AER per scoring "
+        "(F1 = 1 - AER where sure-only)"
+    )
     print(f"{'method':<16}" + "".join(f"{name:>24}" for name in SCORINGS))
     table = {"softmax before": score(BEFORE)}
     print(row("softmax before", table["softmax before"], 16), flush=True)

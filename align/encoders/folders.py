@@ -1,6 +1,6 @@
 """Model directories: finding them (a path, `$ALIGN_MODELS_DIR/<name>`, the offline Hugging Face cache), reading a
 sentence-transformers folder's recipe (pooling, Dense modules, length, case, prompt), and loading a directory
-with transformers on torch (every encoder but the embedded one on ONNX Runtime, and word alignment).
+with transformers on torch (every encoder but the embedded one on ONNX Runtime, for sentences and words alike).
 """
 
 from __future__ import annotations

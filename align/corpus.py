@@ -326,15 +326,18 @@ def imports_without_cwd() -> Iterator[None]:
 
 
 def runtime_modules(encoder: str, words: bool) -> tuple[str, ...]:
-    """What the workers' documents need beyond the pipeline: torch and transformers for word alignment or a
-    transformers encoder, ONNX Runtime and tokenizers for the embedded encoder alone, nothing for `length`."""
-    if words:
-        return TORCH_PRELOAD
-    if encoder == "length":
-        return ()
+    """What the workers' documents need beyond the pipeline: ONNX Runtime and tokenizers for the embedded
+    encoder (sentence embeddings, and word alignment with `align.words`), torch and transformers for a
+    transformers encoder or where ONNX Runtime is missing; nothing for `length` without word alignment."""
     from align.encoders import load_encoder
+    from align.encoders.onnx_backend import onnx_available
 
-    return ONNX_PRELOAD if load_encoder(encoder).backend == "onnx" else TORCH_PRELOAD
+    modules: list[str] = []
+    if encoder != "length":
+        modules += ONNX_PRELOAD if load_encoder(encoder).backend == "onnx" else TORCH_PRELOAD
+    if words:
+        modules += (*ONNX_PRELOAD, "align.words") if onnx_available() else TORCH_PRELOAD
+    return tuple(dict.fromkeys(modules))
 
 
 def run_local(pairs: Iterable[Pair], out_root: str, encoder: str, words: bool, workers: int) -> Iterator[Outcome]:

@@ -180,11 +180,12 @@ def words_command(
 
     from align import words as w
     from align.beads import Bead, check_beads, parse_beads
-    from align.errors import WORD_ALIGNMENT, require
+    from align.errors import TRANSFORMERS_ENCODER, WORD_ALIGNMENT, require
     from align.files import atomic_output, read_text
     from align.serialize import to_json
 
-    require(WORD_ALIGNMENT, "align words")  # before the embedded encoder is converted, which takes seconds
+    embedded = encoder is None or encoder == EMBEDDED
+    require(WORD_ALIGNMENT if embedded else TRANSFORMERS_ENCODER, "align words")  # before a conversion (seconds)
     groups: tuple[Bead, ...] = ()
     if beads is None:
         if tgt is None:

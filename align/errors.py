@@ -35,7 +35,8 @@ FULL_INSTALL = 'pip install "align[full]"'
 # Packages `pip install align` (the checker: figures, claims, segmentation, sentence alignment on ONNX Runtime)
 # leaves out; the extras of pyproject.toml bring them, `align[full]` all of them.
 OPTIONAL_PACKAGES = ("torch", "transformers", "scipy", "sacrebleu", "datasets")
-WORD_ALIGNMENT = ("torch", "transformers")
+WORD_ALIGNMENT = ("onnx", "onnxruntime")  # word alignment with the embedded encoder (part of the base install)
+TRANSFORMERS_ENCODER = ("torch", "transformers")  # word alignment or embeddings with any other encoder
 
 
 class DependencyMissingError(ModelMissingError):

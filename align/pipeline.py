@@ -363,7 +363,7 @@ def compare_documents(
     if unlinked:
         notes += (
             f"word links skipped in {len(unlinked)} bead(s) where they decide which changed figure is which: "
-            f"torch and transformers are not installed, so those figures were paired in text order "
+            f"{' and '.join(WORD_ALIGNMENT)} are not installed, so those figures were paired in text order "
             f"(`{FULL_INSTALL}` adds word alignment)",
         )
     signatures = {"sentences": SentenceSettings(encoder).signature() if aligned_here else "given"}

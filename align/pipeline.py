@@ -169,6 +169,7 @@ class AlignedDocuments:
             "encoder": self.encoder or "?",
             "words": FIGURE_WORD_METHOD if any(w is not None for w in self.words) else "off",
             "signatures": dict(self.signatures),
+            "notes": list(self.warnings),
         }
 
     def html(self, title: str | None = None) -> str:
@@ -307,6 +308,9 @@ def _decode_links(value: bytes, n_source: int, n_target: int) -> tuple[WordLink,
     return links
 
 
+WORD_LINKS_SHOWN_LIMIT = 2_000  # beads: above this, words are linked only where a figure pairing needs them
+
+
 def compare_documents(
     source: Document,
     target: Document,
@@ -325,9 +329,10 @@ def compare_documents(
     """Segment, align (unless `beads` are given), link words and compare figures and claims.
 
     Word links decide which changed figure is which where a bead leaves that open. `words=True` links the words
-    of every bead (the report shows them); `"needed"` only of the beads where a pairing is open, which gives the
-    same findings at a fraction of the cost (`align check`); False none (figures pair in text order). A machine
-    translation brings its own `target_segments` (one per source sentence) and `beads`.
+    of every bead (the report shows them), in a document of more than WORD_LINKS_SHOWN_LIMIT beads as "needed"
+    (with a note); `"needed"` only of the beads where a pairing is open, which gives the same findings at a
+    fraction of the cost (`align check`); False none (figures pair in text order). A machine translation brings
+    its own `target_segments` (one per source sentence) and `beads`.
     """
     step = progress or (lambda stage: None)
     step("segment")
@@ -339,6 +344,13 @@ def compare_documents(
     if beads is None:
         beads, notes = align_sentences_cached(source_segments, target_segments, encoder)
     beads = tuple(beads)
+    if words is True and len(beads) > WORD_LINKS_SHOWN_LIMIT:
+        words = "needed"
+        notes += (
+            f"word links made only where they decide which changed figure is which: {len(beads)} beads are more "
+            f"than the {WORD_LINKS_SHOWN_LIMIT} whose links a report shows (linking every bead of a document this "
+            f"long takes minutes)",
+        )
     step("align words")
     languages = (source.language, target.language)
     with warnings.catch_warnings(record=True) as caught:

@@ -212,3 +212,12 @@ def test_word_links_decide_which_changed_figure_is_which(cache, german, english,
 
     assert changed(words=True) == expected
     assert changed(words=False) != expected
+
+
+def test_a_document_longer_than_the_shown_limit_links_words_only_where_needed(monkeypatch):
+    monkeypatch.setattr(pipeline, "WORD_LINKS_SHOWN_LIMIT", 3)
+    result = pipeline.check(SEEDS / "de" / SEED, SEEDS / "en" / SEED, encoder="length", words=True)
+    assert len(result.beads) > 3
+    assert any("word links made only where they decide" in w for w in result.warnings)
+    assert len(result.words) < len(result.beads)
+    assert '<ul class="notes"><li>word links made only where they decide' in result.html()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -1032,14 +1032,31 @@ def _second_of_time(previous: str, norm: str, end: int) -> bool:
     return previous in ("a", "every", "each", "one") and _AFTER_SECOND_RE.match(norm, end) is not None
 
 
+def _covered(size: int, spans: Iterable[tuple[int, int]]) -> bytearray:
+    """A byte per character of a text of `size` characters, 1 where one of `spans` covers it: overlap tests
+    (`_overlaps`) without a scan over the spans, so that a text of many figures stays linear."""
+    mask = bytearray(size + 1)
+    for start, end in spans:
+        start, end = min(max(0, start), size), min(max(0, end), size)
+        mask[start:end] = b"\x01" * max(0, end - start)
+    return mask
+
+
+def _overlaps(mask: bytearray, start: int, end: int) -> bool:
+    return mask.find(1, start, end) >= 0
+
+
+def _cover(mask: bytearray, start: int, end: int) -> None:
+    start, end = min(max(0, start), len(mask) - 1), min(max(0, end), len(mask) - 1)
+    mask[start:end] = b"\x01" * max(0, end - start)
+
+
 def _word_atoms(text: str, norm: str, language: str, taken: list[tuple[int, int]]) -> list[_Atom]:
     lower = text.lower()
     if not _NUMBER_WORD_HINT.search(lower):
         return []
     tokens = []
-    mask = bytearray(len(norm) + 1)
-    for s, e in taken:
-        mask[max(0, s) : max(0, e)] = b"\x01" * (max(0, e) - max(0, s))
+    mask = _covered(len(norm), taken)
     for m in _WORD_TOKEN_RE.finditer(norm):
         word = m.group()
         tokens.append(_Token(word, m.start(), m.end(), barrier=bool(mask[m.start()]) or not word[0].isalpha()))
@@ -1063,9 +1080,7 @@ def _word_atoms(text: str, norm: str, language: str, taken: list[tuple[int, int]
             span = span[1:]
         if not span or (len(span) == 1 and span[0].word.lower() in _ARTICLES):
             if span and span[0].word.lower() == "one" and _ONE_BEFORE_RE.match(norm, span[0].end):
-                atoms.append(
-                    _Atom(span[0].start, span[0].end, Decimal(1), word=True)
-                )  # 'one and a half', 'one to three'
+                atoms.append(_Atom(span[0].start, span[0].end, Decimal(1), word=True))
             continue
         last = span[-1].word.lower()
         if last in _PLURAL_NUMBER_WORDS or last in _NOT_ORDINAL:
@@ -1303,11 +1318,12 @@ def _digit_atoms(
     norm: str, language: str, skip: list[tuple[int, int]], malformed: list[tuple[int, int]]
 ) -> list[_Atom]:
     atoms = []
+    skipped = _covered(len(norm), skip)
     for m in _ATOM_RE.finditer(norm):
         raw = m.group("num")
         start = m.start("num")
         end = start + len(raw)
-        if any(s < end and start < e for s, e in skip):
+        if _overlaps(skipped, start, end):
             continue
         parsed = parse_number(raw, language)
         if parsed is None:
@@ -1449,12 +1465,14 @@ def _dates_and_times(norm: str, language: str = "de") -> list[_Found]:
     """(start, end, kind, value, unit, alternatives, doubt) for dates, date ranges, clock times, decades, months
     and scores, leftmost-longest."""
     found: list[_Found] = []
+    taken = _covered(len(norm), ())
 
     def free(s: int, e: int) -> bool:
-        return all(e <= fs or s >= fe for fs, fe, *_ in found)
+        return not _overlaps(taken, s, e)
 
     def add(s: int, e: int, kind: str, value: str, alts: tuple[str, ...] = (), doubt: str = "") -> None:
         found.append((s, e, kind, value, None, tuple(a for a in alts if a and a != value), doubt))
+        _cover(taken, s, e)
 
     language = "de" if language == "de" else "en"
     lower = norm.lower()
@@ -1475,8 +1493,8 @@ def _dates_and_times(norm: str, language: str = "de") -> list[_Found]:
             add(m.start(), end, "decade", value, alts)
     if not _ANY_DIGIT.search(norm):
         if _MONTH_HINT_LOWER.search(lower):
-            _months_alone(norm, language, found)
-        _weekdays(norm, lower, language, found)
+            _months_alone(norm, language, found, free)
+        _weekdays(norm, lower, language, found, free)
         return found
     months = _months()
     named_month = _MONTH_HINT_LOWER.search(lower) is not None
@@ -1564,8 +1582,8 @@ def _dates_and_times(norm: str, language: str = "de") -> list[_Found]:
         if free(m.start(), m.end()):
             add(m.start(), m.end(), "score", f"{int(m.group('a'))}:{int(m.group('b'))}")
     if named_month:
-        _months_alone(norm, language, found)
-    _weekdays(norm, lower, language, found)
+        _months_alone(norm, language, found, free)
+    _weekdays(norm, lower, language, found, free)
     return found
 
 
@@ -1579,6 +1597,7 @@ def _weekday_names(language: str) -> dict[str, str]:
 
 
 _WEEKDAYS = {language: _weekday_names(language) for language in ("de", "en")}
+_WEEKDAY_VALUES = {language: {k.lower(): v for k, v in names.items()} for language, names in _WEEKDAYS.items()}
 _WEEKDAY_RES = {
     "de": re.compile(
         rf"(?<![\w-])(?P<d>{_alternation(_WEEKDAYS['de'])}|{_alternation(n.lower() for n in _WEEKDAYS['de'])})"
@@ -1589,25 +1608,25 @@ _WEEKDAY_RES = {
 _WEEKDAY_GATES = {"de": ("tag", "woch", "sonnabend"), "en": ("day",)}
 
 
-def _weekdays(norm: str, lower: str, language: str, found: list[_Found]) -> None:
+def _weekdays(norm: str, lower: str, language: str, found: list[_Found], free: Callable[[int, int], bool]) -> None:
     """A weekday, alone or in a German compound ('am Sonntag', 'montags', 'Freitagabend', 'on Mondays'): a date
     part of its own, valued by its English name, where no other figure covers it."""
     language = "de" if language == "de" else "en"
     if not _any_in(lower, _WEEKDAY_GATES[language]):
         return
-    names = {k.lower(): v for k, v in _WEEKDAYS[language].items()}
+    values = _WEEKDAY_VALUES[language]
     for m in _WEEKDAY_RES[language].finditer(norm):
-        if all(m.end() <= fs or m.start() >= fe for fs, fe, *_ in found):
-            found.append((m.start(), m.end(), "weekday", names[m.group("d").lower()], None, (), ""))
+        if free(m.start(), m.end()):
+            found.append((m.start(), m.end(), "weekday", values[m.group("d").lower()], None, (), ""))
 
 
-def _months_alone(norm: str, language: str, found: list[_Found]) -> None:
+def _months_alone(norm: str, language: str, found: list[_Found], free: Callable[[int, int], bool]) -> None:
     """A month named without day or year ('erst im November'): a date of its own; 'May', 'March' and 'August'
     only after a time word ('in May'), since they are also a verb, a noun or a name."""
     wide = _wide_months(language)
     for m in _MONTH_ONLY_RES[language].finditer(norm):
         word = m.group()
-        if word not in wide or not all(m.end() <= fs or m.start() >= fe for fs, fe, *_ in found):
+        if word not in wide or not free(m.start(), m.end()):
             continue
         if (
             word.lower() in _LOOSE_MONTHS
@@ -1875,7 +1894,7 @@ def _qualify(
             # the sentence ('stiegen … in der Nacht um 10 Grad') makes it 'by'; other figures may be 'by' with the
             # verb out of sight ('Aufzählung um 1 Schritt'): unsure
             sure = kind == "year" or (
-                unit == "degree" and not _CHANGE_CUE_RE.search(_sentence_around(norm, start, end))
+                unit in ("degree", "°C", "°F") and not _CHANGE_CUE_RE.search(_sentence_around(norm, start, end))
             )
             return "approximately", um.group("q"), sure, None, ""
     if kind not in _DATE_KINDS and kind != "ordinal":
@@ -1969,8 +1988,9 @@ def extract(
     where = _Text(text=text, norm=norm, language=language, offset=offset, segment=segment)
     figures: list[Figure] = []
     taken: list[tuple[int, int]] = list(skip)
+    covered = _covered(len(norm), skip)
     for start, end, kind, value, unit, alts, doubt in _dates_and_times(norm, language) + _word_figures(norm, language):
-        if any(s < end and start < e for s, e in skip + taken):
+        if _overlaps(covered, start, end):
             continue
         figures.append(
             _make(
@@ -1986,6 +2006,7 @@ def extract(
             )
         )
         taken.append((start, end))
+        _cover(covered, start, end)
     malformed: list[tuple[int, int]] = []
     atoms = _digit_atoms(norm, language, taken, malformed)
     for start, end in malformed:

@@ -288,10 +288,13 @@ def speed() -> dict[str, float]:
         print(
             f"  {label:15s} {rate:10.0f} pairs/s   ({timings['digit strings'] / rate:5.1f}x slower than digit strings)"
         )
-    text = " ".join(f"{i}," for i in range(10_000))
-    start = time.perf_counter()
-    count = len(extract(text, "en"))
-    print(f"  10,000 figures in one sentence: {count} extracted in {time.perf_counter() - start:.2f} s")
+    for label, text, language in (
+        ("10,000 numbers", " ".join(f"{i}," for i in range(10_000)), "en"),
+        ("40,000 dates and weekdays", "am 3. März und am Montag, " * 20_000, "de"),
+    ):
+        start = time.perf_counter()
+        count = len(extract(text, language))
+        print(f"  {label} in one sentence: {count} figures extracted in {time.perf_counter() - start:.2f} s")
     return {
         "pairs_per_s": timings["figures"],
         "pairs_per_s_with_claims": timings["figures+claims"],

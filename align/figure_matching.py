@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from align.claims import Cue, similar
 from align.figures import (
+    _DATE_KINDS,
     _POSTFIX_QUALIFIERS,
     _UNSURE_BOUNDS,
     QUALIFIER_FAMILY,
@@ -256,15 +257,6 @@ def _notation(src: Figure, tgt: Figure, src_lang: str, tgt_lang: str) -> str | N
     else:
         reading = "no number"
     return f"notation: German number format in the English '{tgt.text}' (an English reader reads {reading})"
-
-
-def _balanced(left: list[Figure], right: list[Figure], s: Figure, t: Figure) -> bool:
-    """The unpaired figures may pair up in text order: as many on each side, or, for two figures read with
-    certainty, as many such on each side (an 'erstmals 48' → 'for the first time 49' keeps its '48' → '49'
-    a change even with the 'first' that the source says without a figure)."""
-    if len(left) == len(right):
-        return True
-    return not (s.doubt or t.doubt) and sum(not f.doubt for f in left) == sum(not f.doubt for f in right)
 
 
 def _count_and_rank(a: Figure, b: Figure) -> bool:
@@ -506,9 +498,6 @@ def _unpaired(status: str, figure: Figure, bead: int, severities: Mapping[str, s
     )
 
 
-_DATE_KINDS = {"year", "date", "decade", "time"}
-
-
 def _kept_dates(side: Sequence[Figure], unpaired: list[Figure]) -> set[tuple[str, str]]:
     """(kind, value) of the dates of one side that are paired."""
     left = {id(f) for f in unpaired}
@@ -653,10 +642,16 @@ def compare_figures(
         (s, t, "")
         for s, t in take(
             lambda s, t: (
-                _balanced(left, right, s, t) and (s.kind == t.kind or (_pairable(s, t) and not (s.doubt or t.doubt)))
+                len(left) == len(right) and (s.kind == t.kind or (_pairable(s, t) and not (s.doubt or t.doubt)))
             )
         )
     ]
+    if sum(not f.doubt for f in left) == sum(not f.doubt for f in right):
+        # as many figures read with certainty on each side: they pair in text order beside a figure said without
+        # one ('erstmals 48' → 'for the first time 49' keeps '48' → '49' a change next to the 'first')
+        changed += [
+            (s, t, "") for s, t in take(lambda s, t: not (s.doubt or t.doubt) and (s.kind == t.kind or _pairable(s, t)))
+        ]
     changed += [
         (s, t, "")
         for s, t in take(lambda s, t: s.kind == t.kind and s.unit == t.unit and s.unit is not None and not s.doubt)

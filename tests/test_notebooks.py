@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,22 +31,36 @@ def test_committed_without_outputs(path: Path):
             assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: strip outputs (nbstripout)"
 
 
+# Run in a process of its own: the kernel's client then shares no state with the tests before it (in the whole
+# suite, a client in the pytest process twice waited forever on a kernel that had gone idle), and a hang becomes a
+# failure after EXECUTION_SECONDS instead of a stalled suite.
+EXECUTION_SECONDS = 900
+EXECUTE = """
+import sys
+import nbclient, nbformat
+notebook = nbformat.read(sys.argv[1], as_version=4)
+nbclient.NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": sys.argv[2]}},
+                        shutdown_kernel="immediate").execute()
+nbformat.write(notebook, sys.argv[3])
+"""
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_executes(path: Path, tmp_path, monkeypatch):
+def test_notebook_executes(path: Path, tmp_path):
     nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient", reason="pip install nbclient ipykernel (test extra)")
-    monkeypatch.setenv("ALIGN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel's inline backend turns every figure into a PNG
-    notebook = nbformat.read(path, as_version=4)
-    client = nbclient.NotebookClient(
-        notebook,
-        timeout=600,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-        shutdown_kernel="immediate",  # killed when done: a graceful shutdown once hung the suite for 10 minutes
+    pytest.importorskip("nbclient", reason="pip install nbclient ipykernel (test extra)")
+    env = {**os.environ, "ALIGN_CACHE_DIR": str(tmp_path / "cache"), "HF_HUB_OFFLINE": "1"}
+    env.pop("MPLBACKEND", None)  # the kernel's inline backend turns every figure into a PNG
+    executed = tmp_path / path.name
+    done = subprocess.run(
+        [sys.executable, "-c", EXECUTE, str(path), str(path.parent), str(executed)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=EXECUTION_SECONDS,
     )
-    client.execute()
+    assert done.returncode == 0, done.stderr[-3000:]
+    notebook = nbformat.read(executed, as_version=4)
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     assert any(o.output_type in ("display_data", "execute_result") for o in outputs)

@@ -255,6 +255,7 @@ def _onnx_session(model: str, threads: int) -> Any:
     options.inter_op_num_threads = 1
     options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
     options.log_severity_level = 3
+    options.enable_cpu_mem_arena = False  # the arena keeps the largest batch's buffers: 1.06 → 0.85 GB on 1 MB
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # idle threads sleep, not spin
     return onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 

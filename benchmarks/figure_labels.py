@@ -182,13 +182,20 @@ def _read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+NUMBER_BEARING = DATA / "wmt23-de-en" / "number_bearing.tsv"
+
+
+def number_bearing() -> dict[int, dict[str, str]]:
+    """The rows of number_bearing.tsv by their `line_no` (the 1-based line of the WMT23 source), column → text."""
+    rows = NUMBER_BEARING.read_text(encoding="utf-8").split("\n")
+    header = rows[0].split("\t")
+    return {int(r.split("\t", 1)[0]): dict(zip(header, r.split("\t"), strict=True)) for r in rows[1:] if r}
+
+
 def load_pairs() -> list[Pair]:
     """Every labelled pair, checked: the WMT23 label files present, then the notes."""
     pairs: list[Pair] = []
-    tsv = DATA / "wmt23-de-en" / "number_bearing.tsv"
-    rows = tsv.read_text(encoding="utf-8").split("\n")
-    header = rows[0].split("\t")
-    table = {int(r.split("\t", 1)[0]): dict(zip(header, r.split("\t"), strict=True)) for r in rows[1:] if r}
+    table = number_bearing()
     documents = _documents()
     for system, name in WMT_FILES.items():
         path = LABELS / name
@@ -487,9 +494,7 @@ def no_digit_lines() -> dict[str, float | int]:
     if not labels.exists():
         return {}
     judged = {(r["system"], int(r["line"])): r for r in _read_jsonl(labels)}
-    bearing = {
-        int(r.split("\t", 1)[0]) for r in (folder / "number_bearing.tsv").read_text("utf-8").split("\n")[1:] if r
-    }
+    bearing = number_bearing()
     source = (folder / "generaltest2023.de-en.src.de").read_text(encoding="utf-8").split("\n")
     pairs = fails = real = known = known_found = 0
     unjudged = []

@@ -253,13 +253,10 @@ def injected_on_real_text() -> dict[str, float]:
     """BIG-bench-style injected numerical errors on real text: the mutation test over the WMT23 reference
     translations that the labelled set marks as free of figure problems."""
     labels = ROOT / "benchmarks" / "data" / "figure-labels" / "wmt23-ref.jsonl"
-    table = DATA / "wmt23-de-en" / "number_bearing.tsv"
-    if not labels.exists() or not table.exists():
+    if not labels.exists() or not figure_labels_module.NUMBER_BEARING.exists():
         print("injected errors on WMT23: skipped, the labels or ../shared/data/figures/wmt23-de-en are absent")
         return {}
-    rows = table.read_text(encoding="utf-8").split("\n")
-    header = rows[0].split("\t")
-    lines = {int(r.split("\t", 1)[0]): dict(zip(header, r.split("\t"), strict=True)) for r in rows[1:] if r}
+    lines = figure_labels_module.number_bearing()
     records = [json.loads(r) for r in labels.read_text(encoding="utf-8").splitlines() if r.strip()]
     pairs = [(lines[r["line"]]["src_de"], lines[r["line"]]["ref_en"]) for r in records if not r["problems"]]
     return {"mutants_wmt_figure_catch": mutation_table(pairs, f"{len(pairs)} WMT23 reference pairs")}

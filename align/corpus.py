@@ -38,20 +38,21 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from multiprocessing import forkserver, get_all_start_methods, get_context
 from multiprocessing.context import BaseContext
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from align.errors import InputError
 from align.files import atomic_output, replace_dir
 from align.serialize import from_json, to_json
 from align.vocab import EMBEDDED
 
+T = TypeVar("T")
 SUMMARY = "corpus-summary.json"
 FINDINGS = "findings.jsonl"
 DATASET_SUFFIXES = (".parquet", ".jsonl", ".json")
@@ -347,23 +348,57 @@ def run_local(pairs: Iterable[Pair], out_root: str, encoder: str, words: bool, w
         for pair in todo:
             yield process_pair(pair, out_root, encoder, words)
         return
-    preload = runtime_modules(encoder, words)
-    lost: list[Pair] = []
+    calls = [(pair, out_root, encoder, words) for pair in todo]
+    for k, future in surviving_workers(process_pair, calls, workers, runtime_modules(encoder, words)):
+        yield _outcome(future, todo[k])
+
+
+def surviving_workers(
+    function: Callable[..., T], calls: Sequence[tuple[Any, ...]], workers: int, preload: Iterable[str] = ()
+) -> Iterator[tuple[int, Future[T]]]:
+    """(index, finished future) of each call of `function` as it finishes in `workers` worker processes.
+
+    A worker that dies (killed, out of memory) breaks its pool and every call the pool had not finished, even
+    those not yet handed out: they run again in a fresh pool, and what that one loses too runs one call at a
+    time, each in a process of its own, so that a call that kills its worker again fails alone (its future
+    holds `BrokenProcessPool`).
+    """
+    preload = tuple(preload)
+    lost = yield from _one_pool(function, calls, range(len(calls)), workers, preload, last=False)
+    lost = yield from _one_pool(function, calls, lost, workers, preload, last=False)
+    for k in lost:
+        yield from _one_pool(function, calls, [k], 1, preload, last=True)
+
+
+def _one_pool(
+    function: Callable[..., T],
+    calls: Sequence[tuple[Any, ...]],
+    indices: Iterable[int],
+    workers: int,
+    preload: tuple[str, ...],
+    last: bool,
+) -> Generator[tuple[int, Future[T]], None, list[int]]:
+    """The calls of `indices` in one pool; returns those it lost to a dying worker (none when `last`: those are
+    yielded with the error)."""
+    lost: list[int] = []
     with worker_pool(workers, preload) as pool:
-        futures = {pool.submit(process_pair, pair, out_root, encoder, words): pair for pair in todo}
+        futures: dict[Future[T], int] = {}
+        for k in indices:
+            try:
+                futures[pool.submit(function, *calls[k])] = k
+            except BrokenProcessPool as err:
+                refused: Future[T] = Future()
+                refused.set_exception(err)
+                futures[refused] = k
         pending = set(futures)
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
-                if isinstance(future.exception(), BrokenProcessPool):
+                if isinstance(future.exception(), BrokenProcessPool) and not last:
                     lost.append(futures[future])
                 else:
-                    yield _outcome(future, futures[future])
-    for pair in lost:  # one at a time, each in a process of its own: a document that kills its worker again fails
-        with worker_pool(1, preload) as alone:
-            future = alone.submit(process_pair, pair, out_root, encoder, words)
-            wait([future])
-            yield _outcome(future, pair)
+                    yield futures[future], future
+    return sorted(lost)
 
 
 def _outcome(future: Future[Outcome], pair: Pair) -> Outcome:
@@ -566,6 +601,26 @@ def _row_batches(dataset: Any, where: str) -> Iterator[list[tuple[int, str, str 
         start += count
 
 
+def _rows_on_workers(
+    batches: list[list[tuple[int, str, str | None, str | None]]], workers: int
+) -> Iterator[list[tuple[int, str, list[dict[str, Any]]]]]:
+    """`check_rows` of each batch on `workers` processes, in row order; the rows of a batch whose worker died
+    each time it ran get that reason (`surviving_workers`)."""
+    done: dict[int, list[tuple[int, str, list[dict[str, Any]]]]] = {}
+    following = 0
+    for k, future in surviving_workers(check_rows, [(batch,) for batch in batches], workers):
+        err = future.exception()
+        if err is None:
+            done[k] = future.result()
+        else:
+            reason = "the worker process checking it died" if isinstance(err, BrokenProcessPool) else "internal error"
+            reason = f"{reason} ({type(err).__name__}: {err})"
+            done[k] = [(row, f"row {row} (id {unit_id}): {reason}", []) for row, unit_id, _, _ in batches[k]]
+        while following in done:
+            yield done.pop(following)
+            following += 1
+
+
 def _ray_check_batch(batch: Any) -> dict[str, list[Any]]:
     """`check_rows` over one Arrow batch on a Ray worker; findings travel as JSON text (one value per row)."""
     ids = batch.column("id").to_pylist() if "id" in batch.column_names else None
@@ -630,8 +685,7 @@ def run_dataset(
         if executor == "ray":
             results = _ray_row_batches(dataset, str(path), workers)
         elif workers > 1:
-            pool = stack.enter_context(worker_pool(workers))
-            results = pool.map(check_rows, _row_batches(dataset, str(path)))
+            results = _rows_on_workers(list(_row_batches(dataset, str(path))), workers)
         else:
             results = map(check_rows, _row_batches(dataset, str(path)))
         bar = stack.enter_context(tqdm(total=len(dataset), desc="rows", unit="row", disable=not progress, leave=False))

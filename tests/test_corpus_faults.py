@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -103,3 +104,38 @@ def test_no_process_outlives_a_killed_run(corpus, tmp_path, how):
     while time.monotonic() < deadline and any(_alive(p) for p in (server, *workers)):
         time.sleep(0.1)
     assert [p for p in (server, *workers) if _alive(p)] == []
+
+
+def test_documents_of_a_pool_broken_before_they_were_submitted_run_in_the_next(corpus, tmp_path, monkeypatch):
+    """A worker can die while the run is still handing out documents: the pool then refuses the rest, which run
+    in a fresh pool (here the first two pools are broken at once, so every document runs one at a time)."""
+    import align.corpus as corpus_module
+
+    real_pool, broken = corpus_module.worker_pool, []
+
+    @contextlib.contextmanager
+    def breaking_pool(workers, preload=()):
+        with real_pool(workers, preload) as pool:
+            if len(broken) < 2:
+                broken.append(workers)
+                pool.submit(os._exit, 1).exception()
+            yield pool
+
+    monkeypatch.setattr(corpus_module, "worker_pool", breaking_pool)
+    pairs = corpus_module.find_pairs(corpus).pairs[:3]
+    outcomes = list(corpus_module.run_local(pairs, str(tmp_path / "out"), "length", False, 2))
+    assert broken == [2, 2]
+    assert [(o.stem, o.status) for o in outcomes] == [(p.stem, "done") for p in pairs]
+
+
+def test_a_call_that_kills_its_worker_each_time_fails_alone():
+    """`signal.raise_signal(SIGKILL)` kills the worker running it, wherever it runs; SIGCHLD is ignored."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from align.corpus import surviving_workers
+
+    calls = [(signal.SIGCHLD,), (signal.SIGKILL,), (signal.SIGCHLD,), (signal.SIGCHLD,)]
+    results = dict(surviving_workers(signal.raise_signal, calls, 2))
+    assert sorted(results) == [0, 1, 2, 3]
+    assert isinstance(results[1].exception(), BrokenProcessPool)
+    assert [results[k].result() for k in (0, 2, 3)] == [None, None, None]

@@ -54,6 +54,8 @@ _DOUBTS = {
 
 
 def _shown(figure: Figure) -> str:
+    if figure.qualifier == "difference":
+        return f"{figure.text} {figure.qualifier_text}"
     if figure.qualifier_text == "+" or figure.qualifier_text.lower() in _POSTFIX_QUALIFIERS:
         sep = "" if figure.qualifier_text[:1] in "+-" else " "
         return f"{figure.text}{sep}{figure.qualifier_text}"
@@ -169,6 +171,10 @@ def _difference(src: Figure, tgt: Figure, src_lang: str, tgt_lang: str) -> tuple
                 if unsure_side and qualifiers_agree(src.qualifier, tgt.qualifier)
                 else ""
             )
+            if "difference" in (src.qualifier, tgt.qualifier):
+                what = "lost" if tgt.qualifier is None else "added" if src.qualifier is None else "changed"
+                message = f"difference {what}: '{_shown(src)}' → '{_shown(tgt)}' (a difference, not an amount)"
+                return "qualifier", message, unsure or reason
             if tgt.qualifier is None:
                 return "qualifier", f"hedge lost: '{_shown(src)}' → '{_shown(tgt)}'", unsure or reason
             if src.qualifier is None:

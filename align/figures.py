@@ -38,7 +38,7 @@ KINDS = (
     "ordinal",
     "year",
 )
-QUALIFIERS = ("approximately", "more_than", "at_most", "nearly", "at_least", "less_than", "just_over")
+QUALIFIERS = ("approximately", "more_than", "at_most", "nearly", "at_least", "less_than", "just_over", "difference")
 BOUNDS = ("until", "since", "before", "after")
 
 
@@ -791,6 +791,21 @@ _POSTFIX_QUALIFIERS = {
     "und weniger": "at_most",
 }
 _POSTFIX_RE = re.compile(rf"(?i)^\s?(?P<q>{'|'.join(re.escape(k) for k in _POSTFIX_QUALIFIERS)})(?![\w])")
+# An age difference after a number of years: 'fünf Jahre älter' = five years older, 'five years his senior'; said
+# as an age ('five-year-old') it asserts another fact. Other comparatives ('5 % mehr' → 'up 5 %') have too many
+# free renderings to be read with certainty, so only ages are read.
+_AGE_DIFFERENCE_RES = {
+    "de": re.compile(r"(?i)\s(?P<q>älter|jünger)(?:e[mnrs]?)?(?!\w)"),
+    "en": re.compile(r"(?i)\s(?P<q>older|younger|(?:(?:his|her|their|my|your|our|its)\s)?(?:senior|junior))(?!\w)"),
+}
+# A limit named by a German compound before its figure: 'Mindestalter 18', 'Höchstgeschwindigkeit von 130': a
+# bound said as a noun, which a translation may keep ('a minimum of 2 credits') or leave in the noun ('speed
+# limit'): unsure, so that it pairs with an English bound and agrees with none
+_LIMIT_NOUN_RE = re.compile(
+    r"(?i)(?<!\w)(?P<q>(?P<p>mindest|minimal|höchst|maximal)[a-zäöüß]{2,}(?:\s+(?:liegt|lag|beträgt|betrug|ist|war))?"
+    r"(?:\s+(?:von|in\s+höhe\s+von|bei))?)\s+$"
+)
+_LIMIT_PREFIXES = {"mindest": "at_least", "minimal": "at_least", "höchst": "at_most", "maximal": "at_most"}
 
 
 @cache
@@ -1883,6 +1898,9 @@ def _qualify(
     comparative = _COMPARATIVE_RE.search(before) if language == "de" and before.endswith("als ") else None
     if comparative:  # 'nicht mehr wert als 10 €' = worth no more than 10 €; 'weniger Tore als 3'
         return _COMPARATIVES[comparative.group("q").lower()], comparative.group().strip(), True, None, ""
+    limit = _LIMIT_NOUN_RE.search(before) if language == "de" else None
+    if limit and not limit.group("q").lower().startswith(("höchstens", "mindestens")):
+        return _LIMIT_PREFIXES[limit.group("p").lower()], limit.group("q"), False, None, ""
     if language == "de" and before.endswith(("um ", "Um ")):
         um = _UM_RE.search(before)
         if um:
@@ -1940,8 +1958,11 @@ def _make(
         qualifier, qualifier_text, sure = "more_than", "+", True
     elif qualifier is None and kind not in _DATE_KINDS:
         post = _POSTFIX_RE.match(norm[end : end + 16])
+        age = _AGE_DIFFERENCE_RES[language].match(norm, end) if unit == "year" and language in ("de", "en") else None
         if post:
             qualifier, qualifier_text, sure = _POSTFIX_QUALIFIERS[post.group("q").lower()], post.group("q"), True
+        elif age:
+            qualifier, qualifier_text, sure = "difference", age.group().strip(), True
     return Figure(
         kind=kind,
         value=value,

@@ -604,3 +604,34 @@ def test_a_count_is_not_a_rank_of_the_same_value():
 def test_a_change_beside_a_figure_said_without_one_is_a_change():
     found = figure_findings("Erstmals spielen 48 Teams mit.", "For the first time, 49 teams take part.")
     assert [(f.status, f.aspect) for f in found] == [("changed", "value")]
+
+
+@pytest.mark.parametrize(
+    ("target", "found"),
+    [
+        ("He celebrated with his brother, five years older.", []),
+        ("He celebrated with his brother, five years his senior.", []),
+        ("He celebrated with his five-year-old brother.", ["difference lost"]),
+    ],
+)
+def test_an_age_difference_said_as_an_age_is_a_change(target, found):
+    source = "Er feierte mit seinem fünf Jahre älteren Bruder."
+    assert [f.message.split(":")[0] for f in errors(source, target)] == found
+    assert errors("Sie ist drei Jahre alt.", "She is three years younger.")[0].message.startswith("difference added")
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "qualifier"),
+    [
+        ("Für 2 Spieler (bei Mindestkredit 2).", "For 2 players (with a minimum of 2 credits).", None),
+        ("Die Höchstgeschwindigkeit von 130 km/h gilt.", "The speed limit of 130 km/h applies.", None),
+        ("Das Mindestalter liegt bei 18 Jahren.", "The minimum age is 18.", None),
+        ("Das Mindestalter liegt bei 18 Jahren.", "You have to be under 18.", "qualifier"),
+    ],
+)
+def test_a_limit_named_by_a_compound_noun_is_an_unsure_bound(source, target, qualifier):
+    assert [f.aspect for f in errors(source, target)] == ([qualifier] if qualifier else [])
+    assert [(f.qualifier, f.qualifier_sure) for f in extract(source, "de") if f.qualifier] in (
+        [("at_least", False)],
+        [("at_most", False)],
+    )

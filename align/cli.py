@@ -180,12 +180,13 @@ def words_command(
 
     from align import words as w
     from align.beads import Bead, check_beads, parse_beads
+    from align.encoders import is_embedded
     from align.errors import TRANSFORMERS_ENCODER, WORD_ALIGNMENT, require
     from align.files import atomic_output, read_text
     from align.serialize import to_json
 
-    embedded = encoder is None or encoder == EMBEDDED
-    require(WORD_ALIGNMENT if embedded else TRANSFORMERS_ENCODER, "align words")  # before a conversion (seconds)
+    # before a conversion (seconds); the embedded encoder by name or by its converted directory needs no torch
+    require(WORD_ALIGNMENT if is_embedded(encoder) else TRANSFORMERS_ENCODER, "align words")
     groups: tuple[Bead, ...] = ()
     if beads is None:
         if tgt is None:

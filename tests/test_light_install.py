@@ -22,6 +22,7 @@ import pytest
 
 from align.bilingual import units_from_pairs, write_xliff
 from align.claims import word_lists_path
+from align.encoders.conversion import EMBEDDED_DIRNAME
 from align.errors import FULL_INSTALL, OPTIONAL_PACKAGES
 from tests.conftest import ROOT, SEED_NAMES, SEEDS
 
@@ -236,6 +237,12 @@ def test_report_and_words_run_without_torch(tmp_path, converted_models):
     assert code == 0, err
     assert (tmp_path / "r.html").stat().st_size > 0
     assert modules["imported"] == more["imported"] == []
+    directory = str(converted_models / EMBEDDED_DIRNAME)
+    code, by_dir, err, most = align_cli(
+        tmp_path, "words", "de.txt", "en.txt", "--encoder", directory, models=converted_models
+    )
+    assert code == 0, err
+    assert by_dir == out and most["imported"] == []
 
 
 @pytest.mark.parametrize(

@@ -201,7 +201,12 @@ def load_encoder(name_or_dir: str = EMBEDDED, backend: str | None = None) -> Enc
 
 
 def _is_embedded(name_or_dir: str, directory: Path) -> bool:
-    return name_or_dir == EMBEDDED or directory.name == EMBEDDED_DIRNAME
+    return is_embedded(name_or_dir) or directory.name == EMBEDDED_DIRNAME
+
+
+def is_embedded(name_or_dir: str | None) -> bool:
+    """`name_or_dir` names the embedded encoder: None (the default), its name, or its converted directory."""
+    return name_or_dir is None or name_or_dir == EMBEDDED or Path(name_or_dir).name == EMBEDDED_DIRNAME
 
 
 def choose_backend(name_or_dir: str, directory: Path, backend: str | None = None) -> str:

@@ -112,15 +112,19 @@ def _found(name: str, tgt_words: Sequence[str], source: str) -> bool:
     )
 
 
+_WORD_PARTS_RE = re.compile(r"[-/]")
+
+
 def _repeats_lost(names: Sequence[Cue], tgt_text: str, dropped: Sequence[Cue]) -> list[Cue]:
     """A name said twice in the source and once in the target lost one mention ('Vinson-Massiv … Mount Vinson')."""
     by_key: dict[str, list[Cue]] = {}
+    gone = {id(n) for n in dropped}
     for n in names:
-        if n not in dropped:
+        if id(n) not in gone:
             by_key.setdefault(n.key, []).append(n)
     lost: list[Cue] = []
     repeated = [cues for cues in by_key.values() if len(cues) > 1]
-    tokens = [re.split(r"[-/]", w) for w in tgt_text.split()] if repeated else []
+    tokens = [_WORD_PARTS_RE.split(w) for w in tgt_text.split()] if repeated else []
     if len(repeated) * len(tokens) > _PAIRWISE_NAMES:
         tokens = [parts for parts in tokens if _name_like(parts)]
     for cues in repeated:
@@ -189,7 +193,8 @@ def compare_claims(src: Side, tgt: Side, bead: int = 0, severities: Mapping[str,
     """
     findings: list[Finding] = []
     src_words, tgt_words = words(src.text), words(tgt.text)
-    src_words += [stem for stem in map(place_stem, src_words) if stem not in src_words]
+    said = set(src_words)
+    src_words += list(dict.fromkeys(stem for stem in map(place_stem, src_words) if stem not in said))
     src_folded, tgt_folded = {fold(w) for w in src_words}, {fold(w) for w in tgt_words}
     if len(src.claim.names) * len(tgt_words) + len(tgt.claim.names) * len(src_words) > _PAIRWISE_NAMES:
         src_words, tgt_words = _name_like(src_words), _name_like(tgt_words)

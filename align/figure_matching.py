@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from itertools import product
 from typing import TYPE_CHECKING, Any
 
-from align.claims import Cue, similar
+from align.claims import similar
 from align.figures import (
     _DATE_KINDS,
     _POSTFIX_QUALIFIERS,
@@ -672,32 +672,34 @@ def compare_figures(
     return findings
 
 
-def _qualifier(item: Figure | Cue | None) -> str | None:
-    return item.qualifier if isinstance(item, Figure) else None
-
-
 def moved(findings: list[Finding], window: int = 1) -> list[Finding]:
-    """A figure dropped in one bead and added with the same value in a neighbouring bead was moved."""
+    """A figure dropped in one bead and added with the same value and qualifier in a neighbouring bead (the nearest,
+    then the earlier one) was moved. Linear in the findings: each list of added figures is walked once."""
     result = list(findings)
-    added: dict[tuple[int, str], list[int]] = {}
+    added: dict[tuple[int, str, str | None], list[int]] = {}
     for j, f in enumerate(result):
         if f.kind == "figure" and f.status == "added" and isinstance(f.target, Figure):
             for value in f.target.values:
-                added.setdefault((f.bead, value), []).append(j)
+                added.setdefault((f.bead, value, f.target.qualifier), []).append(j)
+    walked: dict[tuple[int, str, str | None], int] = {}
+
+    def first_added(key: tuple[int, str, str | None]) -> int | None:
+        indices = added.get(key, ())
+        k = walked.get(key, 0)
+        while k < len(indices) and result[indices[k]].status != "added":
+            k += 1
+        walked[key] = k
+        return indices[k] if k < len(indices) else None
+
     for i, drop in enumerate(result):
         s = drop.source
         if drop.kind != "figure" or drop.status != "dropped" or not isinstance(s, Figure):
             continue
-        candidates = [
-            j
-            for bead in range(drop.bead - window, drop.bead + window + 1)
-            for value in s.values
-            for j in added.get((bead, value), ())
-            if result[j].status == "added" and _qualifier(result[j].target) == s.qualifier
-        ]
-        if candidates:
-            j = min(candidates, key=lambda k: abs(result[k].bead - drop.bead))
-            t = result[j].target
+        beads = [drop.bead + d for distance in range(window + 1) for d in sorted({-distance, distance})]
+        keys = ((bead, value, s.qualifier) for bead in beads for value in s.values)
+        nearest = next((found for key in keys if (found := first_added(key)) is not None), None)
+        if nearest is not None:
+            t = result[nearest].target
             assert isinstance(t, Figure)  # `added` holds figure findings only
             result[i] = Finding(
                 "preserved",
@@ -708,7 +710,7 @@ def moved(findings: list[Finding], window: int = 1) -> list[Finding]:
                 "",
                 s,
                 t,
-                note=f"moved from bead {drop.bead} to bead {result[j].bead}",
+                note=f"moved from bead {drop.bead} to bead {result[nearest].bead}",
             )
-            result[j] = replace(result[j], status="moved")
+            result[nearest] = replace(result[nearest], status="moved")
     return [f for f in result if f.status != "moved"]

@@ -7,6 +7,8 @@ documents) with its findings. Each writer is `write(report, out)` on a text stre
 from __future__ import annotations
 
 import io
+import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -120,8 +122,19 @@ class CheckReport:
         return item.path or self.source_path
 
 
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+_NEWLINE_RE = re.compile("\n")
+
+
+def _line_starts(text: str) -> list[int]:
+    """The offset where each line of `text` starts (line k at index k - 1)."""
+    return [0, *(m.end() for m in _NEWLINE_RE.finditer(text))]
+
+
+def _line_at(starts: list[int], offset: int) -> tuple[int, int]:
+    """(line number, offset where that line starts) of `offset`: a bisection, so that a document's beads cost
+    O(log lines) each, not a scan from the document's start."""
+    line = bisect_right(starts, offset)
+    return line, starts[line - 1]
 
 
 def documents_report(result: AlignedDocuments, fail_on: str = "error", show_preserved: bool = False) -> CheckReport:
@@ -131,6 +144,7 @@ def documents_report(result: AlignedDocuments, fail_on: str = "error", show_pres
     by_bead: dict[int, list[Finding]] = {}
     for f in result.findings:
         by_bead.setdefault(f.bead, []).append(f)
+    src_starts, tgt_starts = _line_starts(src_doc.text), _line_starts(tgt_doc.text)
     items = []
     for number, bead in enumerate(result.beads):
         s_idx, t_idx = bead.source, bead.target
@@ -138,10 +152,8 @@ def documents_report(result: AlignedDocuments, fail_on: str = "error", show_pres
         t_start = tgt_segs[t_idx[0]].start if t_idx else 0
         source = src_doc.text[s_start : src_segs[s_idx[-1]].end] if s_idx else ""
         target = tgt_doc.text[t_start : tgt_segs[t_idx[-1]].end] if t_idx else ""
-        line = _line_of(tgt_doc.text, t_start) if t_idx else _line_of(src_doc.text, s_start)
-        line_start = tgt_doc.text.rfind("\n", 0, t_start) + 1 if t_idx else -1
-        source_line = _line_of(src_doc.text, s_start) if s_idx else 0
-        source_line_start = src_doc.text.rfind("\n", 0, s_start) + 1 if s_idx else -1
+        source_line, source_line_start = _line_at(src_starts, s_start) if s_idx else (0, -1)
+        line, line_start = _line_at(tgt_starts, t_start) if t_idx else (source_line, -1)
         items.append(
             Item(
                 f"bead {number} {list(s_idx)}:{list(t_idx)}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from align.claims import (
@@ -127,10 +128,10 @@ def _repeats_lost(names: Sequence[Cue], tgt_text: str, dropped: Sequence[Cue]) -
     tokens = [_WORD_PARTS_RE.split(w) for w in tgt_text.split()] if repeated else []
     if len(repeated) * len(tokens) > _PAIRWISE_NAMES:
         tokens = [parts for parts in tokens if _name_like(parts)]
+    counts = Counter(tuple(parts) for parts in tokens)  # each distinct token compared once, counted as often as said
     for cues in repeated:
-        if len(cues) > 1:
-            found = sum(any(similar(cues[0].text, part) for part in parts) for parts in tokens)
-            lost += cues[found:]
+        found = sum(n for parts, n in counts.items() if any(similar(cues[0].text, part) for part in parts))
+        lost += cues[found:]
     return lost
 
 
@@ -198,6 +199,7 @@ def compare_claims(src: Side, tgt: Side, bead: int = 0, severities: Mapping[str,
     src_folded, tgt_folded = {fold(w) for w in src_words}, {fold(w) for w in tgt_words}
     if len(src.claim.names) * len(tgt_words) + len(tgt.claim.names) * len(src_words) > _PAIRWISE_NAMES:
         src_words, tgt_words = _name_like(src_words), _name_like(tgt_words)
+    src_words, tgt_words = list(dict.fromkeys(src_words)), list(dict.fromkeys(tgt_words))  # each word compared once
     dropped = [n for n in src.claim.names if n.key not in tgt_folded and not _found(n.text, tgt_words, src.text)]
     dropped += _repeats_lost(src.claim.names, tgt.text, dropped)
     added = [

@@ -113,11 +113,12 @@ def _span_vectors(side: _Side, k: int) -> np.ndarray:
     n, d = side.vectors.shape
     if n < k:
         return np.zeros((0, d), np.float32)
-    weighted = side.vectors * side.lengths[:, None]
-    sums = np.cumsum(np.vstack([np.zeros((1, d), np.float64), weighted]), axis=0)
-    spans = sums[k:] - sums[:-k]
-    norms = np.linalg.norm(spans, axis=1, keepdims=True)
-    return (spans / np.maximum(norms, 1e-12)).astype(np.float32)
+    weighted = side.vectors.astype(np.float32) * side.lengths[:, None].astype(np.float32)
+    spans = weighted[: n - k + 1].copy()
+    for shift in range(1, k):  # k is a bead's few sentences: k - 1 sums of shifted rows, in place (no cumulative sum)
+        spans += weighted[shift : n - k + 1 + shift]
+    spans /= np.maximum(np.linalg.norm(spans, axis=1, keepdims=True), np.float32(1e-12))
+    return spans
 
 
 def _span_sums(values: np.ndarray, k: int) -> np.ndarray:
@@ -143,7 +144,8 @@ def _spans(side: _Side, other: _Side, sizes: Sequence[int], rng: np.random.Gener
         for k in sizes:
             if not len(vectors[k]):
                 continue
-            norms[k] = np.maximum(1.0 - (vectors[k] @ sample.T).mean(axis=1), 0.05)
+            # the mean cosine to the sample is the cosine with the sample's mean (no span × sample matrix)
+            norms[k] = np.maximum(1.0 - vectors[k] @ sample.mean(axis=0), 0.05)
     digits, has_digits = {}, {}
     if side.digits:
         for k in sizes:

@@ -165,24 +165,34 @@ def _translated_acronyms(
     dropped, added = list(dropped), list(added)
     runs = [m.group().split() for m in _TITLE_RUN_RE.finditer(target) if not _acronym(m.group().split()[0])]
     acronyms = [n for n in dropped if _acronym(n.text)]
-    new_words = {id(run): not any(similar(w, v) for w in run for v in source_words) for run in runs} if acronyms else {}
+    new_words: dict[int, bool] = {}
+
+    def says_new_words(run: list[str]) -> bool:  # no word of the run is in the source (each run judged once)
+        if id(run) not in new_words:
+            new_words[id(run)] = not any(similar(w, v) for w in run for v in source_words)
+        return new_words[id(run)]
+
     for s in acronyms:
         capitals = "".join(c for c in s.text if c.isupper())
-        spelled_out = [
-            run
-            for run in runs
-            if "".join(w[0] for part in run for w in part.split("-") if w[:1].isupper()) == capitals
-            or new_words[id(run)]
-        ]
         letters = set(s.text.upper())
         match = [t for t in added if _acronym(t.text) and letters & set(t.text.upper())]
         if match:
             dropped.remove(s)
             added.remove(match[0])
-        elif spelled_out:
+            continue
+        spelled_out = next(
+            (
+                run
+                for run in runs
+                if "".join(w[0] for part in run for w in part.split("-") if w[:1].isupper()) == capitals
+                or says_new_words(run)
+            ),
+            None,
+        )
+        if spelled_out is not None:
             dropped.remove(s)
-            runs.remove(spelled_out[0])
-            added = [t for t in added if t.text not in spelled_out[0]]
+            runs.remove(spelled_out)
+            added = [t for t in added if t.text not in spelled_out]
     return dropped, added
 
 

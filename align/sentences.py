@@ -61,6 +61,7 @@ BLOCK = 8  # downsampling factor of the coarse pass
 FULL_LIMIT = 200 * 200  # below this many cells, one exact pass over the whole matrix
 BAND_PAD = 2  # coarse blocks of slack on each side of the coarse path
 RANDOM_SAMPLE = 256
+SPAN_BLOCK = 4096  # runs whose vectors are made at a time for their norms
 UNRELIABLE_COST = 0.8  # median normalized distance of aligned pairs above this: as good as random
 
 
@@ -108,17 +109,32 @@ def digit_sequences(text: str) -> frozenset[str]:
     return frozenset(_DIGITS.findall(_DIGIT_GROUP.sub("", text)))
 
 
-def _span_vectors(side: _Side, k: int) -> np.ndarray:
-    """Length-weighted mean embedding of every run of k consecutive items, normalized; shape (n-k+1, d)."""
-    n, d = side.vectors.shape
-    if n < k:
-        return np.zeros((0, d), np.float32)
-    weighted = side.vectors.astype(np.float32) * side.lengths[:, None].astype(np.float32)
-    spans = weighted[: n - k + 1].copy()
-    for shift in range(1, k):  # k is a bead's few sentences: k - 1 sums of shifted rows, in place (no cumulative sum)
-        spans += weighted[shift : n - k + 1 + shift]
-    spans /= np.maximum(np.linalg.norm(spans, axis=1, keepdims=True), np.float32(1e-12))
+def _weighted_rows(side: _Side) -> np.ndarray:
+    """Each item's embedding times its length, float32: a span's vector is the normalized sum of its rows."""
+    return side.vectors.astype(np.float32) * side.lengths[:, None].astype(np.float32)
+
+
+def _span_rows(weighted: np.ndarray, k: int, starts: np.ndarray | slice, norms: np.ndarray | None) -> np.ndarray:
+    """The vectors of the runs of k items that begin at `starts`: sums of k shifted rows, divided by `norms` (the
+    runs' norms, from `_span_norms`) when given. Made when asked for, so that no table of every run's vector is
+    held (8 of them, 1.2 GB, for a document of 100,000 sentences a side)."""
+    rows = np.arange(len(weighted))[starts] if isinstance(starts, slice) else starts
+    spans = weighted[rows]
+    for shift in range(1, k):
+        spans += weighted[rows + shift]
+    if norms is not None:
+        spans /= norms[rows][:, None]
     return spans
+
+
+def _span_norms(weighted: np.ndarray, k: int) -> np.ndarray:
+    """The norm of each run of k items' summed rows (at least 1e-12), computed a block of runs at a time."""
+    count = max(len(weighted) - k + 1, 0)
+    norms = np.empty(count, np.float32)
+    for begin in range(0, count, SPAN_BLOCK):
+        block = _span_rows(weighted, k, slice(begin, min(begin + SPAN_BLOCK, count)), None)
+        norms[begin : begin + len(block)] = np.maximum(np.linalg.norm(block, axis=1), np.float32(1e-12))
+    return norms
 
 
 def _span_sums(values: np.ndarray, k: int) -> np.ndarray:
@@ -128,30 +144,43 @@ def _span_sums(values: np.ndarray, k: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class _Spans:
-    vectors: dict[int, np.ndarray]
+    weighted: np.ndarray  # `_weighted_rows`: the rows a run's vector is summed from
+    span_norms: dict[int, np.ndarray]  # the norm of each run's summed rows, per run length
     lengths: dict[int, np.ndarray]
     norms: dict[int, np.ndarray]  # mean cosine distance of each span to random items of the other side
     digits: dict[int, list[frozenset[str]]]  # the digit sequences of each span
     has_digits: dict[int, np.ndarray]
 
+    def vectors(self, k: int, starts: np.ndarray | slice) -> np.ndarray:
+        """The normalized vectors of the runs of k items that begin at `starts`."""
+        return _span_rows(self.weighted, k, starts, self.span_norms[k])
+
 
 def _spans(side: _Side, other: _Side, sizes: Sequence[int], rng: np.random.Generator) -> _Spans:
-    vectors = {k: _span_vectors(side, k) for k in sizes}
+    weighted = _weighted_rows(side)
+    span_norms = {k: _span_norms(weighted, k) for k in sizes}
     lengths = {k: _span_sums(side.lengths, k) for k in sizes}
     norms = {}
     if side.vectors.shape[1] and len(other.vectors):
         sample = other.vectors[rng.choice(len(other.vectors), min(RANDOM_SAMPLE, len(other.vectors)), False)]
+        centre = sample.mean(axis=0)  # the mean cosine to the sample is the cosine with the sample's mean
         for k in sizes:
-            if not len(vectors[k]):
+            count = len(span_norms[k])
+            if not count:
                 continue
-            # the mean cosine to the sample is the cosine with the sample's mean (no span × sample matrix)
-            norms[k] = np.maximum(1.0 - vectors[k] @ sample.mean(axis=0), 0.05)
+            cosines = np.concatenate(
+                [
+                    _span_rows(weighted, k, slice(begin, min(begin + SPAN_BLOCK, count)), span_norms[k]) @ centre
+                    for begin in range(0, count, SPAN_BLOCK)
+                ]
+            )
+            norms[k] = np.maximum(1.0 - cosines, 0.05)
     digits, has_digits = {}, {}
     if side.digits:
         for k in sizes:
             digits[k] = [frozenset().union(*side.digits[i : i + k]) for i in range(len(side.digits) - k + 1)]
             has_digits[k] = np.array([bool(d) for d in digits[k]], bool)
-    return _Spans(vectors, lengths, norms, digits, has_digits)
+    return _Spans(weighted, span_norms, lengths, norms, digits, has_digits)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -180,10 +209,9 @@ class _Costs:
 
     def similarity(self, a: int, b: int, i: int, js: np.ndarray) -> np.ndarray:
         """Cosine of source span [i, i+a) with target spans [j, j+b) for each j in js."""
-        x = self.source.vectors[a]
-        if x.shape[1] == 0:
+        if self.source.weighted.shape[1] == 0:
             return np.zeros(len(js))
-        return self.target.vectors[b][js] @ x[i]
+        return self.target.vectors(b, js) @ self.source.vectors(a, np.array([i]))[0]
 
     def figures(self, a: int, b: int, i: int, js: np.ndarray) -> np.ndarray:
         """Figure anchor per target span: -1 when both sides carry the same digit sequences, +1 when they

@@ -129,8 +129,22 @@ def _repeats_lost(names: Sequence[Cue], tgt_text: str, dropped: Sequence[Cue]) -
     if len(repeated) * len(tokens) > _PAIRWISE_NAMES:
         tokens = [parts for parts in tokens if _name_like(parts)]
     counts = Counter(tuple(parts) for parts in tokens)  # each distinct token compared once, counted as often as said
+    by_spelling: dict[str, list[tuple[str, ...]]] = {}
+    for parts in counts:
+        for part in dict.fromkeys(fold(part) for part in parts):
+            by_spelling.setdefault(part, []).append(parts)
     for cues in repeated:
-        found = sum(n for parts, n in counts.items() if any(similar(cues[0].text, part) for part in parts))
+        # the tokens spelled as the name first (a name kept is kept in its spelling); the others compared only
+        # while mentions are missing
+        exact = by_spelling.get(fold(cues[0].text) or "\0", [])
+        found = sum(counts[parts] for parts in exact)
+        if found < len(cues):
+            seen = set(exact)
+            for parts, times in counts.items():
+                if parts not in seen and any(similar(cues[0].text, part) for part in parts):
+                    found += times
+                    if found >= len(cues):
+                        break
         lost += cues[found:]
     return lost
 

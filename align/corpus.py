@@ -603,7 +603,7 @@ def _row_batches(dataset: Any, where: str) -> Iterator[list[tuple[int, str, str 
 
 def _rows_on_workers(
     batches: list[list[tuple[int, str, str | None, str | None]]], workers: int
-) -> Iterator[list[tuple[int, str, list[dict[str, Any]]]]]:
+) -> Generator[list[tuple[int, str, list[dict[str, Any]]]], None, None]:
     """`check_rows` of each batch on `workers` processes, in row order; the rows of a batch whose worker died
     each time it ran get that reason (`surviving_workers`)."""
     done: dict[int, list[tuple[int, str, list[dict[str, Any]]]]] = {}
@@ -685,7 +685,8 @@ def run_dataset(
         if executor == "ray":
             results = _ray_row_batches(dataset, str(path), workers)
         elif workers > 1:
-            results = _rows_on_workers(list(_row_batches(dataset, str(path))), workers)
+            batches = list(_row_batches(dataset, str(path)))
+            results = stack.enter_context(contextlib.closing(_rows_on_workers(batches, workers)))  # pool ends here
         else:
             results = map(check_rows, _row_batches(dataset, str(path)))
         bar = stack.enter_context(tqdm(total=len(dataset), desc="rows", unit="row", disable=not progress, leave=False))

@@ -118,7 +118,7 @@ def _span_rows(weighted: np.ndarray, k: int, starts: np.ndarray | slice, norms: 
     """The vectors of the runs of k items that begin at `starts`: sums of k shifted rows, divided by `norms` (the
     runs' norms, from `_span_norms`) when given. Made when asked for, so that no table of every run's vector is
     held (8 of them, 1.2 GB, for a document of 100,000 sentences a side)."""
-    rows = np.arange(len(weighted))[starts] if isinstance(starts, slice) else starts
+    rows = np.arange(starts.start, starts.stop) if isinstance(starts, slice) else starts
     spans = weighted[rows]
     for shift in range(1, k):
         spans += weighted[rows + shift]

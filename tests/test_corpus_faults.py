@@ -66,9 +66,10 @@ def corpus(tmp_path, monkeypatch) -> Path:
     return root
 
 
-def _start(corpus: Path, out: Path) -> tuple[subprocess.Popen, int, list[int]]:
+def _start(corpus: Path, out: Path, *options: str) -> tuple[subprocess.Popen, int, list[int]]:
+    options = options or ("--encoder", "length", "--no-words")
     run = subprocess.Popen(
-        [str(ALIGN), "run", str(corpus), "-o", str(out), "--workers", "2", "--encoder", "length", "--no-words"],
+        [str(ALIGN), "run", str(corpus), "-o", str(out), "--workers", "2", *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -92,6 +93,24 @@ def test_a_killed_worker_costs_at_most_its_document_and_the_run_completes(corpus
     assert summary["done"] + summary["failed"] == 2 * COPIES
     assert summary["failed"] <= 1
     assert all("worker process running it died" in f["reason"] for f in summary["failures"])
+    assert "Traceback" not in stderr
+
+
+def test_a_killed_worker_of_a_dataset_run_costs_at_most_its_rows(tmp_path, monkeypatch):
+    monkeypatch.setenv("ALIGN_CACHE_DIR", str(tmp_path / "cache"))
+    pairs = [
+        {"id": str(k), "source": f"Der Umsatz stieg um {k} % auf 2,5 Mrd. Euro", "target": f"Sales rose {k}% to 2.5bn"}
+        for k in range(3_000)
+    ]
+    data = tmp_path / "pairs.jsonl"
+    data.write_text("".join(json.dumps(row) + "\n" for row in pairs), encoding="utf-8")
+    run, _, workers = _start(data, tmp_path / "out", "--quiet")
+    os.kill(workers[0], signal.SIGKILL)
+    _, stderr = run.communicate(timeout=600)
+    assert run.returncode in (0, 1, 2), stderr
+    summary = json.loads((tmp_path / "out" / "corpus-summary.json").read_text(encoding="utf-8"))
+    assert summary["done"] + summary["failed"] == len(pairs)
+    assert all("worker process checking it died" in f["reason"] for f in summary["failures"])
     assert "Traceback" not in stderr
 
 

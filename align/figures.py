@@ -801,9 +801,9 @@ _AGE_DIFFERENCE_RES = {
 # A limit named by a German compound before its figure: 'Mindestalter 18', 'Höchstgeschwindigkeit von 130': a
 # bound said as a noun, which a translation may keep ('a minimum of 2 credits') or leave in the noun ('speed
 # limit'): unsure, so that it pairs with an English bound and agrees with none
-_LIMIT_NOUN_RE = re.compile(
-    r"(?i)(?<!\w)(?P<q>(?P<p>mindest|minimal|höchst|maximal)[a-zäöüß]{2,}(?:\s+(?:liegt|lag|beträgt|betrug|ist|war))?"
-    r"(?:\s+(?:von|in\s+höhe\s+von|bei))?)\s+$"
+_LIMIT_NOUN_RE = re.compile(  # a noun, so capitalized: 'höchstwahrscheinlich 500' (most likely) is none
+    r"(?<!\w)(?P<q>(?P<p>Mindest|Minimal|Höchst|Maximal)[a-zäöüß]{2,}(?i:\s+(?:liegt|lag|beträgt|betrug|ist|war))?"
+    r"(?i:\s+(?:von|in\s+höhe\s+von|bei))?)\s+$"
 )
 _LIMIT_PREFIXES = {"mindest": "at_least", "minimal": "at_least", "höchst": "at_most", "maximal": "at_most"}
 

@@ -635,3 +635,4 @@ def test_a_limit_named_by_a_compound_noun_is_an_unsure_bound(source, target, qua
         [("at_least", False)],
         [("at_most", False)],
     )
+    assert [f.qualifier for f in extract("Es kommen höchstwahrscheinlich 500 Gäste.", "de")] == [None]

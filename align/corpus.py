@@ -365,7 +365,8 @@ def surviving_workers(
     """
     preload = tuple(preload)
     lost = yield from _one_pool(function, calls, range(len(calls)), workers, preload, last=False)
-    lost = yield from _one_pool(function, calls, lost, workers, preload, last=False)
+    if lost:  # no second pool (nor its set-up) when none was lost
+        lost = yield from _one_pool(function, calls, lost, workers, preload, last=False)
     for k in lost:
         yield from _one_pool(function, calls, [k], 1, preload, last=True)
 

@@ -29,6 +29,7 @@ import re
 import sqlite3
 import tempfile
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
@@ -508,7 +509,10 @@ _ACRONYMS = {
 
 @lru_cache(maxsize=1 << 16)
 def similar(a: str, b: str) -> bool:
-    """Two spellings of one name across languages: 'Spanien'/'Spain', 'Söder'/'Soeder', 'Alibabas'/'Alibaba'."""
+    """Two spellings of one name across languages: 'Spanien'/'Spain', 'Söder'/'Soeder', 'Alibabas'/'Alibaba'.
+
+    The cheap tests of the two spellings come first; what takes a table or a word list is made once per word
+    (`_spellings`, `_place`, `_towns`), so a word compared with thousands of others costs its lookups once."""
     fa, fb = fold(a), fold(b)
     if not fa or not fb:
         return False
@@ -516,22 +520,22 @@ def similar(a: str, b: str) -> bool:
         return True
     if fa.rstrip("0123456789") == fb.rstrip("0123456789") and len(fa.rstrip("0123456789")) >= 2:
         return True  # 'SW 1' / 'SW1'
-
-    if _translated(fa, fb) or _translated(fb, fa):
-        return True
     short = min(len(fa), len(fb))
     if short >= 4 and (fa.startswith(fb[: max(5, short - 2)]) or fb.startswith(fa[: max(5, short - 2)])):
         return True
-    sa, sb = _spelling(fa), _spelling(fb)
+    (sa, ta, ka), (sb, tb, kb) = _spellings(fa), _spellings(fb)
     if short >= 4 and (sa in sb or sb in sa):
         return True
     if sa[:2] == sb[:2] and 3 <= short <= 4 and sa[:3] in sb:
         return True
-    if short >= 4 and abs(len(fa) - len(fb)) <= 2:
-        ta, tb = _transliterated(fa), _transliterated(fb)
-        if ta == tb or (short >= 5 and ta[0] == tb[0] and _ratio_at_least(ta, tb, 0.85)):
-            return True
-    ka, kb = _skeleton(sa), _skeleton(sb)
+    if _translated(fa, fb) or _translated(fb, fa):
+        return True
+    if (
+        short >= 4
+        and abs(len(fa) - len(fb)) <= 2
+        and (ta == tb or (short >= 5 and ta[0] == tb[0] and _ratio_at_least(ta, tb, 0.85)))
+    ):
+        return True
     if sa[0] == sb[0] and min(len(ka), len(kb)) >= 4 and (ka.startswith(kb) or kb.startswith(ka)):
         return True
     if sa[:2] == sb[:2] and short >= 5:
@@ -539,15 +543,31 @@ def similar(a: str, b: str) -> bool:
     return short >= 4 and _ratio_at_least(fa, fb, 0.8)
 
 
+@lru_cache(maxsize=1 << 16)
+def _spellings(folded: str) -> tuple[str, str, str]:
+    """A folded word as `similar` compares it: with c for k and z and f for ph (`_spelling`), transliterated
+    (`_transliterated`), and the consonants of the first (`_skeleton`)."""
+    spelled = _spelling(folded)
+    return spelled, _transliterated(folded), _skeleton(spelled)
+
+
 def _ratio_at_least(a: str, b: str, threshold: float) -> bool:
-    """SequenceMatcher's ratio of two words is at least `threshold`; its cheap upper bounds (the lengths, the
-    letters in common) rule most pairs out first."""
-    if 2 * min(len(a), len(b)) < threshold * (len(a) + len(b)):
+    """SequenceMatcher's ratio of two words is at least `threshold`; its cheap upper bounds (the lengths, then
+    the letters in common, as its quick_ratio counts them) rule most pairs out first."""
+    size = len(a) + len(b)
+    if 2 * min(len(a), len(b)) < threshold * size:
         return False
-    matcher = SequenceMatcher(None, a, b)
-    return matcher.quick_ratio() >= threshold and matcher.ratio() >= threshold
+    counts = _letter_counts(b)
+    common = sum(min(times, counts.get(letter, 0)) for letter, times in _letter_counts(a).items())
+    return 2.0 * common / size >= threshold and SequenceMatcher(None, a, b).ratio() >= threshold
 
 
+@lru_cache(maxsize=1 << 16)
+def _letter_counts(word: str) -> dict[str, int]:
+    return dict(Counter(word))
+
+
+@lru_cache(maxsize=1 << 16)
 def _place(folded: str) -> str | None:
     """The English name of a country or language, German or English ('frankreichs' → 'france')."""
     places = _place_names()
@@ -597,8 +617,23 @@ def _translated(fa: str, fb: str) -> bool:
         return True
     if min(len(fa), len(fb)) < CITY_NAME_LENGTH:
         return False
-    stems = {fa, fa.removesuffix("s"), *map(fold, _place_stems(fa))} if len(fa) > CITY_NAME_LENGTH else {fa}
-    return any((_cities(a) | {a}) & (_cities(fb) | {fb}) for a in stems)
+    return not _towns_of_forms(fa).isdisjoint(_towns(fb))
+
+
+@lru_cache(maxsize=1 << 16)
+def _towns(folded: str) -> frozenset[str]:
+    """A folded word and the cities it names ('kiew' → kiew, kyiv)."""
+    return _cities(folded) | {folded}
+
+
+@lru_cache(maxsize=1 << 16)
+def _towns_of_forms(folded: str) -> frozenset[str]:
+    """`_towns` of a folded word, its genitive's stem ('kiews') and the places a German word of origin may
+    come from ('berliner' → berlin)."""
+    if len(folded) <= CITY_NAME_LENGTH:
+        return _towns(folded)
+    stems = {folded, folded.removesuffix("s"), *map(fold, _place_stems(folded))}
+    return frozenset().union(*map(_towns, stems))
 
 
 def _place_stems(word: str) -> set[str]:

@@ -29,7 +29,7 @@ import json
 import math
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -62,6 +62,7 @@ FULL_LIMIT = 200 * 200  # below this many cells, one exact pass over the whole m
 BAND_PAD = 2  # coarse blocks of slack on each side of the coarse path
 RANDOM_SAMPLE = 256
 SPAN_BLOCK = 4096  # runs whose vectors are made at a time for their norms
+COST_BLOCK = 32  # bead start rows whose costs the search computes at a time
 UNRELIABLE_COST = 0.8  # median normalized distance of aligned pairs above this: as good as random
 
 
@@ -213,40 +214,78 @@ class _Costs:
             return np.zeros(len(js))
         return self.target.vectors(b, js) @ self.source.vectors(a, np.array([i]))[0]
 
-    def figures(self, a: int, b: int, i: int, js: np.ndarray) -> np.ndarray:
-        """Figure anchor per target span: -1 when both sides carry the same digit sequences, +1 when they
-        share none or only one side has any, 0 when neither has any (Jaccard in between)."""
-        source = self.source.digits[a][i]
-        has = self.target.has_digits[b][js]
-        if not source:
-            return has.astype(np.float64)
-        out = np.ones(len(js))
-        targets = self.target.digits[b]
-        for n in np.nonzero(has)[0]:
-            target = targets[js[n]]
-            out[n] = 1.0 - 2.0 * len(source & target) / len(source | target)
-        return out
 
-    def bead(self, a: int, b: int, i: int, js: np.ndarray) -> np.ndarray:
-        """Cost of the beads source [i, i+a) with target [j, j+b) for each j in js (a, b >= 1).
+def _cell_figures(costs: _Costs, a: int, b: int, ps: np.ndarray, qs: np.ndarray) -> np.ndarray:
+    """Figure anchor of the beads source [p, p+a) with target [q, q+b): -1 when both sides carry the same digit
+    sequences, +1 when they share none or only one side has any, 0 when neither has any (Jaccard in between)."""
+    source_has = costs.source.has_digits[a][ps]
+    target_has = costs.target.has_digits[b][qs]
+    out = np.where(source_has, 1.0, target_has.astype(np.float64))
+    sources, targets = costs.source.digits[a], costs.target.digits[b]
+    for n in np.nonzero(source_has & target_has)[0]:
+        source, target = sources[ps[n]], targets[qs[n]]
+        out[n] = 1.0 - 2.0 * len(source & target) / len(source | target)
+    return out
 
-        The negated score: normalized similarity (0 for random pairs, 1 for identical sides) times
-        Bertalign's length factor log2(1 + shorter/longer) after scaling the source by the document's
-        length ratio, times the bead's size weight; plus the figure anchor.
-        """
-        if self.source.norms:
-            distance = 1.0 - self.similarity(a, b, i, js)
-            similarity = 1.0 - distance / ((self.source.norms[a][i] + self.target.norms[b][js]) / 2)
-        else:
-            similarity = np.full(len(js), 0.5)
-        ls = (self.source.lengths[a][i] + LENGTH_SMOOTHING) * math.exp(self.log_ratio)
-        lt = self.target.lengths[b][js] + LENGTH_SMOOTHING
-        length = np.log2(1.0 + np.minimum(ls, lt) / np.maximum(ls, lt))
-        size = self.size_weight(self.source.lengths[a][i], self.target.lengths[b][js])
-        cost = -similarity * length * size + EXTRA_SENTENCE_COST * (a + b - 2)
-        if self.source.digits:
-            cost = cost + FIGURE_WEIGHT * self.figures(a, b, i, js)
-        return cost
+
+def _cell_costs(costs: _Costs, a: int, b: int, ps: np.ndarray, qs: np.ndarray, cosines: np.ndarray) -> np.ndarray:
+    """Cost of the beads source [p, p+a) with target [q, q+b) for each cell (p, q) (a, b >= 1), given the
+    cosines of their two sides.
+
+    The negated score: normalized similarity (0 for random pairs, 1 for identical sides) times Bertalign's
+    length factor log2(1 + shorter/longer) after scaling the source by the document's length ratio, times the
+    bead's size weight; plus the figure anchor.
+    """
+    source, target = costs.source, costs.target
+    if source.norms:
+        distance = 1.0 - cosines
+        similarity = 1.0 - distance / ((source.norms[a][ps] + target.norms[b][qs]) / 2)
+    else:
+        similarity = np.full(len(ps), 0.5)
+    ls = (source.lengths[a][ps] + LENGTH_SMOOTHING) * math.exp(costs.log_ratio)
+    lt = target.lengths[b][qs] + LENGTH_SMOOTHING
+    length = np.log2(1.0 + np.minimum(ls, lt) / np.maximum(ls, lt))
+    size = costs.size_weight(source.lengths[a][ps], target.lengths[b][qs])
+    cost = -similarity * length * size + EXTRA_SENTENCE_COST * (a + b - 2)
+    if source.digits:
+        cost = cost + FIGURE_WEIGHT * _cell_figures(costs, a, b, ps, qs)
+    return cost
+
+
+def _bead_cost_rows(
+    costs: _Costs, a: int, b: int, lo: np.ndarray, hi: np.ndarray, n: int
+) -> Iterator[tuple[int, np.ndarray]]:
+    """For each bead start row p = 0 .. n-a in turn: the first target start q the search reaches from row p + a
+    (lo[p+a]-b .. hi[p+a]-b within row p's band) and the costs of beads of a source and b target sentences
+    starting at (p, q), q, q+1, ... (empty where there is none). Computed COST_BLOCK rows at a time, each run's
+    vector made once per block, so the search pays a few array operations per row instead of one cost
+    computation per row and bead type."""
+    for p0 in range(0, n - a + 1, COST_BLOCK):
+        ps = np.arange(p0, min(p0 + COST_BLOCK, n - a + 1))
+        first = np.maximum(lo[ps], lo[ps + a] - b)
+        counts = np.maximum(np.minimum(hi[ps], hi[ps + a] - b) - first + 1, 0)
+        reached = counts > 0
+        if not reached.any():
+            yield from ((int(q), np.zeros(0)) for q in first)
+            continue
+        ends = np.cumsum(counts)
+        cell_rows = np.repeat(ps, counts)
+        cell_columns = np.arange(ends[-1]) - np.repeat(ends - counts, counts) + np.repeat(first, counts)
+        cosines = np.zeros(0)
+        if costs.source.norms:
+            low, high = int(first[reached].min()), int((first + counts)[reached].max())
+            spans = costs.target.vectors(b, slice(low, high))
+            sources = costs.source.vectors(a, slice(p0, p0 + len(ps)))
+            cosines = np.concatenate(
+                [
+                    spans[q - low : q - low + k] @ sources[r]
+                    for r, (q, k) in enumerate(zip(first, counts, strict=True))
+                    if k
+                ]
+            )
+        cell_costs = _cell_costs(costs, a, b, cell_rows, cell_columns, cosines)
+        for q, end, k in zip(first, ends, counts, strict=True):
+            yield int(q), cell_costs[end - k : end]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -258,9 +297,9 @@ def _dp(costs: _Costs, n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: Se
     rows: list[np.ndarray] = []
     back: list[np.ndarray] = []
     insert = (0, 1) in types
+    bead_rows = {t: _bead_cost_rows(costs, a, b, lo, hi, n) for t, (a, b) in enumerate(types) if a and b}
     for i in range(n + 1):
         width = hi[i] - lo[i] + 1
-        js = np.arange(lo[i], hi[i] + 1)
         best = np.full(width, np.inf)
         arg = np.full(width, -1, np.int8)
         if i == 0 and lo[0] == 0:
@@ -269,22 +308,22 @@ def _dp(costs: _Costs, n: int, m: int, lo: np.ndarray, hi: np.ndarray, types: Se
             if a == 0 or a > i:
                 continue
             p = i - a
-            prev = js - b
-            ok = (prev >= lo[p]) & (prev <= hi[p])
-            if not ok.any():
+            cost: np.ndarray | float
+            if b:
+                first, cost = next(bead_rows[t])
+            else:
+                first, cost = max(lo[p], lo[i]), costs.skip_source(p)
+            last = min(hi[p], hi[i] - b)
+            if last < first:
                 continue
-            where = np.nonzero(ok)[0]
-            total = rows[p][prev[where] - lo[p]]
-            finite = np.isfinite(total)
-            where, total = where[finite], total[finite]
-            if not len(where):
-                continue
-            total = total + (costs.skip_source(p) if b == 0 else costs.bead(a, b, p, prev[where]))
-            better = total < best[where]
-            best[where[better]] = total[better]
-            arg[where[better]] = t
+            total = rows[p][first - lo[p] : last - lo[p] + 1] + cost
+            cells = slice(first + b - lo[i], last + b - lo[i] + 1)
+            better = total < best[cells]
+            best[cells][better] = total[better]
+            arg[cells][better] = t
         if insert and width > 1:
-            steps = np.concatenate([[0.0], np.cumsum(costs.skip_target(js[1:] - 1))])
+            js = np.arange(lo[i] + 1, hi[i] + 1)
+            steps = np.concatenate([[0.0], np.cumsum(costs.skip_target(js - 1))])
             shifted = best - steps
             running = np.minimum.accumulate(shifted)
             from_left = running < shifted

@@ -512,7 +512,7 @@ def check_command(
     from align.findings import parse_severities
     from align.fingerprints import merge_decisions, read_decisions, write_decisions
     from align.pipeline import check, check_units, compare_signature
-    from align.report import documents_report, render, units_report, with_decisions
+    from align.report import documents_report, units_report, with_decisions, write_report
 
     extra = {"text": text_file, "json": json_file, "junit": junit_file, "sarif": sarif_file}
     outputs = [p if p == "-" else os.path.abspath(p) for p in (output, *extra.values(), write_baseline) if p]
@@ -555,21 +555,22 @@ def check_command(
         for message in result.warnings:
             click.echo(f"align: warning: {message}", err=True)
     report, baseline_entries = with_decisions(report, decisions, baseline_file is not None, write_baseline is not None)
-    rendered = {path: render(report, kind) for kind, path in extra.items() if path}
+    formats = {path: kind for kind, path in extra.items() if path}
     if fmt == "xliff":
         _write_xliff_notes(files, report, output, bilingual)
-    elif fmt in ("csv", "xlsx"):
+    elif fmt == "xlsx":
         from align.report import issues
 
-        if fmt == "xlsx":
-            issues.write_xlsx(report, output)
-        else:
-            rendered = {output: issues.render_csv(report), **rendered}
+        issues.write_xlsx(report, output)
+    elif fmt == "csv":
+        from align.report import issues
+
+        with atomic_output(output) as out:
+            out.write(issues.render_csv(report))
     else:
-        rendered = {output: render(report, fmt), **rendered}
-    for path, content in rendered.items():
-        with atomic_output(path) as out:
-            out.write(content)
+        formats = {output: fmt, **formats}
+    for path, kind in formats.items():
+        write_report(report, kind, path)
     if write_baseline:
         write_decisions(write_baseline, baseline_entries)
     return 1 if report.failed() else 0

@@ -129,3 +129,25 @@ def test_an_error_of_the_block_itself_is_not_taken_for_the_output(tmp_path):
     with pytest.raises(FileNotFoundError), atomic_output(tmp_path / "out.txt") as out:
         out.write((tmp_path / "missing.txt").read_text())
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_report_written_as_it_is_made_leaves_the_old_file_when_it_fails_halfway(docs, monkeypatch, capsys):
+    """Reports stream into their temporary file (memory does not grow with the report); a writer that fails
+    after its first lines leaves the earlier report whole and no temporary file, and prints nothing on stdout."""
+    from align.report import text
+
+    monkeypatch.chdir(docs)
+    (docs / "report.txt").write_text("the earlier report\n", encoding="utf-8")
+    write = text.write
+
+    def fails_halfway(report, out):
+        write(report, out)
+        raise OSError(errno.EIO, "device lost")
+
+    monkeypatch.setattr(text, "write", fails_halfway)
+    for output in ("report.txt", "-"):
+        assert cli_run(["check", "de.txt", "en.txt", "--encoder", "length", "-o", output]) == 70
+        printed = capsys.readouterr()
+        assert printed.out == "" and "device lost" in printed.err
+    assert (docs / "report.txt").read_text(encoding="utf-8") == "the earlier report\n"
+    assert sorted(p.name for p in docs.iterdir()) == ["de.txt", "en.txt", "hard.txt", "link.txt", "report.txt"]

@@ -12,7 +12,7 @@ import click
 
 from align import __version__
 from align.errors import DependencyMissingError, InputError, ModelMissingError, missing_package
-from align.files import atomic_output, refuse_overwrite
+from align.files import atomic_output, refuse_overwrite, write_pieces
 from align.vocab import BILINGUAL_FORMATS, DEFAULT_WORD_METHOD, DOCUMENT_FORMATS, EMBEDDED, WORD_METHODS
 
 INTERNAL_ERROR = 70
@@ -906,21 +906,21 @@ def report_command(
     decisions = {fp: d.decision for fp, d in merge_decisions(read_decisions(p) for p in accepted_files).items()}
     if tgt is None or input_format is not None:
         from align.pipeline import check_units, compare_signature
-        from align.report.html import render_units_html
+        from align.report.html import units_html_pieces
 
         files = [src, *([tgt] if tgt else [])]
         checked = check_units(files, input_format=input_format)
         settings = {"words": "off", "signatures": {"compare": compare_signature()}}
-        html = render_units_html(checked, title, decisions=decisions, settings=settings)
+        pieces = units_html_pieces(checked, title, decisions=decisions, settings=settings)
     else:
         from align.pipeline import check
+        from align.report.html import html_pieces
 
         result = check(src, tgt, encoder=encoder, words=not no_words).with_decisions(decisions)
         for message in result.warnings:
             click.echo(f"align: warning: {message}", err=True)
-        html = result.html(title)
-    with atomic_output(output) as out:
-        out.write(html)
+        pieces = html_pieces(result, title)
+    write_pieces(output, pieces)
     return 0
 
 

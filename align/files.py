@@ -97,6 +97,16 @@ def make_dirs(folder: Path, where: object = None) -> None:
         raise output_error(where or folder, err) from None
 
 
+def write_pieces(path: str | os.PathLike[str] | None, pieces: Iterable[str]) -> None:
+    """Write text made in pieces (a report page): to a file as the pieces come, into its temporary file, so the
+    whole text is never held; to stdout (None or '-') once every piece is made, so that an error leaves no
+    partial output there either."""
+    if path is None or str(path) == "-":
+        pieces = ["".join(pieces)]
+    with atomic_output(path) as out:
+        out.writelines(pieces)
+
+
 @contextmanager
 def atomic_output(path: str | os.PathLike[str] | None, mode: str = "w") -> Iterator[IO]:
     """Open an output for writing: stdout for None or '-', else a temporary file renamed on success.

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import warnings
 from collections import Counter
@@ -579,6 +580,8 @@ def summarize(result: AlignedDocuments) -> dict[str, Any]:
 
 def write_outputs(result: AlignedDocuments, out_dir: Path) -> list[Path]:
     """Beads, word links, findings and the HTML report of one pair, each written atomically."""
+    from align.report.html import html_pieces
+
     written = []
     stem = out_dir / result.label
     with atomic_output(stem.with_suffix(".beads")) as out:
@@ -596,7 +599,7 @@ def write_outputs(result: AlignedDocuments, out_dir: Path) -> list[Path]:
                 out.write(json.dumps({"bead": number, "pharaoh": pharaoh, "links": links}) + "\n")
         written.append(out_dir / f"{result.label}.words.jsonl")
     with atomic_output(out_dir / f"{result.label}.html") as out:
-        out.write(result.html())
+        out.writelines(html_pieces(result))  # written as it is made: a large document's page is never held whole
     written.append(out_dir / f"{result.label}.html")
     return written
 
@@ -678,8 +681,9 @@ def _run_into(
         write_outputs(result, out)
         summary["pairs"][result.label] = summarize(result)
     if pairs:
-        with atomic_output(out / "report.html") as handle:
-            handle.write((out / f"{pairs[0].label}.html").read_text(encoding="utf-8"))
+        first = out / f"{pairs[0].label}.html"
+        with atomic_output(out / "report.html") as handle, open(first, encoding="utf-8", newline="") as page:
+            shutil.copyfileobj(page, handle)
     with atomic_output(out / "summary.json") as handle:
         json.dump(summary, handle, ensure_ascii=False, indent=2)
     return summary

@@ -234,21 +234,26 @@ def with_decisions(
     return replace(report, decisions=table, baseline=baseline or record), entries
 
 
+def render(report: CheckReport, fmt: str) -> str:
+    """The report in one of the `writers()` formats, as a string."""
+    buffer = io.StringIO()
+    writers()[fmt](report, buffer)
+    return buffer.getvalue()
+
+
 def write_report(report: CheckReport, fmt: str, path: str | None) -> None:
     """Write the report in one of the `writers()` formats to `path` (None or '-': stdout). A file is written as
     it is made, into its temporary file, so memory does not grow with the report; stdout gets the report once
     it is whole, so that an error leaves no partial output there either."""
     from align.files import atomic_output
 
-    write = writers()[fmt]
     if path is None or path == "-":
-        buffer = io.StringIO()
-        write(report, buffer)
+        content = render(report, fmt)
         with atomic_output(path) as out:
-            out.write(buffer.getvalue())
+            out.write(content)
         return
     with atomic_output(path) as out:
-        write(report, out)
+        writers()[fmt](report, out)
 
 
 def writers() -> dict[str, Callable[[CheckReport, IO[str]], None]]:

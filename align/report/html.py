@@ -21,7 +21,7 @@ import json
 import os
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -249,9 +249,10 @@ def _page(
     survival: list[dict[str, Any]] | None = None,
     metadata: tuple[Mapping[str, Any], Mapping[str, Any]] | None = None,
     languages: tuple[str, str] = ("de", "en"),
-) -> str:
+) -> Iterator[str]:
     """The page from its rows (one per bead or unit) and the report's items (the same order), which give each
-    finding its fingerprint, decision, line and sentences."""
+    finding its fingerprint, decision, line and sentences; in pieces as the template makes them, so that a
+    writer need not hold the whole page."""
     issues: list[dict[str, Any]] = []
     fingerprints: dict[int, str] = {}
     decided: dict[int, str] = {}
@@ -278,7 +279,7 @@ def _page(
     every = [f for pairs in numbered for _, f in pairs]
     counts = Counter((f.status, f.kind) for f in every)
     data = [{c: r[c] for c in (*COLUMNS, "n", "anchor")} for r in issues]
-    return _template().render(
+    return _template().generate(
         title=title,
         subtitle=subtitle,
         files=files,
@@ -312,6 +313,11 @@ def render_html(result: AlignedDocuments, title: str | None = None) -> str:
     """The whole report of two aligned documents (`align.pipeline.compare_documents`) as one HTML string: the
     result's decisions (an accepted-findings file) mark findings, its settings and signatures go into the heading
     with align's version and the date, and its label says which pair this is ("reference", "mt")."""
+    return "".join(html_pieces(result, title))
+
+
+def html_pieces(result: AlignedDocuments, title: str | None = None) -> Iterator[str]:
+    """`render_html`'s page in pieces, for writing to a file as they are made."""
     source, target = result.source, result.target
     source_segments, target_segments = result.source_segments, result.target_segments
     beads, findings, word_links, label = result.beads, result.findings, result.word_pairs(), result.label
@@ -368,6 +374,18 @@ def render_units_html(
 ) -> str:
     """The report of the units of one or more bilingual files (`pipeline.check_units`): every unit with its id,
     its source and target with the figures and claims marked, and its findings, as for a document pair."""
+    return "".join(units_html_pieces(checked, title, decisions=decisions, settings=settings, languages=languages))
+
+
+def units_html_pieces(
+    checked: Sequence[CheckedUnit],
+    title: str | None = None,
+    *,
+    decisions: Mapping[str, str] | None = None,
+    settings: Mapping[str, Any] | None = None,
+    languages: tuple[str, str] = ("de", "en"),
+) -> Iterator[str]:
+    """`render_units_html`'s page in pieces, for writing to a file as they are made."""
     report = replace(units_report(checked), decisions=dict(decisions or {}))
     numbered: list[list[tuple[int, Finding]]] = []
     rows = []

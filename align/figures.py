@@ -98,6 +98,9 @@ def _digit_table() -> dict[int, str]:
 
 
 _DIGITS = _digit_table()
+# A character that _DIGITS may change: at or above its lowest entry (U+0660). Most text has none, and a search
+# for one is much faster than the translation.
+_TRANSLATED_RE = re.compile(f"[{chr(min(_DIGITS))}-\U0010ffff]")
 
 
 def normalize_digits(text: str) -> str:
@@ -106,6 +109,8 @@ def normalize_digits(text: str) -> str:
     Private-use characters (the placeholders of inline tags from XLIFF/TMX) read as spaces, so a tag
     between a qualifier and its number ("fast <g>50 %</g>") does not hide the qualifier.
     """
+    if text.isascii() or not _TRANSLATED_RE.search(text):
+        return text
     return text.translate(_DIGITS)
 
 
@@ -830,13 +835,26 @@ _MONTH = _alternation(_months())
 _NUM = r"\d{1,3}(?:[\u00a0\u202f'’ ]\d{3})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)*"
 _ATOM_RE = re.compile(rf"(?<![\w.,])(?P<sign>[-+–](?=\d))?(?P<num>{_NUM})(?![\d])(?![.,]\d)")
 _SPACE = r"[ \u00a0\u202f]?"
+# A pattern that opens with a look-behind is tried at every position of a text, one that opens with a digit only
+# at its digits. Each gate finds what all matches of the date patterns that name it hold, so that those run only
+# where they may match; the month gates are searched once for three patterns each. The gates, like _ANY_DIGIT,
+# are searched in normalized text, whose digits are all ASCII (normalize_digits): [0-9] finds each, and sre tests
+# that range much faster than the Unicode category \d.
+_DATE_GATES = {
+    "dotted": re.compile(r"[0-9]\.[0-9][0-9]?\."),
+    "iso": re.compile(r"[0-9]-[0-9][0-9]-[0-9][0-9]"),
+    "slashed": re.compile(r"[0-9]/[0-9][0-9]?/[0-9][0-9]"),
+    "day_month": re.compile(rf"[0-9](?:\.|st|nd|rd|th)?\s?(?:of\s)?(?:{_MONTH})", re.IGNORECASE),
+    "month_day": re.compile(rf"(?<!\w)(?:{_MONTH})\.?\s[0-9]", re.IGNORECASE),
+}
 _DATE_RES = (
-    ("dmy", re.compile(r"(?<![\w.])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>\d{4}|\d{2})(?![\w]|\.\d)")),
-    ("dm", re.compile(r"(?<![\w.,])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?![\w]|\d|\.\d)")),
-    ("iso", re.compile(r"(?<![\w.-])(?P<y>\d{4})-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\w])")),
-    ("mdy_us", re.compile(r"(?<![\w./])(?P<m>[01]?\d)/(?P<d>[0-3]?\d)/(?P<y>\d{4}|\d{2})(?![\w/])")),
+    ("dmy", "dotted", re.compile(r"(?<![\w.])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>\d{4}|\d{2})(?![\w]|\.\d)")),
+    ("dm", "dotted", re.compile(r"(?<![\w.,])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?![\w]|\d|\.\d)")),
+    ("iso", "iso", re.compile(r"(?<![\w.-])(?P<y>\d{4})-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\w])")),
+    ("mdy_us", "slashed", re.compile(r"(?<![\w./])(?P<m>[01]?\d)/(?P<d>[0-3]?\d)/(?P<y>\d{4}|\d{2})(?![\w/])")),
     (
         "d_range_month",
+        "day_month",
         re.compile(
             rf"(?<![\w.])(?P<d>[0-3]?\d)\.?\s?(?:[-–/]|bis(?:\szum)?|und(?:\sde[mnr])?)\s?(?P<d2>[0-3]?\d)\.{_SPACE}"
             rf"(?P<mn>{_MONTH})\.?(?:\s(?P<y>\d{{4}}))?(?!\w)",
@@ -845,6 +863,7 @@ _DATE_RES = (
     ),
     (
         "d_range_month_en",
+        "day_month",
         re.compile(
             rf"(?<![\w.])(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s?(?:[-–]|to|and|through|until)\s?(?P<d2>[0-3]?\d)"
             rf"(?:st|nd|rd|th)?\s(?:of\s)?(?P<mn>{_MONTH})\.?(?:,?\s(?P<y>\d{{4}}))?(?!\w)",
@@ -853,6 +872,7 @@ _DATE_RES = (
     ),
     (
         "d_month",
+        "day_month",
         re.compile(
             rf"(?<![\w.])(?P<d>[0-3]?\d)(?:\.|st|nd|rd|th)?{_SPACE}(?:of\s)?(?P<mn>{_MONTH})\.?(?:,?\s(?P<y>\d{{4}}))?(?!\w)",
             re.IGNORECASE,
@@ -860,6 +880,7 @@ _DATE_RES = (
     ),
     (
         "month_d_range",
+        "month_day",
         re.compile(
             rf"(?<![\w])(?P<mn>{_MONTH})\.?\s(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s?(?:[-–]|to|and|through|until)\s?"
             rf"(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -869,28 +890,36 @@ _DATE_RES = (
     ),
     (
         "month_d",
+        "month_day",
         re.compile(
             rf"(?<![\w])(?P<mn>{_MONTH})\.?\s(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s(?P<y>\d{{4}}))?(?![\w.,]?\d)(?!\s?%)",
             re.IGNORECASE,
         ),
     ),
-    ("month_y", re.compile(rf"(?<![\w])(?P<mn>{_MONTH})\.?\s(?P<y>\d{{4}})(?!\w)", re.IGNORECASE)),
+    ("month_y", "month_day", re.compile(rf"(?<![\w])(?P<mn>{_MONTH})\.?\s(?P<y>\d{{4}})(?!\w)", re.IGNORECASE)),
 )
-_ANY_DIGIT = re.compile(r"\d")
+_ANY_DIGIT = re.compile(r"[0-9]")  # in normalized text (see _DATE_GATES)
+# A month's name alone, where the word starts (_MONTH_ONLY_LEAD_RE at its start): searched apart, since a pattern
+# that opens with a look-behind is tried at every position, one that opens with the names only at capitals
 _MONTH_ONLY_RES = {
     language: re.compile(
-        rf"(?:(?<![\w-])|(?<=\bmid-)|(?<=\bearly-)|(?<=\blate-)|(?<=\bMitte-))"
         rf"(?:{_alternation(n for n in get_month_names('wide', locale=language).values())}|Jänner)(?![\w-])"
     )
     for language in ("de", "en")
 }
+_MONTH_ONLY_LEAD_RE = re.compile(r"(?<![\w-])|(?<=\bmid-)|(?<=\bearly-)|(?<=\blate-)|(?<=\bMitte-)")
 _MONTH_HINT = re.compile(rf"(?i)(?<!\w)(?:{_MONTH})")
-_MONTH_HINT_LOWER = re.compile(rf"(?<!\w)(?:{_MONTH})")  # on lower-cased text: faster than (?i)
+# A word that starts like a month's name ('Mai', 'mar' of 'market'), searched in " " + the lower-cased text (faster
+# than (?i)): the pattern opens with the non-word character before the word rather than a look-behind, which sre
+# would try at every position
+_MONTH_HINT_LOWER = re.compile(rf"\W(?:{_MONTH})")
 _TIME_RE = re.compile(
     r"(?<![\w:.,])(?P<h>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)(?![\d:])"
     r"(?:\s?(?P<mark>Uhr|h\b|[ap]\.m\.|[ap]m\b|[AP]M\b))?"
     r"|(?<![\w:.,])(?P<h2>1[0-2]|0?[1-9])\s?(?P<mark2>[ap]\.m\.|[ap]m\b|[AP]M\b)"
 )
+# _TIME_RE keeps a clock time only with a colon or a mark ('Uhr', 'h', 'pm'): a text with neither has none
+_TIME_MARK_RE = re.compile(r"[0-9]\s?(?:Uhr|h\b|[ap]\.m\.|[ap]m\b|[AP]M\b)")  # in normalized text
 _SUFFIX_RE = re.compile(
     r"(?P<ws>[ \u00a0\u202f]?-?)(?P<word>%-[Pp]unkte|%ige[nrms]?|%|℃|℉|°[ \u00a0]?[CF](?![A-Za-z])|°[CF]?"
     r"|[Pp]rozentpunkte[n]?|[Pp]rozent(?:ig\w*)?|percentage points?|per cent|percent"
@@ -900,15 +929,15 @@ _SUFFIX_RE = re.compile(
 )
 _MULTIWORD_RE = re.compile(r"[^\s\d.,;:()]+(?: [^\s\d.,;:()]+){1,2}")
 _MULTIWORD_UNITS = {k for k in _UNITS if " " in k}
+_UNIT_SPACE_RE = re.compile(r"[ \u00a0]")
 _PREFIX_RE = re.compile(
     r"(?:(?<![\w])(?P<cur>US\$|HK\$|CN¥|C\$|A\$|R\$|[$€£¥]|USD|EUR|CNY|HKD|GBP|CHF|JPY|RMB|R)"
     r"[ \u00a0\u202f]?)$"
 )
 _RANGE_JOIN_RE = re.compile(r"^(?:\s?[-–—]\s?|\s(?:bis|to|through)\s|\s?(?:und|and)\s)$")
 _BETWEEN_RE = re.compile(r"(?:zwischen|between)\s+$", re.IGNORECASE)
-_URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|<[^>\s][^>]*>|%\d*\$?[sdS]|&\w+;")
-_NUMBER_WORD_HINT = re.compile(  # searched in lower-cased text
-    r"(?<![\w])(?:zw[eö]|drei|dritt|vier|fünf|sechs|sieb|acht|neun|zehn|elf|zwanzig|dreißig|hundert|tausend|"
+_NUMBER_WORD_HINT = re.compile(  # where a word starts, as _MONTH_HINT_LOWER: searched in " " + lower-cased text
+    r"\W(?:zw[eö]|drei|dritt|vier|fünf|sechs|sieb|acht|neun|zehn|elf|zwanzig|dreißig|hundert|tausend|"
     r"million|milliard|billion|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
     r"fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|dozen|dutzend|"
     r"erste|first|second|third|fifth|ninth|twelfth|anderthalb|eineinhalb)"
@@ -988,6 +1017,11 @@ def _symbols(language: str) -> tuple[str, str]:
     return get_decimal_symbol(language), get_group_symbol(language)
 
 
+_GROUP_SPACE_RE = re.compile(r"[\u00a0\u202f'’ ]")
+_SEPARATOR_RE = re.compile(r"[.,]")
+_DIGITS_ONLY_RE = re.compile(r"\d+")
+
+
 def parse_number(raw: str, language: str) -> tuple[Decimal, tuple[Decimal, ...], bool] | None:
     """Read a digit string by the language's CLDR symbols: (value, other readings, ambiguous).
 
@@ -995,9 +1029,9 @@ def parse_number(raw: str, language: str) -> tuple[Decimal, tuple[Decimal, ...],
     (or, ambiguously, 2450) and 2450 in English. None for malformed strings such as "1.2.3,4".
     """
     decimal_sym, group_sym = _symbols(language)
-    text = re.sub(r"[\u00a0\u202f'’ ]", "", raw)
+    text = _GROUP_SPACE_RE.sub("", raw)
     seps = [c for c in text if c in ".,"]
-    digits = re.split(r"[.,]", text)
+    digits = _SEPARATOR_RE.split(text)
     if not seps:
         return Decimal(text), (), False
     if len(set(seps)) == 2:
@@ -1068,13 +1102,14 @@ def _cover(mask: bytearray, start: int, end: int) -> None:
 
 def _word_atoms(text: str, norm: str, language: str, taken: list[tuple[int, int]]) -> list[_Atom]:
     lower = text.lower()
-    if not _NUMBER_WORD_HINT.search(lower):
+    if not _NUMBER_WORD_HINT.search(" " + lower):
         return []
     tokens = []
     mask = _covered(len(norm), taken)
     for m in _WORD_TOKEN_RE.finditer(norm):
         word = m.group()
-        tokens.append(_Token(word, m.start(), m.end(), barrier=bool(mask[m.start()]) or not word[0].isalpha()))
+        start, end = m.span()
+        tokens.append(_Token(word, start, end, barrier=bool(mask[start]) or not word[0].isalpha()))
     atoms = []
     for tok in tokens if "dozen" in lower or "dutzend" in lower else ():
         word = tok.word.lower()
@@ -1201,11 +1236,17 @@ _FRACTION_RES = {
 _OR_TWO_RE = re.compile(
     r"(?i)(?<![\w])(?:an?|one|every)\s(?P<u>hour|day|week|month|year|night|minute)\sor\stwo(?![\w])"
 )
-_ORDINAL_PREFIX_RE = re.compile(
-    r"(?i)(?<![\w-])(?P<o>erst|zweit|dritt|viert|fünft|sechst|siebt|acht|neunt|zehnt)(?:größt|grösst|best|höchst"
-    r"|wichtigst|stärkst|längst|ältest|jüngst|häufigst|meist|beliebtest|erfolgreichst|teuerst|schnellst|reichst"
-    r"|bevölkerungsreichst|schlechtest|kleinst|niedrigst|tiefst|schwerst|weitest|umsatzstärkst|platziert)e[nrsm]?(?![\w])"
+_ORDINAL_STEMS = (
+    r"größt|grösst|best|höchst|wichtigst|stärkst|längst|ältest|jüngst|häufigst|meist|beliebtest|erfolgreichst|teuerst"
+    r"|schnellst|reichst|bevölkerungsreichst|schlechtest|kleinst|niedrigst|tiefst|schwerst|weitest|umsatzstärkst"
+    r"|platziert"
 )
+_ORDINAL_PREFIX_RE = re.compile(
+    rf"(?i)(?<![\w-])(?P<o>erst|zweit|dritt|viert|fünft|sechst|siebt|acht|neunt|zehnt)(?:{_ORDINAL_STEMS})e[nrsm]?(?![\w])"
+)
+# 't' and a stem, which every match of _ORDINAL_PREFIX_RE holds (each ordinal prefix ends in 't'): searched in
+# `_caseless` text, much faster than that pattern, and rarely found
+_ORDINAL_STEM_RE = re.compile(rf"t(?:{_ORDINAL_STEMS})")
 _ORDINAL_PREFIXES = {"erst": 1, "zweit": 2, "dritt": 3, "viert": 4, "fünft": 5, "sechst": 6, "siebt": 7, "acht": 8,
                      "neunt": 9, "zehnt": 10}  # fmt: skip
 _CODE_RE = re.compile(r"(?<![\w.\-/$€£¥])(?P<c>[^\W\d_][^\W_]*?\d[^\W_]*)(?![\w]|[.,]\d)")
@@ -1240,17 +1281,13 @@ _GATES = {
 _SUPERLATIVE_STEMS = ("größt", "grösst", "best", "höchst", "wichtigst", "stärkst", "längst", "ältest", "jüngst",
                       "häufigst", "meist", "beliebtest", "erfolgreichst", "teuerst", "schnellst", "reichst",
                       "schlechtest", "kleinst", "niedrigst", "tiefst", "schwerst", "weitest", "platziert")  # fmt: skip
-_CODE_GATE = re.compile(r"[^\W\d_]\d")
-
-
-@cache
-def _literals(words: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(w) for w in words))
+_CODE_GATE = re.compile(r"[0-9](?<=[^\W\d_]\d)")  # a letter before a digit, searched at the (ASCII) digits
 
 
 def _any_in(text: str, words: tuple[str, ...]) -> bool:
-    """A cheap test before a costly pattern: does any of `words` occur in `text`?"""
-    return _literals(words).search(text) is not None
+    """A cheap test before a costly pattern: does any of `words` occur in `text`? (Substring tests one by one are
+    faster than one search for all of them.)"""
+    return any(map(text.__contains__, words))
 
 
 def _word_figures(norm: str, language: str) -> list[_Found]:
@@ -1309,8 +1346,8 @@ def _word_figures(norm: str, language: str) -> list[_Found]:
         )
         value = "0.5" if m.group("h") else "1.5"
         found.append((m.start(), m.end(), "quantity", value, unit, (), ""))
-    if language == "de":
-        for m in _ORDINAL_PREFIX_RE.finditer(norm) if _any_in(lower, _SUPERLATIVE_STEMS) else ():
+    if language == "de" and _ORDINAL_STEM_RE.search(_caseless(norm)) and _any_in(lower, _SUPERLATIVE_STEMS):
+        for m in _ORDINAL_PREFIX_RE.finditer(norm):
             found.append((m.start(), m.end(), "ordinal", str(_ORDINAL_PREFIXES[m.group("o").lower()]), None, (), ""))
     # 'World War II' ~ '2. Weltkrieg', 'Ludwig XIV.' ~ 'Louis XIV'
     for m in _ROMAN_RE.finditer(norm) if _any_in(norm, ("II", "IV", "VI", "IX", "XI", "XV", "XX", "XL")) else ():
@@ -1332,9 +1369,12 @@ def _word_figures(norm: str, language: str) -> list[_Found]:
 def _digit_atoms(
     norm: str, language: str, skip: list[tuple[int, int]], malformed: list[tuple[int, int]]
 ) -> list[_Atom]:
+    digit = _ANY_DIGIT.search(norm)
+    if digit is None:
+        return []
     atoms = []
     skipped = _covered(len(norm), skip)
-    for m in _ATOM_RE.finditer(norm):
+    for m in _ATOM_RE.finditer(norm, max(0, digit.start() - 1)):  # from the first digit, or the sign before it
         raw = m.group("num")
         start = m.start("num")
         end = start + len(raw)
@@ -1354,7 +1394,7 @@ def _digit_atoms(
                 start = m.start()
         elif sign == "+":
             start = m.start()
-        plain = re.fullmatch(r"\d+", raw) is not None
+        plain = _DIGITS_ONLY_RE.fullmatch(raw) is not None
         atoms.append(_Atom(start, end, value, alts, ambiguous, grouped=not plain, plain=plain))
     return atoms
 
@@ -1416,6 +1456,7 @@ _SCORE_RE = re.compile(r"(?<![\w:.,/])(?P<a>\d{1,2}) ?: ?(?P<b>\d{1,2})(?![\d:/]
 _YEAR_SPAN_RE = re.compile(
     r"(?<![\w.,/])(?P<y>(?:1[0-9]|20)\d\d)\s?[/–-]\s?(?P<y2>\d\d|(?:1[0-9]|20)\d\d)(?![\w/]|[.,]\d)"
 )
+_YEAR_SPAN_GATE = re.compile(r"[0-9]\s?[/–-]\s?[0-9][0-9]")  # in every match of _YEAR_SPAN_RE, as _DATE_GATES
 _DECADE_RES = {
     "de": re.compile(
         r"(?<![\w.,])(?P<d>(?:1\d|20)\d0|[1-9]0)er(?:n|-?[Jj]ahren?|\b)"
@@ -1506,17 +1547,22 @@ def _dates_and_times(norm: str, language: str = "de") -> list[_Found]:
             if century:  # 'in den 80ern des 18. Jahrhunderts' = the 1780s
                 value, alts, end = f"{int(century.group('c')) - 1}{raw}s", (), century.end()
             add(m.start(), end, "decade", value, alts)
+    named_month = _MONTH_HINT_LOWER.search(" " + lower) is not None
     if not _ANY_DIGIT.search(norm):
-        if _MONTH_HINT_LOWER.search(lower):
+        if named_month:
             _months_alone(norm, language, found, free)
         _weekdays(norm, lower, language, found, free)
         return found
     months = _months()
-    named_month = _MONTH_HINT_LOWER.search(lower) is not None
-    for name, pattern in _DATE_RES:
+    gates: dict[str, bool] = {}
+    for name, gate, pattern in _DATE_RES:
         if not named_month and name not in ("dmy", "dm", "iso", "mdy_us"):
             continue
         if (name == "mdy_us" and language == "de") or (name == "dm" and language != "de"):
+            continue
+        if gate not in gates:
+            gates[gate] = _DATE_GATES[gate].search(norm) is not None
+        if not gates[gate]:
             continue
         for m in pattern.finditer(norm):
             if not free(m.start(), m.end()):
@@ -1541,7 +1587,7 @@ def _dates_and_times(norm: str, language: str = "de") -> list[_Found]:
                     continue
                 date, kind, readings = f"{date}..{high}", "range", []
             add(m.start(), m.end(), kind, date, tuple(a for a in readings if a))
-    for m in _YEAR_SPAN_RE.finditer(norm):
+    for m in _YEAR_SPAN_RE.finditer(norm) if _YEAR_SPAN_GATE.search(norm) else ():
         y, y2 = m.group("y"), m.group("y2")
         high = y[:2] + y2 if len(y2) == 2 else y2
         if free(m.start(), m.end()) and int(y) < int(high) <= int(y) + 99:
@@ -1578,7 +1624,7 @@ def _dates_and_times(norm: str, language: str = "de") -> list[_Found]:
         time = _clock(int(m.group("h")), int(m.group("mi") or 0), "")
         if time:  # '8 Uhr' may be said 'at 8'
             add(m.start(), m.end(), "time", time, (m.group("h").lstrip("0") or "0",) if not m.group("mi") else ())
-    for m in _TIME_RE.finditer(norm):
+    for m in _TIME_RE.finditer(norm) if ":" in norm or _TIME_MARK_RE.search(norm) else ():
         if not free(m.start(), m.end()):
             continue
         hour = int(m.group("h") or m.group("h2"))
@@ -1641,7 +1687,7 @@ def _months_alone(norm: str, language: str, found: list[_Found], free: Callable[
     wide = _wide_months(language)
     for m in _MONTH_ONLY_RES[language].finditer(norm):
         word = m.group()
-        if word not in wide or not free(m.start(), m.end()):
+        if not _MONTH_ONLY_LEAD_RE.match(norm, m.start()) or word not in wide or not free(m.start(), m.end()):
             continue
         if (
             word.lower() in _LOOSE_MONTHS
@@ -1731,11 +1777,11 @@ def _unit_at(norm: str, pos: int, word: str, hyphen: bool) -> tuple[str | None, 
                     return phrase.lower(), len(phrase)
     low = word.lower()
     bare = low.rstrip(".")
-    compact = re.sub(r"[ \u00a0]", "", low)
     if low in _UNITS:
         return low, len(word)
     if bare in _UNITS:
         return bare, len(bare)
+    compact = _UNIT_SPACE_RE.sub("", low)
     if compact in _UNITS:
         return compact, len(word)
     if low.replace(" ", "") in _UNITS:
@@ -1782,6 +1828,7 @@ _THRESHOLD_RES = {
     ),
     "en": re.compile(r"(?i)(?<!\w)(?P<q>above|over|past|beyond|below|under)\s+the\s+$"),
 }
+_THRESHOLD_LAST_WORDS = {"de": "von", "en": "the"}  # the word that each language's _THRESHOLD_RES ends with
 _THRESHOLD_NOUN_RE = re.compile(r"(?i)(?:[\s-]+[^\W\d_]+)?[\s-]+(?:mark|threshold|barrier|level|line)(?!\w)")
 _THRESHOLD_QUALIFIERS = {"unter": "less_than", "unterhalb": "less_than", "below": "less_than", "under": "less_than"}
 _BC_RE = re.compile(r"\s?(?:v\.\s?Chr\.|n\.\s?Chr\.|BCE?\b|AD\b|CE\b)")
@@ -1795,9 +1842,12 @@ _TOKEN_RE = re.compile(r"[^\s\-–/(\[]+")
 _TILDE_RE = re.compile(r"~\s*$")
 
 
-@cache
-def _last_words(_: int, phrases: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(p.split(" ")[-1] for p in phrases)
+# The last words of the phrases of each qualifier and bound table, by the table's id
+_LAST_WORDS = {
+    id(table): frozenset(phrase.split(" ")[-1] for phrase in table)
+    for tables in (_QUALIFIERS, _BOUNDS)
+    for table in tables.values()
+}
 
 
 @dataclass(frozen=True)
@@ -1817,15 +1867,15 @@ class _Phrase:
 def _phrase_before(before: str, table: dict[str, str]) -> _Phrase | None:
     """The longest phrase of `table` (up to four words) that ends right before the figure, separated from it by
     white space ('more than ', 'oberhalb der Marke von '), or '~' directly before it; as a match on `before`."""
-    if before.endswith("~") or before.rstrip().endswith("~"):
+    tail = before.rstrip()
+    if tail.endswith("~"):
         tilde = _TILDE_RE.search(before) if "~" in table else None
         return _Phrase(tilde.start(), "~") if tilde else None
     if not before[-1:].isspace():
         return None
-    tail = before.rstrip()
     tail_words = _TOKEN_RE.findall(tail[-24:].lower())[-1:]
     last_word = tail_words[0].lstrip("\"„“'*") if tail_words else ""
-    if last_word not in _last_words(id(table), tuple(table)):
+    if last_word not in _LAST_WORDS[id(table)]:
         return None
     words = list(_TOKEN_RE.finditer(before))[-4:]
     for n in range(len(words), 0, -1):
@@ -1844,6 +1894,9 @@ def _phrase_before(before: str, table: dict[str, str]) -> _Phrase | None:
 def _threshold(norm: str, start: int, end: int, language: str) -> tuple[str, str] | None:
     """(qualifier, its words) of a figure that names a threshold: 'über die Marke von 50' (more than), 'below the
     5% threshold' (less than); in English only with the threshold's noun after the figure."""
+    lead = norm[max(0, start - 40) : start]
+    if not lead[-1:].isspace() or lead.rstrip()[-3:].lower() != _THRESHOLD_LAST_WORDS[language]:
+        return None  # a cheap test first: the lead ends in 'von ' or 'the '
     found = _THRESHOLD_RES[language].search(norm, max(0, start - 40), start)
     if found is None or (language == "en" and not _THRESHOLD_NOUN_RE.match(norm, end)):
         return None
@@ -1983,16 +2036,50 @@ def _make(
     )
 
 
+# URLs, e-mail addresses, markup tags, printf placeholders and entities: each pattern with a string that all its
+# matches hold. Most text holds none of these strings, and then there is nothing to search for.
+_MARKUP = (
+    ("http", r"https?://\S+"),
+    ("www.", r"www\.\S+"),
+    ("@", r"\S+@\S+\.\w+"),
+    ("<", r"<[^>\s][^>]*>"),
+    ("%", r"%\d*\$?[sdS]"),
+    ("&", r"&\w+;"),
+)
+
+
+@cache
+def _markup_re(present: tuple[bool, ...]) -> re.Pattern[str]:
+    """The markup patterns whose strings are `present` in a text, as one pattern: in their order, so that it
+    finds in that text what all of them together would find."""
+    return re.compile("|".join(pattern for (_, pattern), on in zip(_MARKUP, present, strict=True) if on))
+
+
 _IDIOM_RE = re.compile(
     r"(?i)(?<![\w])(?:null komma (?:nix|nichts|null)|auf 180|08/?15|(?:um )?fünf vor zwölf|24/7|nine[- ]to[- ]five"
     r"|sixes and sevens|at the eleventh hour|zwei fliegen mit einer klappe|two birds with one stone)(?![\w])"
 )
+# A part of each idiom, one that starts with a rare character so that the search is fast ('komma' of 'null komma
+# nix', 'xes and' of 'sixes and sevens'): searched in `_caseless` text, so that _IDIOM_RE runs only where it may match
+_IDIOM_HINT_RE = re.compile(r"komma|180|08/?15|zwölf|24/7|five|xes and|venth|klappe|birds")
+
+
+def _caseless(text: str) -> str:
+    """`text` lower-cased for a substring test that stands in for a case-insensitive pattern: 'İ', 'ı' and 'ſ',
+    which such a pattern matches as 'i' and 's', read as those letters."""
+    if not text.isascii():
+        text = text.replace("İ", "i").replace("ı", "i").replace("ſ", "s")
+    return text.lower()
 
 
 def protected_spans(text: str) -> list[tuple[int, int]]:
     """URLs, e-mail addresses, markup tags, printf placeholders and entities, and numeric idioms translated by
     sense ('in Null Komma nichts' = in no time, 'auf 180' = furious, '24/7'): never figures."""
-    return [m.span() for m in _URL_RE.finditer(text)] + [m.span() for m in _IDIOM_RE.finditer(text)]
+    present = tuple(hint in text for hint, _ in _MARKUP)
+    spans = [m.span() for m in _markup_re(present).finditer(text)] if any(present) else []
+    if _IDIOM_HINT_RE.search(_caseless(text)):
+        spans += [m.span() for m in _IDIOM_RE.finditer(text)]
+    return spans
 
 
 def extract(

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from align.claims import (
     Cue,
     country_language,
     double_negations,
     fold,
+    has_official_language,
     lexical_negations,
     place_stem,
     similar,
+    spelling_partners,
     strong_hedge,
     words,
     written_inside,
@@ -104,13 +106,16 @@ def _name_like(words: list[str]) -> list[str]:
     return [w for w in words if not w.islower()]
 
 
-def _found(name: str, tgt_words: Sequence[str], source: str) -> bool:
+def _found(name: str, tgt_words: Sequence[str], partners: Callable[[str], list[str]], source: str) -> bool:
     """A source name said in the target: in a spelling of its own, without its prefix of position
-    ('Großbritannien' → 'Britain'), or as its country's language ('Frankreichs' → 'French')."""
+    ('Großbritannien' → 'Britain'), or as its country's language ('Frankreichs' → 'French'). `partners` gives the
+    target words a word may be similar to (`spelling_partners`)."""
     stem = place_stem(name)
-    return any(
-        similar(name, w) or (stem != name and similar(stem, w)) or country_language(name, w, source) for w in tgt_words
-    )
+    if any(similar(name, w) for w in partners(name)):
+        return True
+    if stem != name and any(similar(stem, w) for w in partners(stem)):
+        return True
+    return has_official_language(name) and any(country_language(name, w, source) for w in tgt_words)
 
 
 _WORD_PARTS_RE = re.compile(r"[-/]")
@@ -171,7 +176,7 @@ _TITLE_RUN_RE = re.compile(r"\b[A-Z][\w’'-]+(?:\s+(?:(?:of|the|for|and|on|&)\s
 
 
 def _translated_acronyms(
-    dropped: list[Cue], added: list[Cue], target: str, source_words: Sequence[str]
+    dropped: list[Cue], added: list[Cue], target: str, said_in_source: Callable[[str], bool]
 ) -> tuple[list[Cue], list[Cue]]:
     """A German acronym the English renders as its own acronym ('EVP' → 'EPP', 'STRG' → 'CTRL': a letter in
     common) or spells out in title case ('WM' → 'World Cup', 'DWD' → 'German Weather Service',
@@ -183,7 +188,7 @@ def _translated_acronyms(
 
     def says_new_words(run: list[str]) -> bool:  # no word of the run is in the source (each run judged once)
         if id(run) not in new_words:
-            new_words[id(run)] = not any(similar(w, v) for w in run for v in source_words)
+            new_words[id(run)] = not any(map(said_in_source, run))
         return new_words[id(run)]
 
     for s in acronyms:
@@ -210,6 +215,20 @@ def _translated_acronyms(
     return dropped, added
 
 
+def _said_in(words: Sequence[str]) -> Callable[[str], bool]:
+    """Whether a word is said in `words` in a spelling of its own (`similar`), each word judged once: a bead's
+    added names and its title-case runs ask about the same target words."""
+    judged: dict[str, bool] = {}
+    partners = spelling_partners(words)
+
+    def said(word: str) -> bool:
+        if word not in judged:
+            judged[word] = any(similar(word, w) for w in partners(word))
+        return judged[word]
+
+    return said
+
+
 def compare_claims(src: Side, tgt: Side, bead: int = 0, severities: Mapping[str, str] | None = None) -> list[Finding]:
     """Names, negation, hedges, quotations and attributions of one bead.
 
@@ -224,17 +243,21 @@ def compare_claims(src: Side, tgt: Side, bead: int = 0, severities: Mapping[str,
     if len(src.claim.names) * len(tgt_words) + len(tgt.claim.names) * len(src_words) > _PAIRWISE_NAMES:
         src_words, tgt_words = _name_like(src_words), _name_like(tgt_words)
     src_words, tgt_words = list(dict.fromkeys(src_words)), list(dict.fromkeys(tgt_words))  # each word compared once
-    dropped = [n for n in src.claim.names if n.key not in tgt_folded and not _found(n.text, tgt_words, src.text)]
+    in_target = spelling_partners(tgt_words)
+    dropped = [
+        n for n in src.claim.names if n.key not in tgt_folded and not _found(n.text, tgt_words, in_target, src.text)
+    ]
     dropped += _repeats_lost(src.claim.names, tgt.text, dropped)
+    said_in_source = _said_in(src_words)
     added = [
         n
         for n in tgt.claim.names
         if n.key not in src_folded
-        and not any(similar(n.text, w) for w in src_words)
+        and not said_in_source(n.text)
         and not written_inside(n.text, src.text)
         and not _heads_a_compound(n.text, src_words)
     ]
-    dropped, added = _translated_acronyms(dropped, added, tgt.text, src_words)
+    dropped, added = _translated_acronyms(dropped, added, tgt.text, said_in_source)
     for s, t in zip(dropped, added, strict=False):
         findings.append(
             Finding(

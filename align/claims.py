@@ -30,12 +30,14 @@ import sqlite3
 import tempfile
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
+import numpy as np
 from babel import Locale
 
 from align.documents import PLACEHOLDER_FIRST, PLACEHOLDER_LAST
@@ -505,16 +507,18 @@ _ACRONYMS = {
     "ki": "ai",
     "fe": "rd",
 }
+_ACRONYM_TARGETS = frozenset(_ACRONYMS.values())
 
 
 @lru_cache(maxsize=1 << 16)
 def similar(a: str, b: str) -> bool:
     """Two spellings of one name across languages: 'Spanien'/'Spain', 'Söder'/'Soeder', 'Alibabas'/'Alibaba'.
 
-    The cheap tests of the two spellings come first; what takes a table or a word list is made once per word
-    (`_spellings`, `_place`, `_towns`), so a word compared with thousands of others costs its lookups once."""
+    What takes a table or a word list is made once per word (`_spellings`, `_place`, `_towns`, `_outline`), so
+    a word compared with thousands of others costs its lookups once, and `_may_be_similar` rules most pairs out
+    before any test of the two spellings."""
     fa, fb = fold(a), fold(b)
-    if not fa or not fb:
+    if not fa or not fb or not _may_be_similar(fa, fb):
         return False
     if fa == fb or _ACRONYMS.get(fa) == fb or _ACRONYMS.get(fb) == fa:
         return True
@@ -541,6 +545,115 @@ def similar(a: str, b: str) -> bool:
     if sa[:2] == sb[:2] and short >= 5:
         return _ratio_at_least(sa, sb, 0.6)
     return short >= 4 and _ratio_at_least(fa, fb, 0.8)
+
+
+class _Outline(NamedTuple):
+    """What `_may_be_similar` knows of a folded word without looking at another."""
+
+    initials: frozenset[str]  # its first letter as written, as spelled (`_spelling`) and transliterated
+    letters: int  # a bit per letter (a hash of it: two letters may share a bit)
+    spelled_letters: int  # the same of its spelling
+    in_tables: bool  # a country, language, acronym or city may make it another word (`_translated`, _ACRONYMS)
+
+
+@lru_cache(maxsize=1 << 16)
+def _outline(folded: str) -> _Outline:
+    spelled, transliterated, _ = _spellings(folded)
+    stems = _towns_of_forms(folded)
+    in_tables = (
+        folded in _ACRONYMS
+        or folded in _ACRONYM_TARGETS
+        or _place(folded) is not None
+        or folded in _german_places()
+        or len(_towns(folded)) > 1
+        or any(len(_towns(stem)) > 1 for stem in stems)
+    )
+    return _Outline(
+        frozenset((folded[0], spelled[0], transliterated[0])), _letter_bits(folded), _letter_bits(spelled), in_tables
+    )
+
+
+def _letter_bits(word: str) -> int:
+    bits = 0
+    for letter in word:
+        bits |= 1 << (ord(letter) % 63)
+    return bits
+
+
+def _may_be_similar(fa: str, fb: str) -> bool:
+    """False only where `similar` is False for sure: no initial in common (which every test of `similar` but
+    three needs), no table that may translate either word, and the letters rule out the other three (one
+    spelling inside the other; SequenceMatcher's ratio of at least 0.8, bounded by the letters each word has
+    that the other lacks)."""
+    a, b = _outline(fa), _outline(fb)
+    if a.in_tables or b.in_tables or not a.initials.isdisjoint(b.initials):
+        return True
+    if min(len(fa), len(fb)) < 4:
+        return False
+    if not a.spelled_letters & ~b.spelled_letters or not b.spelled_letters & ~a.spelled_letters:
+        return True
+    own_a = len(fa) - (a.letters & ~b.letters).bit_count()
+    own_b = len(fb) - (b.letters & ~a.letters).bit_count()
+    return 2 * min(own_a, own_b) >= 0.8 * (len(fa) + len(fb)) - 1e-9
+
+
+SPELLING_INDEX_SIZE = 64  # from this many words on, `spelling_partners` rules words out with array operations
+
+
+def spelling_partners(words: Sequence[str]) -> Callable[[str], list[str]]:
+    """For a list of words, a function giving the ones that a word may be `similar` to: all of them for a short
+    list; for a long one (a bead of a long paragraph), only those that `_may_be_similar` lets through, tested
+    on all words at once with arrays (made on the first call) instead of one call per word."""
+    if len(words) < SPELLING_INDEX_SIZE:
+        return lambda word: list(words)
+    outlines: list[_Outlines] = []
+
+    def partners(word: str) -> list[str]:
+        folded = fold(word)
+        if not folded:
+            return []
+        if not outlines:
+            outlines.append(_outlines(words))
+        table = outlines[0]
+        own = _outline(folded)
+        if own.in_tables:
+            return table.words
+        may = table.in_tables | ((table.initials & np.uint64(_letter_bits("".join(own.initials)))) != 0)
+        if len(folded) >= 4:
+            letters, spelled, lengths = table.letters, table.spelled_letters, table.lengths
+            a_letters, a_spelled = np.uint64(own.letters), np.uint64(own.spelled_letters)
+            inside = ((spelled & ~a_spelled) == 0) | ((a_spelled & ~spelled) == 0)
+            own_a = len(folded) - np.bitwise_count(a_letters & ~letters).astype(np.int64)
+            own_b = lengths - np.bitwise_count(letters & ~a_letters).astype(np.int64)
+            ratio = 2 * np.minimum(own_a, own_b) >= 0.8 * (len(folded) + lengths) - 1e-9
+            may |= (lengths >= 4) & (inside | ratio)
+        return [table.words[i] for i in np.flatnonzero(may)]
+
+    return partners
+
+
+class _Outlines(NamedTuple):
+    """The `_Outline`s of a list of words as arrays, one row per word whose folded form is not empty."""
+
+    words: list[str]
+    initials: np.ndarray  # `_letter_bits` of each word's initials
+    letters: np.ndarray
+    spelled_letters: np.ndarray
+    lengths: np.ndarray  # of the folded words
+    in_tables: np.ndarray
+
+
+def _outlines(words: Sequence[str]) -> _Outlines:
+    kept = [w for w in words if fold(w)]
+    rows = [_outline(fold(w)) for w in kept]
+    return _Outlines(
+        kept,
+        np.array([_letter_bits("".join(o.initials)) for o in rows], np.uint64),
+        np.array([o.letters for o in rows], np.uint64),
+        np.array([o.spelled_letters for o in rows], np.uint64),
+        np.array([len(fold(w)) for w in kept], np.int64),
+        np.array([o.in_tables for o in rows], bool),
+    )
 
 
 @lru_cache(maxsize=1 << 16)
@@ -656,6 +769,11 @@ def place_stem(word: str) -> str:
     Franconia); the word itself where it has none."""
     m = _PLACE_PREFIX_RE.match(word)
     return word[m.end() :] if m and _capitalized(word) else word
+
+
+def has_official_language(country: str) -> bool:
+    """A country whose official language English may name instead of it (`country_language`)."""
+    return bool(_official_languages().get(_place(fold(country)) or ""))
 
 
 def country_language(country: str, word: str, source: str) -> bool:

@@ -83,7 +83,9 @@ class Figure(Span):
 
 # ---------------------------------------------------------------------------------------------------------
 # Character normalization: every Unicode decimal digit becomes its ASCII digit, one character for one, so
-# spans stay valid (Arabic-Indic, Persian, Bengali, full-width ...).
+# spans stay valid (Arabic-Indic, Persian, Bengali, full-width ...); the three letters that a case-insensitive
+# pattern matches as another letter than their lower case ('ſ' as s, 'İ' and 'ı' as i) become that letter, so
+# that a word such a pattern found ('ERſTGRÖSSTE') is found again in the tables, lower-cased.
 
 
 def _digit_table() -> dict[int, str]:
@@ -94,11 +96,12 @@ def _digit_table() -> dict[int, str]:
             table[code] = str(unicodedata.digit(char))
     table.update({ord("٫"): ".", ord("٬"): ",", ord("٪"): "%", ord("％"): "%", ord("\u2212"): "-"})
     table.update({code: " " for code in range(0xE000, 0xF900)})
+    table.update({ord("ſ"): "s", ord("İ"): "I", ord("ı"): "i"})
     return table
 
 
 _DIGITS = _digit_table()
-# A character that _DIGITS may change: at or above its lowest entry (U+0660). Most text has none, and a search
+# A character that _DIGITS may change: at or above its lowest entry (U+0130). Most text has none, and a search
 # for one is much faster than the translation.
 _TRANSLATED_RE = re.compile(f"[{chr(min(_DIGITS))}-\U0010ffff]")
 

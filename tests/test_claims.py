@@ -9,6 +9,7 @@ import pytest
 from align.claims import Claim, extract_claims, lexical_name, similar
 from align.compare import compare_pair
 from align.serialize import from_json, to_json
+from tests.conftest import SEEDS
 
 
 def test_negation_hedges_quotes_and_attributions_with_spans():
@@ -226,3 +227,28 @@ def test_word_lists_are_derived_once_into_a_sqlite_file_that_answers_like_the_de
         assert claims.in_word_list("common", "Häuser") and derived == [1, 1, 1]  # derived into memory
     finally:
         _forget(claims)
+
+
+_PLACE_PAIRS = (
+    "Kiew Kyiv Kiews Peking Beijing Berliner Berlin Münchner München Munich Norweger Norwegen Norway Selenskyj "
+    "Zelenskyy EZB ECB BIP GDP SW1 Großbritannien Britain Frankreichs Frankreich France French Moskau Moscow Wien "
+    "Vienna Köln Cologne Mailand Milan Warschau Warsaw Tschechien Czechia Spanien Spain Söder Soeder Alibabas Alibaba"
+).split()
+
+
+def test_spelling_partners_keep_every_word_a_name_is_similar_to():
+    """A long bead's words are narrowed with array operations before names are compared (`spelling_partners`):
+    the narrowing may keep words that are not similar, never drop one that is (seeds' words and place names in
+    both languages, each against all)."""
+    from align.claims import SPELLING_INDEX_SIZE, spelling_partners, words
+
+    text = " ".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*/*.txt")))
+    vocabulary = list(dict.fromkeys([*_PLACE_PAIRS, *words(text)]))[:600]
+    assert len(vocabulary) > 5 * SPELLING_INDEX_SIZE
+    partners = spelling_partners(vocabulary)
+    narrowed = 0
+    for word in vocabulary:
+        kept = set(partners(word))
+        assert {w for w in vocabulary if similar(word, w)} <= kept, word
+        narrowed += len(kept) < len(vocabulary) / 2
+    assert narrowed > len(vocabulary) / 2  # and it does narrow: most words keep fewer than half of the others

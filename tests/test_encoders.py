@@ -540,3 +540,31 @@ def test_sentence_transformers_modules_we_cannot_run_are_refused(sentence_transf
     (weightless / "2_Dense" / "pytorch_model.bin").unlink()
     with pytest.raises(ModelMissingError, match=r"2_Dense has neither model\.safetensors nor pytorch_model\.bin"):
         load_encoder(str(weightless))
+
+
+def test_a_long_text_is_tokenized_by_its_head_with_the_whole_texts_tokens(model_dir, seed_sentences):
+    """A text far longer than the encoder reads (a 7.5 MB line) is tokenized from its head only: the same
+    truncated ids as the whole text's, on both backends' tokenizers; a head that gives fewer tokens than the
+    encoder reads (pieces longer than HEAD_CHARACTERS) is tokenized whole."""
+    from transformers import AutoTokenizer
+
+    paragraph = " ".join(seed_sentences)
+    texts = [
+        "passage: " + paragraph * 4,  # about 60,000 characters
+        "passage: " + " ".join(seed_sentences[:3]) + " " + "x" * 20_000 + " tail",  # a space only after the run
+        "passage: " + "Zahl " * 3000,  # one token per word: the head holds far more than 512
+        "passage: kurz",
+    ]
+    onnx = encoders._onnx_tokenizer(str(model_dir))
+    fast = AutoTokenizer.from_pretrained(str(model_dir))
+    for encode in (
+        lambda rows: [encoders.truncated(r.ids, 512) for r in onnx.encode_batch(rows)],
+        lambda rows: list(fast(rows, truncation=True, max_length=512)["input_ids"]),
+    ):
+        assert len(encoders._head(texts[0], 512)) < len(texts[0])
+        assert encoders._encoded_heads(texts, encode, 512) == encode(texts)
+
+    def long_pieces(rows):  # a token per 40 characters: a head of 8,192 characters gives only 204
+        return [list(range(min(len(row) // 40, 512))) for row in rows]
+
+    assert [len(ids) for ids in encoders._encoded_heads([texts[0], texts[3]], long_pieces, 512)] == [512, 0]

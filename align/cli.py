@@ -555,6 +555,7 @@ def check_command(
         for message in result.warnings:
             click.echo(f"align: warning: {message}", err=True)
     report, baseline_entries = with_decisions(report, decisions, baseline_file is not None, write_baseline is not None)
+    _release_models()
     formats = {path: kind for kind, path in extra.items() if path}
     if fmt == "xliff":
         _write_xliff_notes(files, report, output, bilingual)
@@ -920,8 +921,18 @@ def report_command(
         for message in result.warnings:
             click.echo(f"align: warning: {message}", err=True)
         pieces = html_pieces(result, title)
+    _release_models()
     write_pieces(output, pieces)
     return 0
+
+
+def _release_models() -> None:
+    """The findings are made: the models' memory (tokenizer, encoder, language identifier) goes to the report."""
+    from align.encoders import release_models
+    from align.language import release_identifier
+
+    release_models()
+    release_identifier()
 
 
 def run(argv: Sequence[str] | None = None) -> int:

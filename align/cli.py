@@ -912,6 +912,7 @@ def report_command(
         files = [src, *([tgt] if tgt else [])]
         checked = check_units(files, input_format=input_format)
         settings = {"words": "off", "signatures": {"compare": compare_signature()}}
+        _release_models()
         pieces = units_html_pieces(checked, title, decisions=decisions, settings=settings)
     else:
         from align.pipeline import check
@@ -920,8 +921,8 @@ def report_command(
         result = check(src, tgt, encoder=encoder, words=not no_words).with_decisions(decisions)
         for message in result.warnings:
             click.echo(f"align: warning: {message}", err=True)
+        _release_models()
         pieces = html_pieces(result, title)
-    _release_models()
     write_pieces(output, pieces)
     return 0
 

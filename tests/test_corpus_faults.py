@@ -158,3 +158,24 @@ def test_a_call_that_kills_its_worker_each_time_fails_alone():
     assert sorted(results) == [0, 1, 2, 3]
     assert isinstance(results[1].exception(), BrokenProcessPool)
     assert [results[k].result() for k in (0, 2, 3)] == [None, None, None]
+
+
+def test_a_broken_pools_worker_left_waiting_is_killed_so_its_shutdown_returns():
+    """CPython 3.11 terminates a broken pool's workers, but one that `submit` started while the pool was breaking
+    is missed and waits for work forever, and so does the pool's shutdown (a corpus run hung so in CI): the
+    worker pool kills what is left before it shuts a broken pool down."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from align.corpus import _kill_left_workers
+
+    waiting = multiprocessing.get_context("spawn").Process(target=time.sleep, args=(600,))
+    waiting.start()
+    pool = ProcessPoolExecutor(1)
+    pool._processes = {waiting.pid: waiting}  # the worker the pool's own termination missed
+    started = time.monotonic()
+    _kill_left_workers(pool)
+    waiting.join(timeout=30)
+    assert not waiting.is_alive() and time.monotonic() - started < 30
+    pool._processes = {}
+    pool.shutdown()

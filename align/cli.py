@@ -12,7 +12,7 @@ import click
 
 from align import __version__
 from align.errors import DependencyMissingError, InputError, ModelMissingError, missing_package
-from align.files import atomic_output, refuse_overwrite, write_pieces
+from align.files import atomic_output, refuse_overwrite, write_streamed
 from align.vocab import BILINGUAL_FORMATS, DEFAULT_WORD_METHOD, DOCUMENT_FORMATS, EMBEDDED, WORD_METHODS
 
 INTERNAL_ERROR = 70
@@ -923,7 +923,7 @@ def report_command(
             click.echo(f"align: warning: {message}", err=True)
         _release_models()
         pieces = html_pieces(result, title)
-    write_pieces(output, pieces)
+    write_streamed(output, lambda out: out.writelines(pieces))
     return 0
 
 

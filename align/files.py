@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import codecs
 import errno
+import io
 import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -97,14 +98,18 @@ def make_dirs(folder: Path, where: object = None) -> None:
         raise output_error(where or folder, err) from None
 
 
-def write_pieces(path: str | os.PathLike[str] | None, pieces: Iterable[str]) -> None:
-    """Write text made in pieces (a report page): to a file as the pieces come, into its temporary file, so the
-    whole text is never held; to stdout (None or '-') once every piece is made, so that an error leaves no
-    partial output there either."""
+def write_streamed(path: str | os.PathLike[str] | None, write: Callable[[IO[str]], None]) -> None:
+    """Write the text that `write` makes (a report, a page) to a file as it comes, into its temporary file, so the
+    whole text is never held; to stdout (None or '-') once it is whole, so that an error leaves no partial output
+    there either."""
     if path is None or str(path) == "-":
-        pieces = ["".join(pieces)]
+        buffer = io.StringIO()
+        write(buffer)
+        with atomic_output(path) as out:
+            out.write(buffer.getvalue())
+        return
     with atomic_output(path) as out:
-        out.writelines(pieces)
+        write(out)
 
 
 @contextmanager

@@ -297,8 +297,7 @@ def _encoded_heads(
     tokens (pieces much longer than HEAD_CHARACTERS) is tokenized whole."""
     heads = [_head(text, max_tokens) for text in texts]
     encoded = encode(heads)
-    short = [i for i, (head, text) in enumerate(zip(heads, texts, strict=True)) if len(head) < len(text)]
-    short = [i for i in short if len(encoded[i]) < max_tokens]
+    short = [i for i, head in enumerate(heads) if len(head) < len(texts[i]) and len(encoded[i]) < max_tokens]
     for i, ids in zip(short, encode([texts[i] for i in short]) if short else [], strict=True):
         encoded[i] = ids
     return encoded

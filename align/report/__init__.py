@@ -242,18 +242,12 @@ def render(report: CheckReport, fmt: str) -> str:
 
 
 def write_report(report: CheckReport, fmt: str, path: str | None) -> None:
-    """Write the report in one of the `writers()` formats to `path` (None or '-': stdout). A file is written as
-    it is made, into its temporary file, so memory does not grow with the report; stdout gets the report once
-    it is whole, so that an error leaves no partial output there either."""
-    from align.files import atomic_output
+    """Write the report in one of the `writers()` formats to `path` (None or '-': stdout) as it is made
+    (`align.files.write_streamed`)."""
+    from align.files import write_streamed
 
-    if path is None or path == "-":
-        content = render(report, fmt)
-        with atomic_output(path) as out:
-            out.write(content)
-        return
-    with atomic_output(path) as out:
-        writers()[fmt](report, out)
+    write = writers()[fmt]
+    write_streamed(path, lambda out: write(report, out))
 
 
 def writers() -> dict[str, Callable[[CheckReport, IO[str]], None]]:

@@ -10,6 +10,7 @@ import sys
 import pytest
 
 import align.pipeline as pipeline
+import align.report.html
 from align.cache import cache_path
 from tests.conftest import SEEDS
 
@@ -90,10 +91,11 @@ def test_rerun_after_an_edit_redoes_only_the_edited_bead(tmp_path, cache, monkey
 def test_interrupted_run_leaves_no_partial_files(tmp_path, cache, monkeypatch):
     out = tmp_path / "out"
 
-    def interrupted(*args, **kwargs):
+    def interrupted(*args, **kwargs):  # Ctrl-C while the page is being written, its first piece out
+        yield "<!doctype html><html>"
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(pipeline.AlignedDocuments, "html", interrupted)
+    monkeypatch.setattr(align.report.html, "html_pieces", interrupted)
     with pytest.raises(KeyboardInterrupt):
         pipeline.run(SEEDS / "de" / SEED, out, reference=SEEDS / "en" / SEED, words=False)
     assert not out.exists()  # the outputs are built beside OUT and moved in only when all are there

@@ -553,6 +553,7 @@ class _Outline(NamedTuple):
     """What `_may_be_similar` knows of a folded word without looking at another."""
 
     initials: frozenset[str]  # its first letter as written, as spelled (`_spelling`) and transliterated
+    initial_bits: int  # the initials as `letters` has its letters
     letters: int  # a bit per letter (a hash of it: two letters may share a bit)
     spelled_letters: int  # the same of its spelling
     in_tables: bool  # a country, language, acronym or city may make it another word (`_translated`, _ACRONYMS)
@@ -561,17 +562,17 @@ class _Outline(NamedTuple):
 @lru_cache(maxsize=1 << 16)
 def _outline(folded: str) -> _Outline:
     spelled, transliterated, _ = _spellings(folded)
-    stems = _towns_of_forms(folded)
+    initials = (folded[0], spelled[0], transliterated[0])
     in_tables = (
         folded in _ACRONYMS
         or folded in _ACRONYM_TARGETS
         or _place(folded) is not None
         or folded in _german_places()
         or len(_towns(folded)) > 1
-        or any(len(_towns(stem)) > 1 for stem in stems)
+        or any(len(_towns(form)) > 1 for form in _towns_of_forms(folded))
     )
     return _Outline(
-        frozenset((folded[0], spelled[0], transliterated[0])), _letter_bits(folded), _letter_bits(spelled), in_tables
+        frozenset(initials), _letter_bits("".join(initials)), _letter_bits(folded), _letter_bits(spelled), in_tables
     )
 
 
@@ -620,7 +621,7 @@ def spelling_partners(words: Sequence[str]) -> Callable[[str], list[str]]:
         own = _outline(folded)
         if own.in_tables:
             return table.words
-        may = table.in_tables | ((table.initials & np.uint64(_letter_bits("".join(own.initials)))) != 0)
+        may = table.in_tables | ((table.initials & np.uint64(own.initial_bits)) != 0)
         if len(folded) >= 4:
             letters, spelled, lengths = table.letters, table.spelled_letters, table.lengths
             a_letters, a_spelled = np.uint64(own.letters), np.uint64(own.spelled_letters)
@@ -638,7 +639,7 @@ class _Outlines(NamedTuple):
     """The `_Outline`s of a list of words as arrays, one row per word whose folded form is not empty."""
 
     words: list[str]
-    initials: np.ndarray  # `_letter_bits` of each word's initials
+    initials: np.ndarray  # each word's `_Outline.initial_bits`
     letters: np.ndarray
     spelled_letters: np.ndarray
     lengths: np.ndarray  # of the folded words
@@ -650,7 +651,7 @@ def _outlines(words: Sequence[str]) -> _Outlines:
     rows = [_outline(fold(w)) for w in kept]
     return _Outlines(
         kept,
-        np.array([_letter_bits("".join(o.initials)) for o in rows], np.uint64),
+        np.array([o.initial_bits for o in rows], np.uint64),
         np.array([o.letters for o in rows], np.uint64),
         np.array([o.spelled_letters for o in rows], np.uint64),
         np.array([len(fold(w)) for w in kept], np.int64),

@@ -75,7 +75,8 @@ class Claim:
 _NEGATION = {
     "de": r"nicht|kein|keine|keinen|keinem|keiner|keines|keinerlei|nie|niemals|nichts|nix|niemand|niemandem"
     r"|niemanden|weder|ohne|nirgends|nirgendwo|statt|anstatt|anstelle",
-    "en": r"not|no|never|nothing|nobody|none|neither|without|nowhere|cannot|\w+n[’']t|n[’']t|rather than|instead of",
+    "en": r"not|no|never|nothing|nobody|none|neither|without|nowhere|cannot|\w+n[’']t|n[’']t|rather than|instead of"
+    r"|dunno",
 }
 # Negation cues that negate nothing: 'nicht nur' / 'not only' (a contrast; not 'if not only', the only one), the
 # particle of 'stattfinden' ('findet ... statt.'), 'No.'/'no.' before a number (the abbreviation of number),
@@ -111,7 +112,7 @@ _LEXICAL_NEGATION = {
     r"|untersag\w*|gesperrt\w*|sperrt\w*|verhinder\w*|vermeid\w*|vermied\w*|vernachlässig\w*)",
     "en": r"hardly|barely|scarcely|impossible|inability|fail|fails|failed|failing|failure|lack|lacks|lacked"
     r"|lacking|absent|absence|far from|\w{3,}less|refuse[sd]?|refusing|den(?:y|ies|ied)|deny|miss|misses|missed"
-    r"|missing|forbid\w*|prohibit\w*|ban|bans|banned|prevent\w*|blocked|avoid\w*|neglect\w*",
+    r"|missing|forbid\w*|prohibit\w*|ban|bans|banned|prevent\w*|blocked|avoid\w*|neglect\w*|refrain\w*",
 }
 _UN_PREFIX_RE = re.compile(r"(?<![\w])(?:un|non-?)(\w{4,})", re.IGNORECASE)
 # Hedges: a strong hedge says the claim is uncertain in any context ('angeblich', 'reportedly', 'könnte');
@@ -414,7 +415,9 @@ _NOUN_SUFFIX_RE = re.compile(
 def _cue_re(table: str, language: str) -> re.Pattern[str]:
     tables = {"negation": _NEGATION, "lexical": _LEXICAL_NEGATION, "hedge": _HEDGE, "attribution": _ATTRIBUTION}
     words = _trie(_top_level(tables[table][language]))
-    return re.compile(rf"\b(?<![\w'’])(?:{words})(?![\w])", re.IGNORECASE)  # \b first: fails fast inside words
+    # \b first: fails fast inside words; a quote mark may open the cue ("'Doesn't Want'"), an apostrophe after a
+    # letter may not ('rock'n'roll')
+    return re.compile(rf"\b(?<![\w])(?<![\w]['’])(?:{words})(?![\w])", re.IGNORECASE)
 
 
 def _top_level(pattern: str) -> list[str]:
@@ -1212,12 +1215,16 @@ def _english_hashtag(word: str) -> bool:
     )
 
 
+_CONTRACTION_RE = re.compile(r"(?:n['’]t|['’](?:m|s|re|ve|ll|d))$")
+_CONTRACTED = {"ca": "can", "wo": "will", "sha": "shall"}  # 'can't', 'won't', 'shan't'
+
+
 def _english_name(word: str, initial: bool, shouted: bool) -> bool:
     """Whether a capitalized English word is a name. English capitalizes names, so inside a sentence a
     capitalized word is one, unless it is title case: a word far more frequent in lower case ('Federal Reserve
     Board', 'Weather Service', headlines), a title, weekday or month, a nationality, or a word in capitals for
     emphasis ('NOTE', 'BUT'). Opening a sentence, it is a name only when it is no English word ('Tencent')."""
-    low = word.lower().strip(".")
+    low = _CONTRACTION_RE.sub("", word.lower().strip("."))  # "I'm", "It's", "Can't": the pronoun or verb
     if low in _EN_NOT_NAMES or _DEMONYM_RE.match(low) or "-" in word:
         return False
     if word.isupper() and len(word) > 1:
@@ -1226,7 +1233,7 @@ def _english_name(word: str, initial: bool, shouted: bool) -> bool:
     if inner_caps:
         return True
     if initial:
-        return word.isalpha() and not in_word_list("english", low)
+        return low.isalpha() and not in_word_list("english", _CONTRACTED.get(low, low))
     return not in_word_list("titlecase", fold(word))
 
 

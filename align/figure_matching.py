@@ -235,6 +235,9 @@ def _difference(src: Figure, tgt: Figure, src_lang: str, tgt_lang: str) -> tuple
         return "decimal", f"decimal misread: {src.text} → {tgt.text} ({src.value} → {tgt.value})", reason
     if src.value.lstrip("-") == tgt.value.lstrip("-"):
         return "sign", f"sign: {src.text} → {tgt.text}", reason
+    if src.kind == tgt.kind == "score" and src.value.split(":")[::-1] == tgt.value.split(":"):
+        why = "a score may be said from either side (English says the winner's first: '1:4-Niederlage', 'a 4-1 defeat')"
+        return "value", f"score order: '{src.text}' ({src.value}) → '{tgt.text}' ({tgt.value})", reason or why
     if src.kind in ("date", "time") or tgt.kind in ("date", "time"):
         return src.kind, f"{src.kind}: '{src.text}' ({src.value}) → '{tgt.text}' ({tgt.value})", reason
     if src.kind == "ordinal" or tgt.kind == "ordinal":
@@ -615,7 +618,12 @@ def compare_figures(
             confidence=confidence,
         )
 
-    exact = _exact(left, right, lambda s, t: ok(s, t) and s.unit == t.unit and bool(s.doubt) == bool(t.doubt))
+    def alike(s: Figure, t: Figure) -> bool:
+        return ok(s, t) and s.unit == t.unit and bool(s.doubt) == bool(t.doubt)
+
+    # a figure of the same kind first: 'zwei Tore' ~ 'two goals', not the 'Zweitplatzierte' before it
+    exact = _exact(left, right, lambda s, t: alike(s, t) and s.kind == t.kind)
+    exact += _exact(left, right, alike)
     exact += _exact(left, right, ok)
     ambiguous = take(lambda s, t: _same_value(s, t) is not None and ok(s, t))
     for s, t in exact + ambiguous:

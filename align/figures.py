@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
+from itertools import chain
 
 from babel.dates import get_day_names, get_month_names
 from babel.numbers import get_currency_name, get_currency_symbol, get_decimal_symbol, get_group_symbol
@@ -423,6 +424,8 @@ _UNITS = {
     "lbs": "lb",
     "oz": "oz",
     "ounces": "oz",
+    "ounce": "oz",
+    "unze": "oz",
     "unzen": "oz",
     "bar": "bar",
     "mbar": "mbar",
@@ -569,6 +572,9 @@ _QUALIFIERS = {
         "geschätzte": "approximately",
         "geschätzten": "approximately",
         "gut und gerne": "approximately",
+        "gefühlt": "approximately",
+        "gefühlte": "approximately",
+        "gefühlten": "approximately",
         "etwas über": "just_over",
         "weit über": "more_than",
         "deutlich über": "more_than",
@@ -636,6 +642,8 @@ _QUALIFIERS = {
         "ca.": "approximately",
         "just about": "approximately",
         "in the region of": "approximately",
+        "what feels like": "approximately",
+        "what felt like": "approximately",
         "~": "approximately",
         "a good": "just_over",
         "just over": "just_over",
@@ -659,12 +667,16 @@ _QUALIFIERS = {
         "no more than": "at_most",
         "not more than": "at_most",
         "as high as": "at_most",
+        "as long as": "at_most",
         "as many as": "at_most",
         "as much as": "at_most",
         "nearly": "nearly",
         "almost": "nearly",
         "just under": "nearly",
         "close to": "nearly",
+        "not far off": "nearly",
+        "not far from": "nearly",
+        "approaching": "nearly",
         "not quite": "nearly",
         "barely": "nearly",
         "virtually": "nearly",
@@ -741,11 +753,17 @@ _BOUNDS = {
         "bis ins jahr": "until",
         "vor dem jahr": "before",
         "nach dem jahr": "after",
+        "beginnend": "since",
+        "beginnend im": "since",
+        "beginnend im jahr": "since",
+        "beginnend mit": "since",
+        "beginnend ab": "since",
     },
     "en": {
         "until": "until",
         "till": "until",
         "up until": "until",
+        "between now and": "until",
         "up to": "until",
         "through": "until",
         "no later than": "until",
@@ -783,6 +801,10 @@ _UNSURE_QUALIFIERS = {
     "as many as",
     "as much as",
     "as high as",
+    "as long as",
+    "gefühlt",  # 'auf gefühlt 0,5 m genau': a felt figure, often rendered without the hedge ('to within 0.5 m')
+    "gefühlte",
+    "gefühlten",
 }
 # Qualifiers after the figure: '30-odd years', '5 Jahre oder mehr'
 _POSTFIX_QUALIFIERS = {
@@ -797,14 +819,25 @@ _POSTFIX_QUALIFIERS = {
     "und darüber": "at_least",
     "oder weniger": "at_most",
     "und weniger": "at_most",
+    "oder öfter": "at_least",
+    "oder häufiger": "at_least",
+    "und öfter": "at_least",
+    "oder länger": "at_least",
+    "und länger": "at_least",
+    "oder älter": "at_least",
+    "und älter": "at_least",
+    "or longer": "at_least",
+    "or older": "at_least",
+    "and older": "at_least",
+    "and over": "at_least",
 }
 _POSTFIX_RE = re.compile(rf"(?i)^\s?(?P<q>{'|'.join(re.escape(k) for k in _POSTFIX_QUALIFIERS)})(?![\w])")
-# An age difference after a number of years: 'fünf Jahre älter' = five years older, 'five years his senior'; said
-# as an age ('five-year-old') it asserts another fact. Other comparatives ('5 % mehr' → 'up 5 %') have too many
-# free renderings to be read with certainty, so only ages are read.
+# An age difference after a number of years: 'fünf Jahre älter' = five years older, 'five-year-older', 'five years
+# his senior'; said as an age ('five-year-old') it asserts another fact. Other comparatives ('5 % mehr' → 'up 5 %')
+# have too many free renderings to be read with certainty, so only ages are read.
 _AGE_DIFFERENCE_RES = {
-    "de": re.compile(r"(?i)\s(?P<q>älter|jünger)(?:e[mnrs]?)?(?!\w)"),
-    "en": re.compile(r"(?i)\s(?P<q>older|younger|(?:(?:his|her|their|my|your|our|its)\s)?(?:senior|junior))(?!\w)"),
+    "de": re.compile(r"(?i)[\s-](?P<q>älter|jünger)(?:e[mnrs]?)?(?!\w)"),
+    "en": re.compile(r"(?i)[\s-](?P<q>older|younger|(?:(?:his|her|their|my|your|our|its)\s)?(?:senior|junior))(?!\w)"),
 }
 # A limit named by a German compound before its figure: 'Mindestalter 18', 'Höchstgeschwindigkeit von 130': a
 # bound said as a noun, which a translation may keep ('a minimum of 2 credits') or leave in the noun ('speed
@@ -895,7 +928,7 @@ _DATE_RES = (
         "month_d",
         "month_day",
         re.compile(
-            rf"(?<![\w])(?P<mn>{_MONTH})\.?\s(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s(?P<y>\d{{4}}))?(?![\w.,]?\d)(?!\s?%)",
+            rf"(?<![\w])(?P<mn>{_MONTH})\.?\s(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s(?P<y>\d{{4}}))?(?![\w.,]?\d)(?!\s?%|\s?:\s?\d)",
             re.IGNORECASE,
         ),
     ),
@@ -943,7 +976,7 @@ _NUMBER_WORD_HINT = re.compile(  # where a word starts, as _MONTH_HINT_LOWER: se
     r"\W(?:zw[eö]|drei|dritt|vier|fünf|sechs|sieb|acht|neun|zehn|elf|zwanzig|dreißig|hundert|tausend|"
     r"million|milliard|billion|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
     r"fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|dozen|dutzend|"
-    r"erste|first|second|third|fifth|ninth|twelfth|anderthalb|eineinhalb)"
+    r"erste|first|second|third|fifth|ninth|twelfth|anderthalb|eineinhalb|ein(?:hundert|tausend))"
 )
 _WORD_TOKEN_RE = re.compile(r"[^\W\d_]+|[^\s\w-]|\d+")
 _PLURAL_NUMBER_WORDS = {
@@ -1156,7 +1189,8 @@ def _word_atoms(text: str, norm: str, language: str, taken: list[tuple[int, int]
             value = Decimal(str(occ.value)).normalize()
             atoms.append(_Atom(span[0].start, span[-1].end, value, word=True, ordinal=True))
             continue
-        if _scale_of(span[0].word.lower(), language) is not None:
+        if _scale_of(span[0].word.lower(), language) is not None and span[0].word != "tausend":
+            # 'a thousand', 'eine Million': a scale word counts with its article; German 'tausend' alone is 1,000
             previous = tokens[occ.start - 1] if occ.start > 0 else None
             if previous is None or previous.barrier or previous.word.lower() not in _ARTICLES:
                 continue
@@ -1233,7 +1267,7 @@ _FRACTION_RES = {
         r"(?i)(?<![\w-])(?:(?:one|1)\s(?:in|out of)\s(?P<in>\d+|two|three|four|five|six|seven|eight|nine|ten|hundred)"
         r"|every\s(?P<every>second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)"
         r"|(?P<n>an?|one|two|three|four|nine)[\s-](?P<d>thirds?|quarters?|fourths?|fifths?|sixths?|eighths?|tenths?)"
-        r"(?=\sof\b)|(?P<half>half)(?=\s(?:of|the|a|an|their|its|his|her)\b))(?![\w-])"
+        r"(?=\sof\b|\s?[.,;:!?)](?!\w)|$)|(?P<half>half)(?=\s(?:of|the|a|an|their|its|his|her)\b))(?![\w-])"
     ),
 }
 _OR_TWO_RE = re.compile(
@@ -1253,6 +1287,10 @@ _ORDINAL_STEM_RE = re.compile(rf"t(?:{_ORDINAL_STEMS})")
 _ORDINAL_PREFIXES = {"erst": 1, "zweit": 2, "dritt": 3, "viert": 4, "fünft": 5, "sechst": 6, "siebt": 7, "acht": 8,
                      "neunt": 9, "zehnt": 10}  # fmt: skip
 _CODE_RE = re.compile(r"(?<![\w.\-/$€£¥])(?P<c>[^\W\d_][^\W_]*?\d[^\W_]*)(?![\w]|[.,]\d)")
+# A telephone number in hyphenated groups ('1-800-950-NAMI', '555-123-4567'): a code, never a range or a figure
+# to qualify ('erreichbar unter 1-800-950-6264' = reachable at); a date's groups ('2019-03-04') are too short
+_PHONE_RE = re.compile(r"(?<![\w.,/-])\d{1,4}(?:-\d{3,4}){2,}(?:-[A-Z]{2,})?(?![\w-]|[.,]\d)")
+_FEET_INCHES_RE = re.compile(r"(?<![\w.,'’′])(?P<f>[1-9])\s?['’′]\s?(?P<i>1[01]|\d)(?:\s?(?:[\"”″]|''|’’))(?![\w])")
 _CURRENCY_LETTERS_RE = re.compile(r"(?i)^(?:R|US|HK|NZ|EUR|USD|CHF|GBP|CNY|JPY|RMB)\d")
 
 
@@ -1351,10 +1389,18 @@ def _word_figures(norm: str, language: str) -> list[_Found]:
         found.append((m.start(), m.end(), "quantity", value, unit, (), ""))
     if language == "de" and _ORDINAL_STEM_RE.search(_caseless(norm)) and _any_in(lower, _SUPERLATIVE_STEMS):
         for m in _ORDINAL_PREFIX_RE.finditer(norm):
-            found.append((m.start(), m.end(), "ordinal", str(_ORDINAL_PREFIXES[m.group("o").lower()]), None, (), ""))
+            # 'Zweitplatzierte' is as often 'runner-up' as 'second-placed': an ordinal word said in other words
+            doubt = "ordinal word" if "platziert" in m.group().lower() else ""
+            found.append((m.start(), m.end(), "ordinal", str(_ORDINAL_PREFIXES[m.group("o").lower()]), None, (), doubt))
     # 'World War II' ~ '2. Weltkrieg', 'Ludwig XIV.' ~ 'Louis XIV'
     for m in _ROMAN_RE.finditer(norm) if _any_in(norm, ("II", "IV", "VI", "IX", "XI", "XV", "XX", "XL")) else ():
         found.append((m.start("r"), m.end(), "ordinal", str(_roman(m.group("r"))), None, (), "code"))
+    for m in _FEET_INCHES_RE.finditer(norm) if _any_in(norm, ("'", "’", "′")) else ():  # 5'5" = 5 ft 5 in
+        feet_end = m.start() + len(norm[m.start() : m.start("i")].rstrip())
+        found.append((m.start(), feet_end, "quantity", m.group("f"), "ft", (), ""))
+        found.append((m.start("i"), m.end(), "quantity", m.group("i"), "in", (), ""))
+    for m in _PHONE_RE.finditer(norm) if "-" in norm else ():
+        found.append((m.start(), m.end(), "code", "".join(c for c in m.group() if c.isdigit()), None, (), "code"))
     for m in _CODE_RE.finditer(norm) if _CODE_GATE.search(norm) else ():
         code = m.group("c")
         if _CURRENCY_LETTERS_RE.match(code) or code.lower() in _UNITS or code[0].isdigit():
@@ -1444,12 +1490,18 @@ _TIME_RANGE_RES = {
 _HOUR_RES = {
     "de": re.compile(r"(?<![\w:.,])(?P<h>[01]?\d|2[0-4])(?:[:.]\s?(?P<mi>[0-5]\d))?\s?Uhr\b"),
     "en": re.compile(
-        r"(?<![\w:.,])(?P<h>1[0-2]|0?[1-9])(?::(?P<mi>[0-5]\d))?\s?o['’]clock\b"
+        r"(?<![\w:.,])(?P<h>[01]?\d|2[0-4])(?::(?P<mi>[0-5]\d))?\s?o['’]clock\b"
         r"|(?<![\w:.,])(?P<h24>[01]?\d|2[0-4])(?:[:.](?P<mi24>[0-5]\d))?h(?![\w])"
     ),
 }
+_LISTED_HOUR_RE = re.compile(r"(?<![\w:.,])(?P<t>(?P<h>[01]?\d|2[0-4])(?:[:.](?P<mi>[0-5]\d))?),\s?$")
+# 'between 12 and 14 o'clock', 'from 8 to 10 o'clock': two clock times, the mark said once
+_OCLOCK_RANGE_RE = re.compile(
+    r"(?<![\w:.,])(?P<h1>[01]?\d|2[0-4])(?::(?P<m1>[0-5]\d))?\s?(?:[-–]|to|and|until|till)\s?"
+    r"(?P<h2>[01]?\d|2[0-4])(?::(?P<m2>[0-5]\d))?\s?o['’]clock\b"
+)
 _TIME_WORDS = {
-    "en": re.compile(r"(?i)(?<![\w-])(?P<w>noon|midday|midnight)(?![\w-])"),
+    "en": re.compile(r"(?i)(?<![\w-])(?:12\s)?(?P<w>noon|midday|midnight)(?![\w-])"),  # '12 noon': one time
     "de": re.compile(r"(?<![\w-])(?P<w>Mitternacht)(?![\w-])"),
 }
 _DM_LEAD_RE = re.compile(r"(?i)(?:\b(?:am|vom|zum|bis|ab|seit|den|dem)|tag,?)\s$")
@@ -1507,6 +1559,25 @@ def _decade(raw: str) -> tuple[str, tuple[str, ...]]:
     if len(raw) == 4:
         return f"{raw}s", (f"{raw[2:]}s",) if raw.startswith("19") else ()
     return f"{raw}s", (f"19{raw}s", f"18{raw}s", f"20{raw}s")
+
+
+def _afternoon(hour: int, minute: int) -> tuple[str, ...]:
+    """The other reading of an hour said without a.m. or p.m. on a 12-hour clock ('8 o'clock' = 20:00 too; '12
+    o'clock' = midnight too); none for an hour past 12 ('14 o'clock', as a German 'Uhr' is sometimes rendered)."""
+    if not 1 <= hour <= 12:
+        return ()
+    return (f"{hour % 12 + 12 if hour < 12 else 0:02d}:{minute:02d}",)
+
+
+def _listed_hours(norm: str, start: int, add: Callable[..., None], free: Callable[[int, int], bool]) -> None:
+    """Add the clock times listed before a German range at `start` ('11, ' of 'um 11, 12 und 14 Uhr')."""
+    item = _LISTED_HOUR_RE.search(norm, max(0, start - 8), start)
+    while item is not None and free(item.start(), item.end("t")):
+        time = _clock(int(item.group("h")), int(item.group("mi") or 0), "")
+        if time is None:
+            return
+        add(item.start(), item.end("t"), "time", time, (item.group("h"),) if not item.group("mi") else ())
+        item = _LISTED_HOUR_RE.search(norm, max(0, item.start() - 8), item.start())
 
 
 def _clock(hour: int, minute: int, mark: str) -> str | None:
@@ -1596,26 +1667,28 @@ def _dates_and_times(norm: str, language: str = "de") -> list[_Found]:
         if free(m.start(), m.end()) and int(y) < int(high) <= int(y) + 99:
             add(m.start(), m.end(), "range", f"{y}..{high}")
     clock = "Uhr" in norm if language == "de" else _any_in(lower, ("am", "pm", "a.m", "p.m", "a. m", "p. m"))
-    for m in _TIME_RANGE_RES[language].finditer(norm) if clock else ():
+    oclock = language == "en" and "clock" in lower
+    for m in chain(
+        _TIME_RANGE_RES[language].finditer(norm) if clock else (),
+        _OCLOCK_RANGE_RE.finditer(norm) if oclock else (),
+    ):
         if not free(m.start(), m.end()):
             continue
+        groups = m.groupdict()
         h1, h2 = int(m.group("h1")), int(m.group("h2"))
         m1, m2 = int(m.group("m1") or 0), int(m.group("m2") or 0)
-        if language == "de":
-            first, second = _clock(h1, m1, ""), _clock(h2, m2, "")
-        else:
-            mark = m.group("mark")
-            second = _clock(h2, m2, mark)
-            first = _clock(h1, m1, m.group("mark1") or mark)
-            if not m.group("mark1") and first and second and first > second:
-                first = _clock(h1, m1, "am" if "p" in mark.lower() else "pm")
+        mark = groups.get("mark") or ""
+        first, second = _clock(h1, m1, groups.get("mark1") or mark), _clock(h2, m2, mark)
+        if mark and not groups.get("mark1") and first and second and first > second:
+            first = _clock(h1, m1, "am" if "p" in mark.lower() else "pm")
         if first is None or second is None:
             continue
-        groups = m.groupdict()
         first_end = m.end("mark1") if groups.get("mark1") else m.end("m1") if groups.get("m1") else m.end("h1")
-        add(m.start(), first_end, "time", first)
-        add(m.start("h2"), m.end(), "time", second)
-    hours = "Uhr" in norm if language == "de" else "clock" in lower or _HOUR_GATE.search(norm) is not None
+        if language == "de":  # 'um 11, 12 und 14 Uhr': the hours listed before a range share its 'Uhr'
+            _listed_hours(norm, m.start(), add, free)
+        add(m.start(), first_end, "time", first, _afternoon(h1, m1) if mark == "" and language == "en" else ())
+        add(m.start("h2"), m.end(), "time", second, _afternoon(h2, m2) if mark == "" and language == "en" else ())
+    hours = "Uhr" in norm if language == "de" else oclock or _HOUR_GATE.search(norm) is not None
     for m in _HOUR_RES[language].finditer(norm) if hours else ():
         if not free(m.start(), m.end()):
             continue
@@ -1624,9 +1697,11 @@ def _dates_and_times(norm: str, language: str = "de") -> list[_Found]:
             if time:  # '20h': a clock time, or twenty hours
                 add(m.start(), m.end(), "time", time, (m.group("h24"),) if not m.group("mi24") else ())
             continue
-        time = _clock(int(m.group("h")), int(m.group("mi") or 0), "")
-        if time:  # '8 Uhr' may be said 'at 8'
-            add(m.start(), m.end(), "time", time, (m.group("h").lstrip("0") or "0",) if not m.group("mi") else ())
+        hour, minute = int(m.group("h")), int(m.group("mi") or 0)
+        time = _clock(hour, minute, "")
+        if time:  # '8 Uhr' may be said 'at 8'; '8 o'clock' is 8:00 or 20:00
+            bare = (m.group("h").lstrip("0") or "0",) if not m.group("mi") else ()
+            add(m.start(), m.end(), "time", time, bare + (_afternoon(hour, minute) if language == "en" else ()))
     for m in _TIME_RE.finditer(norm) if ":" in norm or _TIME_MARK_RE.search(norm) else ():
         if not free(m.start(), m.end()):
             continue
@@ -1811,8 +1886,19 @@ _NUMBER_BEFORE_RE = re.compile(
     r"(?i)(?:\d[.,)]?|\b(?:ein|eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|\w+zig|\w*hundert"
     r"|\w*tausend|\w*mal|\w+fach))\s+$"
 )
-_COMPARATIVE_RE = re.compile(r"(?i)(?<![\w])(?P<q>mehr|weniger)(?:\s+[^\W\d_]+){1,2}\s+als\s+$")
+# 'not … until November', 'it wasn't until 2019 that': a point in time ('erst im November'), not a time bound
+_NOT_UNTIL_RE = re.compile(
+    r"(?i)(?:(?<![\w])(?:not|never)|n['’]t)(?![\w])(?:(?!\b(?:which|who|that|and|but)\b)[^.;:!?,]){0,60}"
+    r"(?<![\w])(?:until|till)\s+$"
+)
+# 'not worth more than 10 €' = 'nicht mehr wert als 10 €': at most (at least). A negated verb is not read ("you
+# shouldn't pay more than 2 euros" renders 'mehr als 2 Euro dürfte man nicht geben', whose negation comes last).
+_NOT_BEFORE_RE = re.compile(r"(?i)(?:(?<![\w])not|n['’]t)\s+worth\s+$")
+_NEGATED = {"more than": "at_most", "over": "at_most", "less than": "at_least", "fewer than": "at_least"}
+_CALL_CUE_RE = re.compile(r"(?i)(?<![\w])(?:an)?ruf|telefon|(?<![\w])tel\.|hotline|nummer|erreichbar|erreichen|wähl")
+_COMPARATIVE_RE = re.compile(r"(?i)(?<![\w])(?P<n>nicht\s+)?(?P<q>mehr|weniger)(?:\s+[^\W\d_]+){1,2}\s+als\s+$")
 _COMPARATIVES = {"mehr": "more_than", "weniger": "less_than"}
+_NEGATED_COMPARATIVES = {"mehr": "at_most", "weniger": "at_least"}  # 'nicht mehr wert als 10 €' = at most 10 €
 _ARTICLE_BEFORE_RE = re.compile(r"(?i)(?<![\w])(?:die|der|den|dem|das|the)\s+$")
 _UM_RE = re.compile(r"(?<![\w])(?P<q>[Uu]m)\s+$")
 _NOUN_BEFORE_RE = re.compile(r"(?<=[a-zäöüß,] )[A-ZÄÖÜ][a-zäöüß]+\s+$")
@@ -1841,7 +1927,7 @@ _EXCEED_RES = {
 }
 
 
-_TOKEN_RE = re.compile(r"[^\s\-–/(\[]+")
+_TOKEN_RE = re.compile(r"(?:[^\s\-–/(\[.…]|\.(?!\.))+")  # 'that..about 1000MW': '..' parts words too
 _TILDE_RE = re.compile(r"~\s*$")
 
 
@@ -1877,7 +1963,7 @@ def _phrase_before(before: str, table: dict[str, str]) -> _Phrase | None:
     if not before[-1:].isspace():
         return None
     tail_words = _TOKEN_RE.findall(tail[-24:].lower())[-1:]
-    last_word = tail_words[0].lstrip("\"„“'*") if tail_words else ""
+    last_word = tail_words[0].lstrip("\"„“'*.") if tail_words else ""
     if last_word not in _LAST_WORDS[id(table)]:
         return None
     words = list(_TOKEN_RE.finditer(before))[-4:]
@@ -1927,7 +2013,10 @@ def _qualify(
         b = _phrase_before(before, _BOUNDS[language])
         if b:
             word = b.group()
-            return None, "", True, _BOUNDS[language][word.lower()], word
+            bound = _BOUNDS[language][word.lower()]
+            if bound == "until" and language == "en" and _NOT_UNTIL_RE.search(norm, max(0, start - 100), start):
+                return None, "", True, None, ""  # 'did not take over until November' = only in November
+            return None, "", True, bound, word
     q = _phrase_before(before, _QUALIFIERS[language])
     article = _ARTICLE_BEFORE_RE.search(before) if q is None and kind == "fraction" else None
     if article:  # 'ungefähr die Hälfte', 'more than the half'
@@ -1943,17 +2032,25 @@ def _qualify(
             sure = False  # 'über 5 Jahre' verteilt, 'over 5 years': a span as well as a bound
         elif low == "über" and _NOUN_BEFORE_RE.search(norm, 0, q_start):
             sure = False  # 'ein Vertrag über 5 Jahre', 'eine Rechnung über 500 Euro': for, not more than
+        elif low == "unter" and _CALL_CUE_RE.search(_sentence_around(norm, start, end)):
+            return None, "", True, None, ""  # 'rufen Sie unter 101 an', 'erreichbar unter 0800 …': a number to call
         elif low == "bis" and _NUMBER_BEFORE_RE.search(norm, max(0, q_start - 24), q_start):
             return None, "", True, None, ""  # 'einmal bis dreimal', 'zwei bis drei': a range, not 'up to'
         elif low in _UNSURE_QUALIFIERS:
             sure = False
+        negation = (
+            _NOT_BEFORE_RE.search(norm, max(0, q_start - 24), q_start) if low in _NEGATED and language == "en" else None
+        )
+        if negation:  # 'not worth more than 10 €' = at most 10 €
+            return _NEGATED[low], norm[negation.start() : q_start] + word, True, None, ""
         return _QUALIFIERS[language][low], word, sure, None, ""
     threshold = _threshold(norm, start, end, language)
     if threshold is not None:
         return threshold[0], threshold[1], True, None, ""
     comparative = _COMPARATIVE_RE.search(before) if language == "de" and before.endswith("als ") else None
-    if comparative:  # 'nicht mehr wert als 10 €' = worth no more than 10 €; 'weniger Tore als 3'
-        return _COMPARATIVES[comparative.group("q").lower()], comparative.group().strip(), True, None, ""
+    if comparative:  # 'mehr Tore als 3'; 'nicht mehr wert als 10 €' = worth no more than 10 €
+        table = _NEGATED_COMPARATIVES if comparative.group("n") else _COMPARATIVES
+        return table[comparative.group("q").lower()], comparative.group().strip(), True, None, ""
     limit = _LIMIT_NOUN_RE.search(before) if language == "de" else None
     if limit and not limit.group("q").lower().startswith(("höchstens", "mindestens")):
         return _LIMIT_PREFIXES[limit.group("p").lower()], limit.group("q"), False, None, ""
@@ -2018,7 +2115,7 @@ def _make(
         if post:
             qualifier, qualifier_text, sure = _POSTFIX_QUALIFIERS[post.group("q").lower()], post.group("q"), True
         elif age:
-            qualifier, qualifier_text, sure = "difference", age.group().strip(), True
+            qualifier, qualifier_text, sure = "difference", age.group().strip().lstrip("-"), True
     return Figure(
         kind=kind,
         value=value,

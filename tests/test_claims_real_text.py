@@ -354,3 +354,18 @@ def test_a_bead_with_hundreds_of_names_is_compared_by_its_name_like_words():
     target = f"Spain reported {listed.replace('mann', 'man')}, and also."
     names = [f for f in compare_pair(source, target, qa=False) if f.kind == "name"]
     assert [f.message for f in names] == ["name dropped: 'Norbert'"]
+
+
+# Classes found on held-out translations (the WMT23 English→German test set and its reference)
+
+
+def test_an_english_contraction_of_a_pronoun_or_verb_is_no_name():
+    assert names("Well, I'm not sure. It's late and I've seen it.", "en") == []
+    assert names("She said: Can't we go? Haven't you seen Norway's coast?", "en") == ["Norway's"]
+
+
+def test_a_negation_after_an_opening_quote_mark_and_colloquial_negations_count():
+    source = "Bidens Justizministerium „will keine bewaffneten Bürger“"
+    assert warned(source, "Biden DOJ 'Doesn't Want an Armed Citizenry'", "negation") == []
+    assert warned("Ich weiß es nicht.", "I dunno.", "negation") == []
+    assert lexical_negations("Also please refrain from telling me that.", "en") == 1

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from itertools import product
 from typing import TYPE_CHECKING, Any
@@ -51,6 +51,9 @@ _DOUBTS = {
     "vague number": "a vague number word, which may be said in other words",
     "multiplier word": "a multiplier word, which may be said in other words",
 }
+
+
+_ONE_OF_A_KIND = frozenset({"time", "date", "percent", "money"})
 
 
 def _shown(figure: Figure) -> str:
@@ -97,6 +100,82 @@ def _units_agree(a: Figure, b: Figure, strict: bool = True) -> bool:
     if {a.unit, b.unit} <= _DEGREES:
         return True
     return {a.unit, b.unit} <= {"CNY", "JPY"} and "¥" in a.text + b.text
+
+
+# Factors of the conversions a localization makes (to the metric unit): a converted figure is the same figure
+# ('375 pounds' = '170 Kilogramm', 'around 10 miles' = 'etwa 16 Kilometer', '5'5"' = '1,65 m')
+_CONVERSIONS: dict[tuple[str, str], Decimal] = {
+    ("lb", "kg"): Decimal("0.45359237"),
+    ("lb", "g"): Decimal("453.59237"),
+    ("oz", "g"): Decimal("28.349523125"),
+    ("mi", "km"): Decimal("1.609344"),
+    ("mph", "km/h"): Decimal("1.609344"),
+    ("yd", "m"): Decimal("0.9144"),
+    ("ft", "m"): Decimal("0.3048"),
+    ("ft", "cm"): Decimal("30.48"),
+    ("in", "cm"): Decimal("2.54"),
+    ("in", "mm"): Decimal("25.4"),
+    ("ft²", "m²"): Decimal("0.09290304"),
+    ("acre", "ha"): Decimal("0.40468564224"),
+    ("gal", "l"): Decimal("3.785411784"),
+}
+_CONVERSION_TOLERANCE = Decimal("0.04")  # a translator rounds: '10 miles' → '16 km', '130 pounds' → '59 kg'
+
+
+def _weight_units(figure: Figure) -> set[str | None]:
+    """A figure's unit, and 'lb' for 'pounds' or 'Pfund' written as a word, which may weigh as well as pay."""
+    units = {figure.unit}
+    if figure.unit == "GBP" and "£" not in figure.text and re.search(r"(?i)pound|pfund", figure.text):
+        units.add("lb")
+    return units
+
+
+@dataclass(frozen=True)
+class _Conversion:
+    """Two figures in an imperial and a metric unit: the imperial one's values said in the metric unit."""
+
+    imperial: Figure
+    metric: Figure
+    units: str  # 'lb → kg'
+    values: tuple[Decimal, ...]  # the imperial figure's value (each end of a range), converted
+    metric_values: tuple[Decimal, ...]
+
+    @property
+    def agrees(self) -> bool:
+        """The metric figure is the imperial one converted, within a translator's rounding."""
+        return all(
+            abs(v - q) <= _CONVERSION_TOLERANCE * max(abs(v), abs(q))
+            for v, q in zip(self.values, self.metric_values, strict=True)
+        )
+
+    def said(self) -> str:
+        return " to ".join(format(v.quantize(Decimal("0.01")).normalize(), "f") for v in self.values)
+
+
+def _conversion(a: Figure, b: Figure) -> _Conversion | None:
+    """The conversion between two figures in an imperial and a metric unit (of every end of a range), if any."""
+    for ua, ub in product(_weight_units(a), _weight_units(b)):
+        if ua is None or ub is None or ua == ub:
+            continue
+        (imperial, x), (metric, y) = (
+            ((ua, a), (ub, b)) if (ua, ub) in _CONVERSIONS or ua == "°F" else ((ub, b), (ua, a))
+        )
+        factor = _CONVERSIONS.get((imperial, metric))
+        if factor is None and (imperial, metric) != ("°F", "°C"):
+            continue
+        xs = [_decimal(p) for p in x.value.split("..")]
+        ys = [_decimal(q) for q in y.value.split("..")]
+        if len(xs) != len(ys) or None in xs or None in ys:
+            continue
+        values = tuple((p - 32) * 5 / 9 if factor is None else p * factor for p in xs if p is not None)
+        return _Conversion(x, y, f"{imperial} → {metric}", values, tuple(q for q in ys if q is not None))
+    return None
+
+
+def _converted(a: Figure, b: Figure) -> bool:
+    """One figure is the other converted between an imperial and a metric unit, within rounding."""
+    conversion = _conversion(a, b)
+    return conversion is not None and conversion.agrees
 
 
 def _qualifiers_ok(s: Figure, t: Figure) -> bool:
@@ -224,6 +303,13 @@ def _difference(src: Figure, tgt: Figure, src_lang: str, tgt_lang: str) -> tuple
                 f" ('{src.text}' → '{tgt.text}')",
                 reason,
             )
+    conversion = _conversion(src, tgt)
+    if conversion is not None:  # 'I am 5 ft 6 inches' → '1,75 Meter'
+        metric = conversion.units.split(" → ")[1]
+        message = (
+            f"conversion: '{conversion.imperial.text}' is {conversion.said()} {metric}, not '{conversion.metric.text}'"
+        )
+        return "unit", message, reason
     if src.unit and tgt.unit and src.unit != tgt.unit and not {src.unit, tgt.unit} <= _DEGREES:
         return "unit", f"unit and value: '{src.text}' ({src.unit}) → '{tgt.text}' ({tgt.unit})", reason
     if src.kind == "range" and tgt.kind == "range":
@@ -272,6 +358,12 @@ def _count_and_rank(a: Figure, b: Figure) -> bool:
     """One is a count ('einmal', 'twice') and the other a rank ('first', 'zweite'): different figures, even of
     one value."""
     return "×" in (a.unit, b.unit) and "ordinal" in (a.kind, b.kind)
+
+
+def _multiplier_and_measure(a: Figure, b: Figure) -> bool:
+    """A multiplier ('einmal', 'Vierfachsieg') and a measure of something else ('3.5 years', '7 minutes'): never
+    the same figure, however the counts fall."""
+    return "×" in (a.unit, b.unit) and a.unit != b.unit and None not in (a.unit, b.unit)
 
 
 def _pairable(src: Figure, tgt: Figure) -> bool:
@@ -637,6 +729,9 @@ def compare_figures(
             findings.append(preserved(s, t, "none"))
     for s, t in take(lambda s, t: _rounded(s, t) and (_qualifiers_ok(s, t) or not read_qualifiers)):
         findings.append(preserved(s, t, note=f"rounded: {s.value} → {t.value}"))
+    for s, t in take(lambda s, t: _converted(s, t) and (_qualifiers_ok(s, t) or not read_qualifiers)):
+        units = _conversion(s, t).units  # type: ignore[union-attr]
+        findings.append(preserved(s, t, note=f"converted: '{s.text}' → '{t.text}' ({units})"))
     for whole, a, b, source_whole in _split(left, right):
         said = f"said as two figures: '{_shown(a)}' and '{_shown(b)}'"
         s, t = (whole, a) if source_whole else (a, whole)
@@ -656,7 +751,9 @@ def compare_figures(
         (s, t, "")
         for s, t in take(
             lambda s, t: (
-                len(left) == len(right) and (s.kind == t.kind or (_pairable(s, t) and not (s.doubt or t.doubt)))
+                len(left) == len(right)
+                and (s.kind == t.kind or (_pairable(s, t) and not (s.doubt or t.doubt)))
+                and not _multiplier_and_measure(s, t)
             )
         )
     ]
@@ -664,11 +761,30 @@ def compare_figures(
         # as many figures read with certainty on each side: they pair in text order beside a figure said without
         # one ('erstmals 48' → 'for the first time 49' keeps '48' → '49' a change next to the 'first')
         changed += [
-            (s, t, "") for s, t in take(lambda s, t: not (s.doubt or t.doubt) and (s.kind == t.kind or _pairable(s, t)))
+            (s, t, "")
+            for s, t in take(
+                lambda s, t: (
+                    not (s.doubt or t.doubt)
+                    and (s.kind == t.kind or _pairable(s, t))
+                    and not _multiplier_and_measure(s, t)
+                )
+            )
         ]
     changed += [
         (s, t, "")
         for s, t in take(lambda s, t: s.kind == t.kind and s.unit == t.unit and s.unit is not None and not s.doubt)
+    ]
+    # the one time (date, percentage, sum of money) left on each side is the same figure changed, whatever else is
+    # left ('gegen 01.40 Uhr' → 'around 01.40 p.m.' beside a 'two' said for 'beiden')
+    changed += [
+        (s, t, "")
+        for s, t in take(
+            lambda s, t: (
+                s.kind == t.kind in _ONE_OF_A_KIND
+                and not (s.doubt or t.doubt)
+                and sum(f.kind == s.kind for f in left) == sum(f.kind == t.kind for f in right) == 1
+            )
+        )
     ]
     for s, t, doubt in changed:
         findings.append(change(s, t, doubt))

@@ -644,6 +644,7 @@ _QUALIFIERS = {
         "in the region of": "approximately",
         "what feels like": "approximately",
         "what felt like": "approximately",
+        "like": "approximately",
         "~": "approximately",
         "a good": "just_over",
         "just over": "just_over",
@@ -758,6 +759,7 @@ _BOUNDS = {
         "beginnend im jahr": "since",
         "beginnend mit": "since",
         "beginnend ab": "since",
+        "zwischen jetzt und": "until",
     },
     "en": {
         "until": "until",
@@ -802,6 +804,7 @@ _UNSURE_QUALIFIERS = {
     "as much as",
     "as high as",
     "as long as",
+    "like",  # 'coverage is always like 97 percent'; 'I'd like 3 tickets' wants them
     "gefühlt",  # 'auf gefühlt 0,5 m genau': a felt figure, often rendered without the hedge ('to within 0.5 m')
     "gefühlte",
     "gefühlten",
@@ -918,7 +921,7 @@ _DATE_RES = (
         "month_d_range",
         "month_day",
         re.compile(
-            rf"(?<![\w])(?P<mn>{_MONTH})\.?\s(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s?(?:[-–]|to|and|through|until)\s?"
+            rf"(?<![\w])(?P<mn>{_MONTH})\.?\s(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s?(?:[-–]|to|and|through|until)\s?(?:the\s)?"
             rf"(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?"
             rf"(?:,?\s(?P<y>\d{{4}}))?(?![\w.,]\d)",
             re.IGNORECASE,
@@ -1290,7 +1293,10 @@ _CODE_RE = re.compile(r"(?<![\w.\-/$€£¥])(?P<c>[^\W\d_][^\W_]*?\d[^\W_]*)(?!
 # A telephone number in hyphenated groups ('1-800-950-NAMI', '555-123-4567'): a code, never a range or a figure
 # to qualify ('erreichbar unter 1-800-950-6264' = reachable at); a date's groups ('2019-03-04') are too short
 _PHONE_RE = re.compile(r"(?<![\w.,/-])\d{1,4}(?:-\d{3,4}){2,}(?:-[A-Z]{2,})?(?![\w-]|[.,]\d)")
-_FEET_INCHES_RE = re.compile(r"(?<![\w.,'’′])(?P<f>[1-9])\s?['’′]\s?(?P<i>1[01]|\d)(?:\s?(?:[\"”″]|''|’’))(?![\w])")
+_FEET_INCHES_RE = re.compile(
+    r"(?<![\w.,'’′])(?P<f>[1-9])(?:\s?['’′]\s?(?P<i1>1[01]|\d)\s?(?:[\"”″]|''|’’)(?![\w])"
+    r"|\s?(?i:ft\.?|feet|foot|fu(?:ß|ss))\s(?:(?i:and|und)\s)?(?P<i2>1[01]|\d)\s?(?i:inch(?:es)?|in\b\.?|zoll)(?![\w]))"
+)
 _CURRENCY_LETTERS_RE = re.compile(r"(?i)^(?:R|US|HK|NZ|EUR|USD|CHF|GBP|CNY|JPY|RMB)\d")
 
 
@@ -1373,6 +1379,8 @@ def _word_figures(norm: str, language: str) -> list[_Found]:
             found.append((m.start(), m.end(), "fraction", "1/2", None, (), "vague number"))
             continue
         if groups.get("n"):
+            if norm[max(0, m.start() - 3) : m.start()].lower() == "as " and not norm.startswith(" of", m.end()):
+                continue  # 'to come in as a tenth': a rank; 'as a third of the votes' is a fraction
             numerator, word = _NUMERATORS[groups["n"].lower()], groups["d"].lower()
         else:
             numerator, word = 1, (groups.get("every") or groups.get("in") or "").lower()
@@ -1395,10 +1403,12 @@ def _word_figures(norm: str, language: str) -> list[_Found]:
     # 'World War II' ~ '2. Weltkrieg', 'Ludwig XIV.' ~ 'Louis XIV'
     for m in _ROMAN_RE.finditer(norm) if _any_in(norm, ("II", "IV", "VI", "IX", "XI", "XV", "XX", "XL")) else ():
         found.append((m.start("r"), m.end(), "ordinal", str(_roman(m.group("r"))), None, (), "code"))
-    for m in _FEET_INCHES_RE.finditer(norm) if _any_in(norm, ("'", "’", "′")) else ():  # 5'5" = 5 ft 5 in
-        feet_end = m.start() + len(norm[m.start() : m.start("i")].rstrip())
-        found.append((m.start(), feet_end, "quantity", m.group("f"), "ft", (), ""))
-        found.append((m.start("i"), m.end(), "quantity", m.group("i"), "in", (), ""))
+    for m in (
+        _FEET_INCHES_RE.finditer(norm) if _any_in(lower, ("'", "’", "′", "ft", "feet", "foot", "fuß", "fuss")) else ()
+    ):
+        # a height in feet and inches ('5'5"', '5 ft 6 inches', '5 Fuß 5 Zoll'): one figure, in feet
+        feet = Decimal(m.group("f")) + Decimal(m.group("i1") or m.group("i2")) / 12
+        found.append((m.start(), m.end(), "quantity", str(feet.quantize(Decimal("0.0001")).normalize()), "ft", (), ""))
     for m in _PHONE_RE.finditer(norm) if "-" in norm else ():
         found.append((m.start(), m.end(), "code", "".join(c for c in m.group() if c.isdigit()), None, (), "code"))
     for m in _CODE_RE.finditer(norm) if _CODE_GATE.search(norm) else ():
@@ -1810,6 +1820,8 @@ def _suffixes(norm: str, pos: int, language: str, money: bool) -> tuple[int, int
         hyphen = "-" in m.group("ws")
         if scale is None and unit is None and currency is None and not hyphen:
             key = low if _scale_of(low, language) is not None else bare
+            if money and "-" in bare and _scale_of(bare, language) is None:
+                key = bare.split("-")[0]  # '£44m-Neuzugang': the scale heads a compound
             power = _scale_of(key, language)
             short = key in ("m", "k", "b", "mn", "bn", "tn")
             if key == "m" and not money:  # '0,5m', 'a 5m wall': metres, unless money is named ('5m euros')
@@ -1818,7 +1830,7 @@ def _suffixes(norm: str, pos: int, language: str, money: bool) -> tuple[int, int
                     power = None
             if power is not None and (not short or attached or money or key in ("mn", "bn", "tn")):
                 scale = power
-                end = m.start("word") + len(word if key == low else bare)
+                end = m.start("word") + (len(word) if key == low else len(bare) if key == bare else len(key))
                 continue
         if currency is None and unit is None:
             code = _currencies().get(low) or _currencies().get(bare)
@@ -1993,15 +2005,25 @@ def _threshold(norm: str, start: int, end: int, language: str) -> tuple[str, str
 
 
 _SENTENCE_END_RE = re.compile(r"[.!?;](?=\s|$)")
+_CLAUSE_END_RE = re.compile(r"[.!?;,:–—-](?=\s|$)")
+_SOMETIMES_RE = re.compile(r"(?i)(?<![\w])(?:sometimes|at times|occasionally|on some days)(?![\w])")
 
 
-def _sentence_around(norm: str, start: int, end: int, reach: int = 240) -> str:
+def _sentence_around(
+    norm: str, start: int, end: int, reach: int = 240, marks: re.Pattern[str] = _SENTENCE_END_RE
+) -> str:
     """The sentence around norm[start:end] (cut at sentence marks, at most `reach` characters each side)."""
     left = norm[max(0, start - reach) : start]
-    ends = list(_SENTENCE_END_RE.finditer(left))
+    ends = list(marks.finditer(left))
     right = norm[end : end + reach]
-    after = _SENTENCE_END_RE.search(right)
+    after = marks.search(right)
     return left[ends[-1].end() if ends else 0 :] + norm[start:end] + (right[: after.start()] if after else right)
+
+
+def _clause_around(norm: str, start: int, end: int) -> str:
+    """The clause around norm[start:end]: cut at sentence marks, commas, colons and dashes, 60 characters each side
+    at most."""
+    return _sentence_around(norm, start, end, 60, _CLAUSE_END_RE)
 
 
 def _qualify(
@@ -2068,6 +2090,8 @@ def _qualify(
                 unit in ("degree", "°C", "°F") and not _CHANGE_CUE_RE.search(_sentence_around(norm, start, end))
             )
             return "approximately", um.group("q"), sure, None, ""
+    if language == "en" and kind not in _DATE_KINDS and _SOMETIMES_RE.search(_clause_around(norm, start, end)):
+        return "at_most", "sometimes", False, None, ""  # 'auch mal 300' (on some days as many as 300) ~ 'sometimes'
     if kind not in _DATE_KINDS and kind != "ordinal":
         window = norm[max(0, start - 40) : min(len(norm), end + 30)]
         stem = "über" if language == "de" else "xceed"
@@ -2116,6 +2140,8 @@ def _make(
             qualifier, qualifier_text, sure = _POSTFIX_QUALIFIERS[post.group("q").lower()], post.group("q"), True
         elif age:
             qualifier, qualifier_text, sure = "difference", age.group().strip().lstrip("-"), True
+    if qualifier == "approximately" and kind not in _DATE_KINDS and _significant_digits(value) >= 4:
+        sure = False  # 'some 18,257', 'rund 18.257': a hedge on an exact figure is style, which a translation may drop
     return Figure(
         kind=kind,
         value=value,
@@ -2134,6 +2160,19 @@ def _make(
         bound_text=bound_text,
         doubt=doubt,
     )
+
+
+def _significant_digits(value: str) -> int:
+    """How many significant digits a figure's value has ('18257' 5, '1000' 1, '2.5' 2); 0 for no number."""
+    number = _decimal_or_none(value)
+    return len(number.normalize().as_tuple().digits) if number is not None and number else 0
+
+
+def _decimal_or_none(value: str) -> Decimal | None:
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        return None
 
 
 # URLs, e-mail addresses, markup tags, printf placeholders and entities: each pattern with a string that all its

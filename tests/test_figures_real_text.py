@@ -736,3 +736,79 @@ def test_tausend_alone_is_a_thousand_and_a_word_prefers_its_own_kind():
         )
         == []
     )
+
+
+def test_the_one_time_left_on_each_side_is_a_changed_time_whatever_else_is_left():
+    findings = figure_findings(
+        "Gegen 01.40 Uhr stießen die beiden Fahrzeuge zusammen.", "Around 01.40 p.m. the two vehicles collided."
+    )
+    assert [f.message for f in findings if f.severity == "error"] == [
+        "time: '01.40 Uhr' (01:40) → '01.40 p.m.' (13:40)"
+    ]
+
+
+def test_auch_mal_said_as_sometimes_in_its_clause_is_kept():
+    source = "Im Sommer brausen auch mal 300 Motorräder pro Tag die Strecke lang."
+    assert errors(source, "In summer, 300 motorcycles a day sometimes roar along the route.") == []
+    assert errors(source, "In summer, 300 motorcycles a day roar along the route.") != []
+
+
+def test_a_fraction_may_end_its_clause_but_as_a_tenth_is_a_rank():
+    assert figures("The share rises to more than a third.", "en") == [("fraction", "1/3")]
+    assert figures("The goal is not to come in as a tenth.", "en") == [("ordinal", "10")]
+    assert figures("He won as a third of the votes came in.", "en") == [("fraction", "1/3")]
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Sie suchten etwa 16 Kilometer flussabwärts.", "They searched around 10 miles downstream."),
+        ("Der Bär wog zwischen 170 und 180 Kilogramm.", "The bear weighed between 375 and 400 pounds."),
+        ("Ich bin 1,65 m groß und wiege 59 kg.", "I'm 5'5\" and 130 pounds."),
+        ("Ich bin 1,68 Meter groß.", "I am 5 ft 6 inches."),
+        ("Ich bin 5 Fuß 5 Zoll groß.", "I'm 5'5\" tall."),
+        ("Es hat 20 °C.", "It is 68°F."),
+    ],
+)
+def test_a_unit_conversion_a_localization_makes_is_the_same_figure(source, target):
+    assert errors(source, target) == []
+
+
+def test_a_wrong_conversion_says_what_the_figure_converts_to():
+    assert [f.message for f in errors("Ich bin 1,75 Meter groß.", "I am 5 ft 6 inches.")] == [
+        "conversion: '5 ft 6 inches' is 1.68 m, not '1,75 Meter'"
+    ]
+    assert [f.message for f in errors("Ich wiege 70 kg.", "I weigh 130 pounds.")] == [
+        "conversion: '130 pounds' is 58.97 kg, not '70 kg'"
+    ]
+    assert errors("Eine 500-Gramm-Packung.", "An 8 oz pack.") != []
+
+
+def test_a_multiplier_word_never_pairs_with_a_measure_of_something_else():
+    findings = figure_findings(
+        "Diese Pumpe hatte ich schon einmal, leider war nach 3,5 Jahren das Gewinde abgerostet.",
+        "I've had this pump before, unfortunately after 3.5 years the thread rusted off after 3.5 years.",
+    )
+    assert not [f for f in findings if f.severity == "error"]
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        (
+            "Jeder wird es hören, zwischen jetzt und November 2024.",
+            "Everyone will hear it between now and November 2024.",
+        ),
+        ("Der Zeitrahmen vom 10. bis zum 26. Mai war gut.", "The time frame from May 10 to the 26th was good."),
+        ("Die Abdeckung beträgt immer etwa 97 Prozent.", "Coverage is always like 97 percent."),
+        ("Ich hätte gern 3 Karten.", "I'd like 3 tickets."),
+        ("Sherwood reißt £44m-Neuzugang Porro in die Luft.", "Sherwood tears into £44m signing Porro."),
+    ],
+)
+def test_more_ways_of_saying_a_bound_a_range_a_hedge_and_a_scale(source, target):
+    assert errors(source, target) == []
+
+
+def test_a_hedge_on_an_exact_figure_is_style_and_on_a_round_one_a_claim():
+    assert errors("2022 waren dort 18.257 Bewohner gemeldet.", "Some 18,257 residents were registered in 2022.") == []
+    assert errors("Es kamen 18.000 Menschen.", "Some 18,000 people came.") != []

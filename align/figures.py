@@ -1674,8 +1674,12 @@ def _dates_and_times(norm: str, language: str = "de") -> list[_Found]:
     for m in _YEAR_SPAN_RE.finditer(norm) if _YEAR_SPAN_GATE.search(norm) else ():
         y, y2 = m.group("y"), m.group("y2")
         high = y[:2] + y2 if len(y2) == 2 else y2
+        # '2010-12' may be a year and month in ISO order as well as 2010 to 2012; '1998-06' is only the month
+        month = f"{y}-{y2}" if len(y2) == 2 and "-" in m.group() and 1 <= int(y2) <= 12 else ""
         if free(m.start(), m.end()) and int(y) < int(high) <= int(y) + 99:
-            add(m.start(), m.end(), "range", f"{y}..{high}")
+            add(m.start(), m.end(), "range", f"{y}..{high}", (month,))
+        elif free(m.start(), m.end()) and month:
+            add(m.start(), m.end(), "date", month)
     clock = "Uhr" in norm if language == "de" else _any_in(lower, ("am", "pm", "a.m", "p.m", "a. m", "p. m"))
     oclock = language == "en" and "clock" in lower
     for m in chain(

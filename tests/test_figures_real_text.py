@@ -812,3 +812,11 @@ def test_more_ways_of_saying_a_bound_a_range_a_hedge_and_a_scale(source, target)
 def test_a_hedge_on_an_exact_figure_is_style_and_on_a_round_one_a_claim():
     assert errors("2022 waren dort 18.257 Bewohner gemeldet.", "Some 18,257 residents were registered in 2022.") == []
     assert errors("Es kamen 18.000 Menschen.", "Some 18,000 people came.") != []
+
+
+def test_a_year_and_month_in_iso_order():
+    assert figures("In 1998-06 Gamefan commented.", "en") == [("date", "1998-06")]
+    assert errors("Im Juni 1998 kommentierte er.", "In 1998-06 he commented.") == []
+    assert errors("Im Dezember 2010 kam er.", "In 2010-12 he came.") == []
+    assert errors("Von 2010 bis 2012 war er dort.", "In 2010-12 he was there.") == []
+    assert errors("Im Juli 1998 kommentierte er.", "In 1998-06 he commented.") != []

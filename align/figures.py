@@ -883,6 +883,7 @@ _DATE_GATES = {
     "dotted": re.compile(r"[0-9]\.[0-9][0-9]?\."),
     "iso": re.compile(r"[0-9]-[0-9][0-9]-[0-9][0-9]"),
     "slashed": re.compile(r"[0-9]/[0-9][0-9]?/[0-9][0-9]"),
+    "month_year": re.compile(r"[0-9]/(?:1[89]|20)[0-9][0-9]"),
     "day_month": re.compile(rf"[0-9](?:\.|st|nd|rd|th)?\s?(?:of\s)?(?:{_MONTH})", re.IGNORECASE),
     "month_day": re.compile(rf"(?<!\w)(?:{_MONTH})\.?\s[0-9]", re.IGNORECASE),
 }
@@ -891,6 +892,8 @@ _DATE_RES = (
     ("dm", "dotted", re.compile(r"(?<![\w.,])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?![\w]|\d|\.\d)")),
     ("iso", "iso", re.compile(r"(?<![\w.-])(?P<y>\d{4})-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\w])")),
     ("mdy_us", "slashed", re.compile(r"(?<![\w./])(?P<m>[01]?\d)/(?P<d>[0-3]?\d)/(?P<y>\d{4}|\d{2})(?![\w/])")),
+    # a month and year as an issue or expiry date: '06/1998', '11/1997' (two-digit month, so not '1/2000')
+    ("m_y", "month_year", re.compile(r"(?<![\w./])(?P<m>0[1-9]|1[0-2])/(?P<y>(?:1[89]|20)\d\d)(?![\w/]|[.,]\d)")),
     (
         "d_range_month",
         "day_month",
@@ -1640,7 +1643,7 @@ def _dates_and_times(norm: str, language: str = "de") -> list[_Found]:
     months = _months()
     gates: dict[str, bool] = {}
     for name, gate, pattern in _DATE_RES:
-        if not named_month and name not in ("dmy", "dm", "iso", "mdy_us"):
+        if not named_month and name not in ("dmy", "dm", "iso", "mdy_us", "m_y"):
             continue
         if (name == "mdy_us" and language == "de") or (name == "dm" and language != "de"):
             continue
@@ -1675,11 +1678,11 @@ def _dates_and_times(norm: str, language: str = "de") -> list[_Found]:
         y, y2 = m.group("y"), m.group("y2")
         high = y[:2] + y2 if len(y2) == 2 else y2
         # '2010-12' may be a year and month in ISO order as well as 2010 to 2012; '1998-06' is only the month
-        month = f"{y}-{y2}" if len(y2) == 2 and "-" in m.group() and 1 <= int(y2) <= 12 else ""
+        year_month = f"{y}-{y2}" if len(y2) == 2 and "-" in m.group() and 1 <= int(y2) <= 12 else ""
         if free(m.start(), m.end()) and int(y) < int(high) <= int(y) + 99:
-            add(m.start(), m.end(), "range", f"{y}..{high}", (month,))
-        elif free(m.start(), m.end()) and month:
-            add(m.start(), m.end(), "date", month)
+            add(m.start(), m.end(), "range", f"{y}..{high}", (year_month,))
+        elif free(m.start(), m.end()) and year_month:
+            add(m.start(), m.end(), "date", year_month)
     clock = "Uhr" in norm if language == "de" else _any_in(lower, ("am", "pm", "a.m", "p.m", "a. m", "p. m"))
     oclock = language == "en" and "clock" in lower
     for m in chain(

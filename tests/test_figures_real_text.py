@@ -820,3 +820,6 @@ def test_a_year_and_month_in_iso_order():
     assert errors("Im Dezember 2010 kam er.", "In 2010-12 he came.") == []
     assert errors("Von 2010 bis 2012 war er dort.", "In 2010-12 he was there.") == []
     assert errors("Im Juli 1998 kommentierte er.", "In 1998-06 he commented.") != []
+    # and month/year, as an issue of a magazine is dated
+    assert figures("In einer Ausgabe von GamePro von 11/1997 steht es.", "de") == [("date", "1997-11")]
+    assert errors("Im Gamefan 06/1998 kommentierte Jason.", "In 1998-06 Gamefan, Jason commented.") == []

@@ -1,0 +1,123 @@
+"""Precision of `align check` on held-out translations, judged pair by pair (issue 17).
+
+The texts are WMT23 outputs that the labelled set (`figure_labels.py`) does not use: six more German→English
+systems on the same German source, and the English→German test set (its source, its reference and two systems):
+other documents, and the direction of the notes (an English original, its German translation). They are not in
+../shared/data. Fetch them from https://github.com/wmt-conference/wmt23-news-systems at commit
+2cb363f1cf77cb7c269c220a3a008316ac900da0 (`txt/system-outputs/` for German→English, `txt-ts/…` for
+English→German, whose first 490 lines are the general test set) into one folder, under the names of HELDOUT_FILES,
+and name that folder in ALIGN_HELDOUT_DIR.
+
+Every pair that failed CI on some version of the checker is judged in `data/figure-labels/heldout-judged.jsonl`
+by the guideline (`GUIDELINE.md`): real or not, with the round in which it was first seen (1: the checker of
+a740454; 2: of 86e5fa4), before the rules it taught were written. A failing pair with no judgement is counted as
+unjudged, never as right.
+
+    ALIGN_HELDOUT_DIR=/path/to/files python benchmarks/figure_heldout.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from align.compare import compare_pair  # noqa: E402
+
+WMT = ROOT.parent / "shared" / "data" / "figures" / "wmt23-de-en"
+JUDGED = Path(__file__).resolve().parent / "data" / "figure-labels" / "heldout-judged.jsonl"
+DE_EN_SYSTEMS = ("GPT4-5shot", "ONLINE-A", "AIRC", "ONLINE-Y", "Lan-BridgeMT", "ZengHuiMT")
+EN_DE_SYSTEMS = ("ref", "ONLINE-B", "GPT4-5shot")
+HELDOUT_FILES = {
+    **{("de-en", s): f"generaltest2023.de-en.hyp.{s}.en" for s in DE_EN_SYSTEMS},
+    ("en-de", "ref"): "generaltest2023.en-de.ref.refA.de",
+    **{("en-de", s): f"generaltest2023.en-de.hyp.{s}.de" for s in EN_DE_SYSTEMS if s != "ref"},
+    ("en-de", "source"): "generaltest2023.en-de.src.en",
+}
+_DIGIT = re.compile(r"\d")
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").split("\n")
+
+
+def pairs(folder: Path, direction: str, system: str) -> list[tuple[int, str, str]]:
+    """(line, German, English) of every line with a digit: the German source or translation first."""
+    if direction == "de-en":
+        german, english = (
+            _lines(WMT / "generaltest2023.de-en.src.de"),
+            _lines(folder / HELDOUT_FILES[direction, system]),
+        )
+    else:
+        german, english = (
+            _lines(folder / HELDOUT_FILES[direction, system]),
+            _lines(folder / HELDOUT_FILES["en-de", "source"]),
+        )
+    count = min(len(german), len(english)) - 1  # a copy may end inside a line
+    return [(i + 1, german[i], english[i]) for i in range(count) if _DIGIT.search(german[i] + english[i])]
+
+
+def judgements() -> dict[tuple[str, str, int], bool]:
+    rows = [json.loads(line) for line in JUDGED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return {(r["direction"], r["system"], int(r["line"])): bool(r["real"]) for r in rows}
+
+
+def score(folder: Path) -> dict[str, float | int]:
+    judged = judgements()
+    totals: Counter[str] = Counter()
+    print(f"held-out precision (issue 17): {folder}, judgements {JUDGED.name}")
+    print(f"  {'set':22s} {'pairs':>5s} {'fail':>5s} {'real':>5s} {'false':>5s} {'unjudged':>8s} {'precision':>9s}")
+    for (direction, system), name in HELDOUT_FILES.items():
+        if system == "source":
+            continue
+        if not (folder / name).exists():
+            print(f"  {direction}/{system:15s} missing: {name}")
+            continue
+        rows = pairs(folder, direction, system)
+        failing = [line for line, de, en in rows if any(f.severity == "error" for f in compare_pair(de, en))]
+        verdicts = [judged.get((direction, system, line)) for line in failing]
+        real, false = verdicts.count(True), verdicts.count(False)
+        unjudged = verdicts.count(None)
+        precision = real / (real + false) if real + false else 1.0
+        totals.update(pairs=len(rows), fail=len(failing), real=real, false=false, unjudged=unjudged)
+        print(
+            f"  {direction + '/' + system:22s} {len(rows):5d} {len(failing):5d} {real:5d} {false:5d} {unjudged:8d}"
+            f" {precision:9.1%}"
+        )
+    judged_total = totals["real"] + totals["false"]
+    precision = totals["real"] / judged_total if judged_total else 1.0
+    print(
+        f"  all: {totals['fail']} failing pairs, {totals['real']} real, {totals['false']} false, "
+        f"{totals['unjudged']} unjudged: precision {precision:.1%}"
+    )
+    return {
+        "heldout_more_pairs": totals["pairs"],
+        "heldout_more_fail": totals["fail"],
+        "heldout_more_false": totals["false"],
+        "heldout_more_unjudged": totals["unjudged"],
+        "heldout_more_precision": round(precision, 4),
+    }
+
+
+def main() -> None:
+    folder = os.environ.get("ALIGN_HELDOUT_DIR")
+    if not folder or not Path(folder).is_dir():
+        print(
+            "held-out precision skipped: set ALIGN_HELDOUT_DIR to a folder of the WMT23 files (this file's docstring)"
+        )
+        return
+    if not (WMT / "generaltest2023.de-en.src.de").exists():
+        print(f"held-out precision skipped: the WMT23 German source is not at {WMT}")
+        return
+    result = score(Path(folder))
+    print("RESULT " + " ".join(f"{k}={v}" for k, v in result.items()))
+
+
+if __name__ == "__main__":
+    main()

@@ -201,12 +201,9 @@ _FUNCTION_WORDS_DE = set(
     "zwischen nie nicht kein keine heute gestern morgen dazu danach davor zudem dennoch sonst bereits immer "
     "niemand jemand nichts etwas keiner keines jeder jede jedes man alle viele einige manche beide".split()
 )
-# Determiners: a German city takes none ('München', not 'das München'), so a common word after one is no city
-# ('das Handy', 'mein Handy', 'übers Handy'), whatever GeoNames lists
-_DETERMINERS_DE = _ARTICLES_DE | set(
-    "ins ans aufs übers ums durchs vors fürs mein meine meinen meinem meiner dein deine deinen deinem deiner sein "
-    "ihr unser euer eure euren eurem eurer unseren unserem unserer".split()
-)
+# Prepositions of place: a German town named like a common word is a town only after one ('in Essen', 'aus Halle');
+# elsewhere it is the word ('lauten Büros', 'mein Handy'), whatever GeoNames lists
+_PLACE_PREPOSITIONS_DE = set("in im nach aus von bei nahe nähe bis ab gen".split())
 _IDIOM_NOUNS_DE = set("kraft folge frage zukunft richtung ordnung betrieb gefahr ruhe zeit kauf acht angriff".split())
 _BEFORE_NAMES_DE = set(
     "hat hatte hatten ist war wird wurde kann konnte soll sollte will wollte muss musste gelang traf sagte sagten "
@@ -485,6 +482,9 @@ def _spelling(word: str) -> str:
     return word.replace("k", "c").replace("z", "c").replace("ph", "f")
 
 
+_NOT_PLACES = {"001", "ZZ"}  # CLDR's 'World' (Welt) and 'Unknown Region': common nouns, no names
+
+
 @cache
 def _place_names() -> dict[str, str]:
     """German and English country/language names (CLDR via babel), both folded to the English name."""
@@ -492,7 +492,7 @@ def _place_names() -> dict[str, str]:
     de, en = Locale("de"), Locale("en")
     for mapping_de, mapping_en in ((de.territories, en.territories), (de.languages, en.languages)):
         for code, name in mapping_en.items():
-            if code in mapping_de and " " not in name:
+            if code in mapping_de and " " not in name and code not in _NOT_PLACES:
                 table[fold(mapping_de[code])] = fold(name)
                 table[fold(name)] = fold(name)
     return table
@@ -1120,8 +1120,8 @@ def _german_name(tokens: Sequence[tuple[str, int, int]], i: int, initial: bool, 
         return True  # 'Heil sagte': a bare noun does not open a sentence as the one who speaks
     if _common_german(word) or low in _IDIOM_NOUNS_DE:
         return _after_first_name(previous, initial)
-    if _cities(fold(word)) and not (previous.lower() in _DETERMINERS_DE and common_german(word)):
-        return True
+    if _cities(fold(word)) and (previous.lower() in _PLACE_PREPOSITIONS_DE or not common_german(word)):
+        return True  # a town named like a common word ('Büros', 'Essen') only after 'in', 'nach', 'aus' …
     if _from_city(word):
         return True
     if common_german(word) or _NOUN_SUFFIX_RE.search(low):
@@ -1224,9 +1224,12 @@ def _english_name(word: str, initial: bool, shouted: bool) -> bool:
     capitalized word is one, unless it is title case: a word far more frequent in lower case ('Federal Reserve
     Board', 'Weather Service', headlines), a title, weekday or month, a nationality, or a word in capitals for
     emphasis ('NOTE', 'BUT'). Opening a sentence, it is a name only when it is no English word ('Tencent')."""
-    low = _CONTRACTION_RE.sub("", word.lower().strip("."))  # "I'm", "It's", "Can't": the pronoun or verb
+    full = word.lower().strip(".")
+    low = _CONTRACTION_RE.sub("", full)  # "I'm", "It's", "Can't": the pronoun or verb
     if low in _EN_NOT_NAMES or _DEMONYM_RE.match(low) or "-" in word:
         return False
+    if low != full and not full.endswith(("'s", "’s")) and in_word_list("english", _CONTRACTED.get(low, low)):
+        return False  # "'Haven't you", "Can't": a verb contracted, wherever it stands
     if word.isupper() and len(word) > 1:
         return not (shouted or in_word_list("shouted", low) or in_word_list("english", low))
     inner_caps = any(c.isupper() for c in word[1:]) or any(c.isdigit() for c in word)

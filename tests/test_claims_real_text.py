@@ -369,3 +369,14 @@ def test_a_negation_after_an_opening_quote_mark_and_colloquial_negations_count()
     assert warned(source, "Biden DOJ 'Doesn't Want an Armed Citizenry'", "negation") == []
     assert warned("Ich weiß es nicht.", "I dunno.", "negation") == []
     assert lexical_negations("Also please refrain from telling me that.", "en") == 1
+
+
+def test_common_german_nouns_that_name_a_region_or_a_town_elsewhere_are_no_names():
+    assert names("Das ist das Leben am Arsch der Welt.", "de") == []  # CLDR's region 001, 'World'
+    assert names("Sie arbeitet nicht in stickigen, lauten Büros.", "de") == []  # a town in GeoNames
+    assert names("Er wohnt in Frankfurt.", "de") == ["Frankfurt"]
+
+
+def test_a_contracted_verb_in_a_title_case_headline_is_no_name():
+    assert names("Some Super Bowl Commercials I Can't Wait to See", "en") == []
+    assert names("'If They Do, They Haven't Shared It Fully'", "en") == []

@@ -578,11 +578,19 @@ def _most_linked(
 WEAK_LINK = 1  # a pairing by word links this strong or weaker (one ordinal word in common) is uncertain
 
 
-def _unpaired(status: str, figure: Figure, bead: int, severities: Mapping[str, str] | None, doubt: str = "") -> Finding:
+def _unpaired(
+    status: str,
+    figure: Figure,
+    bead: int,
+    severities: Mapping[str, str] | None,
+    doubt: str = "",
+    *,
+    sure: bool = False,
+) -> Finding:
     """A figure of one side with no counterpart on the other: `dropped` (a source figure) or `added` (a target
-    one); low confidence, so at most a warning, where the figure itself is in doubt (`Figure.doubt`) or the
-    caller is (`doubt`)."""
-    reason = _DOUBTS.get(figure.doubt, figure.doubt) or doubt
+    one); low confidence, so at most a warning, where the figure itself is in doubt (`Figure.doubt`, unless the
+    caller is `sure` of it) or the caller is (`doubt`)."""
+    reason = ("" if sure else _DOUBTS.get(figure.doubt, figure.doubt)) or doubt
     confidence = "low" if reason else "high"
     message = f"{status}: '{_shown(figure)}' ({figure.kind} {figure.value})"
     source, target = (figure, None) if status == "dropped" else (None, figure)
@@ -597,6 +605,14 @@ def _unpaired(status: str, figure: Figure, bead: int, severities: Mapping[str, s
         target,
         confidence=confidence,
     )
+
+
+def _code_gone(figure: Figure, other_text: str) -> bool:
+    """A code or model name ('W1', 'Galaxy S10+') that the other side does not write anywhere: lost for sure,
+    where one only renamed or said in words may be a paraphrase."""
+    if figure.kind != "code" or not other_text:  # a Roman ordinal may be said in words ('Henry the Eighth')
+        return False
+    return re.sub(r"\s", "", figure.text).lower() not in re.sub(r"\s", "", other_text).lower()
 
 
 def _kept_dates(side: Sequence[Figure], unpaired: list[Figure]) -> set[tuple[str, str]]:
@@ -791,7 +807,9 @@ def compare_figures(
     findings += _said_in_words(left, "source", bead, (src_text, tgt_text), tgt_lang)
     findings += _said_in_words(right, "target", bead, (tgt_text, src_text), src_lang)
     kept_src, kept_tgt = _kept_dates(src, left), _kept_dates(tgt, right)
-    findings += [_unpaired("dropped", s, bead, severities, _repeated(s, kept_src)) for s in left]
+    findings += [
+        _unpaired("dropped", s, bead, severities, _repeated(s, kept_src), sure=_code_gone(s, tgt_text)) for s in left
+    ]
     findings += [_unpaired("added", t, bead, severities, _repeated(t, kept_tgt)) for t in right]
     return findings
 

@@ -823,3 +823,12 @@ def test_a_year_and_month_in_iso_order():
     # and month/year, as an issue of a magazine is dated
     assert figures("In einer Ausgabe von GamePro von 11/1997 steht es.", "de") == [("date", "1997-11")]
     assert errors("Im Gamefan 06/1998 kommentierte Jason.", "In 1998-06 Gamefan, Jason commented.") == []
+
+
+def test_a_code_the_target_does_not_write_anywhere_is_lost_for_sure():
+    assert [f.message for f in errors("Die Steckverbindung W1 wird entfernt.", "The plug connection is removed.")] == [
+        "dropped: 'W1' (code 1)"
+    ]
+    assert errors("Die Steckverbindung W1 wird entfernt.", "The W1 plug connection is removed.") == []
+    assert errors("Im ICE 3 saß er.", "He sat in the ICE3.") == []
+    assert errors("König Heinrich VIII. heiratete sechsmal.", "King Henry the Eighth married six times.") == []

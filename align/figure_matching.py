@@ -13,7 +13,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from itertools import product
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,7 @@ from align.figures import (
     Figure,
     qualifiers_agree,
     superscript,
+    to_decimal,
 )
 from align.findings import Finding, severity
 
@@ -69,13 +70,6 @@ def _shown(figure: Figure) -> str:
 def _uncertain(message: str, reason: str) -> str:
     """The message of a low-confidence finding, with why the checker is unsure."""
     return f"{message} [uncertain: {reason}]"
-
-
-def _decimal(value: str) -> Decimal | None:
-    try:
-        return Decimal(value)
-    except InvalidOperation:
-        return None
 
 
 _SYMBOLS = set("°%$€£¥₹₩")
@@ -122,8 +116,9 @@ _CONVERSIONS: dict[tuple[str, str], Decimal] = {
 _CONVERSION_TOLERANCE = Decimal("0.04")  # a translator rounds: '10 miles' → '16 km', '130 pounds' → '59 kg'
 
 
-def _weight_units(figure: Figure) -> set[str | None]:
-    """A figure's unit, and 'lb' for 'pounds' or 'Pfund' written as a word, which may weigh as well as pay."""
+def _possible_units(figure: Figure) -> set[str | None]:
+    """The units a figure may be in: its own, and 'lb' for 'pounds' or 'Pfund' written as a word, which may weigh as
+    well as pay."""
     units = {figure.unit}
     if figure.unit == "GBP" and "£" not in figure.text and re.search(r"(?i)pound|pfund", figure.text):
         units.add("lb")
@@ -154,7 +149,7 @@ class _Conversion:
 
 def _conversion(a: Figure, b: Figure) -> _Conversion | None:
     """The conversion between two figures in an imperial and a metric unit (of every end of a range), if any."""
-    for ua, ub in product(_weight_units(a), _weight_units(b)):
+    for ua, ub in product(_possible_units(a), _possible_units(b)):
         if ua is None or ub is None or ua == ub:
             continue
         (imperial, x), (metric, y) = (
@@ -163,8 +158,8 @@ def _conversion(a: Figure, b: Figure) -> _Conversion | None:
         factor = _CONVERSIONS.get((imperial, metric))
         if factor is None and (imperial, metric) != ("°F", "°C"):
             continue
-        xs = [_decimal(p) for p in x.value.split("..")]
-        ys = [_decimal(q) for q in y.value.split("..")]
+        xs = [to_decimal(p) for p in x.value.split("..")]
+        ys = [to_decimal(q) for q in y.value.split("..")]
         if len(xs) != len(ys) or None in xs or None in ys:
             continue
         values = tuple((p - 32) * 5 / 9 if factor is None else p * factor for p in xs if p is not None)
@@ -216,7 +211,7 @@ def _rounded(a: Figure, b: Figure) -> bool:
     """The target b is the source a rounded to fewer digits, within 5 % ('16,9' → '17'); never the reverse."""
     if a.kind not in _NUMERIC_KINDS - {"year", "ordinal"} or b.kind not in _NUMERIC_KINDS - {"year", "ordinal"}:
         return False
-    x, y = _decimal(a.value), _decimal(b.value)
+    x, y = to_decimal(a.value), to_decimal(b.value)
     if x is None or y is None or x == 0 or y == 0 or not _units_agree(a, b):
         return False
     if abs(x - y) > Decimal("0.05") * max(abs(x), abs(y)):
@@ -293,7 +288,7 @@ def _difference(src: Figure, tgt: Figure, src_lang: str, tgt_lang: str) -> tuple
     if src.kind == "money" and tgt.kind == "money" and src.unit != tgt.unit:
         return "currency", f"currency and value: '{src.text}' ({src.unit}) → '{tgt.text}' ({tgt.unit})", reason
     if src.scale is not None and tgt.scale is not None and src.scale != tgt.scale:
-        sx, tx = _decimal(src.value), _decimal(tgt.value)
+        sx, tx = to_decimal(src.value), to_decimal(tgt.value)
         if sx is not None and tx is not None and sx.scaleb(-src.scale) == tx.scaleb(-tgt.scale):
             src_word = _SCALE_NAMES.get((src_lang, src.scale), "")
             tgt_word = _SCALE_NAMES.get((tgt_lang, tgt.scale), "")
@@ -339,7 +334,7 @@ def _notation(src: Figure, tgt: Figure, src_lang: str, tgt_lang: str) -> str | N
     million'), which an English reader reads as another number (150; 25 million or a list)."""
     if ("," not in tgt.text and "." not in tgt.text) or not (src_lang.startswith("de") and tgt_lang.startswith("en")):
         return None
-    if _decimal(tgt.value) is None:
+    if to_decimal(tgt.value) is None:
         return None
     number = re.search(r"\d[\d.,]*\d|\d", tgt.text)
     if number is None or number.group() not in src.text or not _GERMAN_NOTATION.search(number.group()):

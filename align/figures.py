@@ -2171,11 +2171,12 @@ def _make(
 
 def _significant_digits(value: str) -> int:
     """How many significant digits a figure's value has ('18257' 5, '1000' 1, '2.5' 2); 0 for no number."""
-    number = _decimal_or_none(value)
+    number = to_decimal(value)
     return len(number.normalize().as_tuple().digits) if number is not None and number else 0
 
 
-def _decimal_or_none(value: str) -> Decimal | None:
+def to_decimal(value: str) -> Decimal | None:
+    """A figure's value as a Decimal; None where it is no number (a date, a range, a score)."""
     try:
         return Decimal(value)
     except InvalidOperation:

@@ -833,6 +833,10 @@ _POSTFIX_QUALIFIERS = {
     "or older": "at_least",
     "and older": "at_least",
     "and over": "at_least",
+    "at least": "at_least",
+    "at most": "at_most",
+    "at the most": "at_most",
+    "at the least": "at_least",
 }
 _POSTFIX_RE = re.compile(rf"(?i)^\s?(?P<q>{'|'.join(re.escape(k) for k in _POSTFIX_QUALIFIERS)})(?![\w])")
 # An age difference after a number of years: 'fünf Jahre älter' = five years older, 'five-year-older', 'five years
@@ -2140,12 +2144,23 @@ def _make(
         qualifier, qualifier_text, sure, bound, bound_text = None, "", True, None, ""
     elif plus or (end < len(norm) and norm[end] == "+" and (end + 1 == len(norm) or not norm[end + 1].isalnum())):
         qualifier, qualifier_text, sure = "more_than", "+", True
-    elif qualifier is None and kind not in _DATE_KINDS:
+    elif (qualifier is None or qualifier == "approximately") and kind not in _DATE_KINDS:
+        # a bound after the figure rules over a hedge before it: 'around 2 000 at least' = at least 2,000
         post = _POSTFIX_RE.match(norm[end : end + 16])
+        if (
+            post
+            and qualifier is not None
+            and QUALIFIER_FAMILY.get(_POSTFIX_QUALIFIERS[post.group("q").lower()])
+            not in (
+                "lower bound",
+                "upper bound",
+            )
+        ):
+            post = None
         age = _AGE_DIFFERENCE_RES[language].match(norm, end) if unit == "year" and language in ("de", "en") else None
         if post:
             qualifier, qualifier_text, sure = _POSTFIX_QUALIFIERS[post.group("q").lower()], post.group("q"), True
-        elif age:
+        elif age and qualifier is None:
             qualifier, qualifier_text, sure = "difference", age.group().strip().lstrip("-"), True
     if qualifier == "approximately" and kind not in _DATE_KINDS and _significant_digits(value) >= 4:
         sure = False  # 'some 18,257', 'rund 18.257': a hedge on an exact figure is style, which a translation may drop

@@ -833,3 +833,10 @@ def test_a_code_the_target_does_not_write_anywhere_is_lost_for_sure():
     assert errors("Die Steckverbindung W1 wird entfernt.", "The W1 plug connection is removed.") == []
     assert errors("Im ICE 3 saß er.", "He sat in the ICE3.") == []
     assert errors("König Heinrich VIII. heiratete sechsmal.", "King Henry the Eighth married six times.") == []
+
+
+def test_a_bound_after_the_figure_rules_over_a_hedge_before_it():
+    source = "Der Online-Textfluss liegt bei mindestens 2.000."
+    assert errors(source, "Online text flow is something around 2 000 at least.") == []
+    assert errors(source, "Online text flow is something around 2 000.") != []
+    assert errors("Es kostet höchstens 5 Euro.", "It costs 5 euros at most.") == []

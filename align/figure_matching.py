@@ -60,6 +60,8 @@ _ONE_OF_A_KIND = frozenset({"time", "date", "percent", "money"})
 def _shown(figure: Figure) -> str:
     if figure.qualifier == "difference":
         return f"{figure.text} {figure.qualifier_text}"
+    if figure.qualifier_text == "+" and "+" in figure.text:
+        return figure.text  # '6+ years'
     if figure.qualifier_text == "+" or figure.qualifier_text.lower() in _POSTFIX_QUALIFIERS:
         sep = "" if figure.qualifier_text[:1] in "+-" else " "
         return f"{figure.text}{sep}{figure.qualifier_text}"

@@ -614,6 +614,8 @@ _QUALIFIERS = {
         "nahe an": "nearly",
         "nah an": "nearly",
         "nahe bei": "nearly",
+        "nicht weit von": "nearly",
+        "nicht weit entfernt von": "nearly",
         "kaum": "nearly",
         "mindestens": "at_least",
         "zumindest": "at_least",
@@ -645,6 +647,7 @@ _QUALIFIERS = {
         "what feels like": "approximately",
         "what felt like": "approximately",
         "like": "approximately",
+        "like a": "approximately",
         "~": "approximately",
         "a good": "just_over",
         "just over": "just_over",
@@ -805,6 +808,7 @@ _UNSURE_QUALIFIERS = {
     "as high as",
     "as long as",
     "like",  # 'coverage is always like 97 percent'; 'I'd like 3 tickets' wants them
+    "like a",
     "gefühlt",  # 'auf gefühlt 0,5 m genau': a felt figure, often rendered without the hedge ('to within 0.5 m')
     "gefühlte",
     "gefühlten",
@@ -889,7 +893,7 @@ _DATE_GATES = {
     "slashed": re.compile(r"[0-9]/[0-9][0-9]?/[0-9][0-9]"),
     "month_year": re.compile(r"[0-9]/(?:1[89]|20)[0-9][0-9]"),
     "day_month": re.compile(rf"[0-9](?:\.|st|nd|rd|th)?\s?(?:of\s)?(?:{_MONTH})", re.IGNORECASE),
-    "month_day": re.compile(rf"(?<!\w)(?:{_MONTH})\.?\s[0-9]", re.IGNORECASE),
+    "month_day": re.compile(rf"(?<!\w)(?:{_MONTH})\.?,?\s[0-9]", re.IGNORECASE),
 }
 _DATE_RES = (
     ("dmy", "dotted", re.compile(r"(?<![\w.])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>\d{4}|\d{2})(?![\w]|\.\d)")),
@@ -938,11 +942,11 @@ _DATE_RES = (
         "month_d",
         "month_day",
         re.compile(
-            rf"(?<![\w])(?P<mn>{_MONTH})\.?\s(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s(?P<y>\d{{4}}))?(?![\w.,]?\d)(?!\s?%|\s?:\s?\d)",
+            rf"(?<![\w])(?P<mn>{_MONTH})\.?\s(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s(?P<y>\d{{4}}))?(?![\w.,]?\d)(?!\s?%|\s?[:\-–]\s?\d)",
             re.IGNORECASE,
         ),
     ),
-    ("month_y", "month_day", re.compile(rf"(?<![\w])(?P<mn>{_MONTH})\.?\s(?P<y>\d{{4}})(?!\w)", re.IGNORECASE)),
+    ("month_y", "month_day", re.compile(rf"(?<![\w])(?P<mn>{_MONTH})\.?,?\s(?P<y>\d{{4}})(?!\w)", re.IGNORECASE)),
 )
 _ANY_DIGIT = re.compile(r"[0-9]")  # in normalized text (see _DATE_GATES)
 # A month's name alone, where the word starts (_MONTH_ONLY_LEAD_RE at its start): searched apart, since a pattern
@@ -1280,6 +1284,10 @@ _FRACTION_RES = {
         r"(?=\sof\b|\s?[.,;:!?)](?!\w)|$)|(?P<half>half)(?=\s(?:of|the|a|an|their|its|his|her)\b))(?![\w-])"
     ),
 }
+_QUARTER_HOUR_RE = re.compile(
+    r"(?i)\s(?:vor|nach|bis|to|past|after|before)\s(?:1[0-2]|[1-9]|eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun"
+    r"|zehn|elf|zwölf|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?![\w])"
+)
 _OR_TWO_RE = re.compile(
     r"(?i)(?<![\w])(?:an?|one|every)\s(?P<u>hour|day|week|month|year|night|minute)\sor\stwo(?![\w])"
 )
@@ -1388,6 +1396,8 @@ def _word_figures(norm: str, language: str) -> list[_Found]:
         if groups.get("n"):
             if norm[max(0, m.start() - 3) : m.start()].lower() == "as " and not norm.startswith(" of", m.end()):
                 continue  # 'to come in as a tenth': a rank; 'as a third of the votes' is a fraction
+            if _QUARTER_HOUR_RE.match(norm, m.end()):
+                continue  # 'um ein Viertel vor neun', 'a quarter past eight': a time of day
             numerator, word = _NUMERATORS[groups["n"].lower()], groups["d"].lower()
         else:
             numerator, word = 1, (groups.get("every") or groups.get("in") or "").lower()
@@ -1829,10 +1839,10 @@ def _suffixes(norm: str, pos: int, language: str, money: bool) -> tuple[int, int
         bare = low.rstrip(".")
         attached = not m.group("ws")
         hyphen = "-" in m.group("ws")
-        if scale is None and unit is None and currency is None and not hyphen:
+        if scale is None and unit is None and currency is None and (not hyphen or _long_scale(bare, language)):
             key = low if _scale_of(low, language) is not None else bare
-            if money and "-" in bare and _scale_of(bare, language) is None:
-                key = bare.split("-")[0]  # '£44m-Neuzugang': the scale heads a compound
+            if (money or attached) and "-" in bare and _scale_of(bare, language) is None:
+                key = bare.split("-")[0]  # '£44m-Neuzugang', '4k-Display': the scale heads a compound
             power = _scale_of(key, language)
             short = key in ("m", "k", "b", "mn", "bn", "tn")
             if key == "m" and not money:  # '0,5m', 'a 5m wall': metres, unless money is named ('5m euros')
@@ -1863,6 +1873,12 @@ def _suffixes(norm: str, pos: int, language: str, money: bool) -> tuple[int, int
                 break
         break
     return end, scale, unit, currency
+
+
+def _long_scale(word: str, language: str) -> bool:
+    """A scale said as a word ('Millionen', 'billion'), which may follow its number after a hyphen
+    ('16-Millionen'), where an abbreviation ('16-m') is a unit."""
+    return len(word) > 3 and _scale_of(word, language) is not None
 
 
 def _unit_at(norm: str, pos: int, word: str, hyphen: bool) -> tuple[str | None, int]:
@@ -1918,6 +1934,8 @@ _NOT_UNTIL_RE = re.compile(
 # shouldn't pay more than 2 euros" renders 'mehr als 2 Euro dürfte man nicht geben', whose negation comes last).
 _NOT_BEFORE_RE = re.compile(r"(?i)(?:(?<![\w])not|n['’]t)\s+worth\s+$")
 _NEGATED = {"more than": "at_most", "over": "at_most", "less than": "at_least", "fewer than": "at_least"}
+_BEI_RE = re.compile(r"(?i)(?<![\w])(?:liegt\s+)?bei\s+$")  # 'mindestens bei etwa': the bound's 'bei'
+_BOUNDS_FAMILIES = ("lower bound", "upper bound")
 _CALL_CUE_RE = re.compile(r"(?i)(?<![\w])(?:an)?ruf|telefon|(?<![\w])tel\.|hotline|nummer|erreichbar|erreichen|wähl")
 _COMPARATIVE_RE = re.compile(r"(?i)(?<![\w])(?P<n>nicht\s+)?(?P<q>mehr|weniger)(?:\s+[^\W\d_]+){1,2}\s+als\s+$")
 _COMPARATIVES = {"mehr": "more_than", "weniger": "less_than"}
@@ -2037,6 +2055,15 @@ def _clause_around(norm: str, start: int, end: int) -> str:
     return _sentence_around(norm, start, end, 60, _CLAUSE_END_RE)
 
 
+def _sure_bound_before(before: str, language: str) -> str:
+    """The words of a sure bound ('mindestens', 'more than'; not 'ab', which may only date) that end `before`,
+    a bound's 'bei' aside; '' if none."""
+    found = _phrase_before(_BEI_RE.sub("", before), _QUALIFIERS[language])
+    word = found.group() if found is not None else ""
+    family = QUALIFIER_FAMILY.get(_QUALIFIERS[language].get(word.lower(), ""))
+    return word if word and word.lower() not in _UNSURE_QUALIFIERS and family in _BOUNDS_FAMILIES else ""
+
+
 def _qualify(
     norm: str, start: int, end: int, kind: str, unit: str | None, language: str
 ) -> tuple[str | None, str, bool, str | None, str]:
@@ -2060,6 +2087,12 @@ def _qualify(
         q_start = max(0, start - 32) + q.start()
         if low == "gegen" and kind != "time":
             return "approximately", word, False, None, ""  # 'gegen 500 Menschen' = about 500; '3:1 gegen 2' = against
+        if low in ("um die", "an die") and kind == "year":
+            return None, "", True, None, ""  # 'um die 2024 republikanische Nominierung wetteifern': for the
+        if _QUALIFIERS[language][low] == "approximately":
+            bound = _sure_bound_before(norm[max(0, q_start - 32) : q_start], language)
+            if bound:  # 'mindestens (bei) etwa 2 000' = at least about 2,000: the bound is what the figure asserts
+                return _QUALIFIERS[language][bound.lower()], f"{bound} {word}", True, None, ""
         sure = True
         if low in ("über", "over") and unit in ("year", "month", "week", "day", "hour", "minute"):
             sure = False  # 'über 5 Jahre' verteilt, 'over 5 years': a span as well as a bound

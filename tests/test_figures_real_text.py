@@ -840,3 +840,31 @@ def test_a_bound_after_the_figure_rules_over_a_hedge_before_it():
     assert errors(source, "Online text flow is something around 2 000 at least.") == []
     assert errors(source, "Online text flow is something around 2 000.") != []
     assert errors("Es kostet höchstens 5 Euro.", "It costs 5 euros at most.") == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Die Foylesider gewannen im vergangenen Februar 2-1.", "The Foylesider's won 2-1 last February."),
+        (
+            "Pence, der um die 2024 republikanische Nominierung wetteifern könnte",
+            "Pence, who may vie for the 2024 nomination",
+        ),
+        ("Sie machten nicht weit von zehn Prozent der Bevölkerung aus.", "They made up not far off 10 percent of it."),
+        ("Die Hälfte der 16-Millionen Bürger Simbabwes", "Half of Zimbabwe's 16 million citizens"),
+        ("Der Textfluss liegt mindestens bei etwa 2 000.", "The text flow is something around 2 000 at least."),
+        ("Die Organisatoren treffen sich um Viertel vor neun.", "The organizers meet at a quarter to nine."),
+        ("Ich habe die Waage im Oktober 2017 gekauft.", "I purchased the scale in October, 2017."),
+        ("Sie gaben mir einen Rabatt von etwa 3 $.", "They gave me like a 3$ discount."),
+        ("Ich arbeite an einem großen 4k-Display.", "I work on a big 4k display."),
+    ],
+)
+def test_held_out_english_to_german_idioms_keep_their_figures(source, target):
+    assert errors(source, target) == []
+
+
+def test_a_bound_before_a_hedge_is_the_bound_but_ab_may_only_date():
+    assert [f.qualifier for f in extract("mindestens bei etwa 2 000", "de")] == ["at_least"]
+    assert [f.qualifier for f in extract("Ab etwa 2700 v. Chr. bauten sie.", "de")] == ["approximately"]
+    assert errors("Es kostet mindestens etwa 500 Euro.", "It costs about 500 euros.") != []
+    assert errors("Ein Viertel der Stimmen ging an ihn.", "A fifth of the votes went to him.") != []

@@ -2183,11 +2183,7 @@ def _make(
         if (
             post
             and qualifier is not None
-            and QUALIFIER_FAMILY.get(_POSTFIX_QUALIFIERS[post.group("q").lower()])
-            not in (
-                "lower bound",
-                "upper bound",
-            )
+            and QUALIFIER_FAMILY.get(_POSTFIX_QUALIFIERS[post.group("q").lower()]) not in _BOUNDS_FAMILIES
         ):
             post = None
         age = _AGE_DIFFERENCE_RES[language].match(norm, end) if unit == "year" and language in ("de", "en") else None

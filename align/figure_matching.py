@@ -151,6 +151,8 @@ class _Conversion:
 
 def _conversion(a: Figure, b: Figure) -> _Conversion | None:
     """The conversion between two figures in an imperial and a metric unit (of every end of a range), if any."""
+    if a.unit is None or b.unit is None or a.unit == b.unit:
+        return None
     for ua, ub in product(_possible_units(a), _possible_units(b)):
         if ua is None or ub is None or ua == ub:
             continue

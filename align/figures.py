@@ -1308,6 +1308,8 @@ _CODE_RE = re.compile(r"(?<![\w.\-/$€£¥])(?P<c>[^\W\d_][^\W_]*?\d[^\W_]*)(?!
 # A telephone number in hyphenated groups ('1-800-950-NAMI', '555-123-4567'): a code, never a range or a figure
 # to qualify ('erreichbar unter 1-800-950-6264' = reachable at); a date's groups ('2019-03-04') are too short
 _PHONE_RE = re.compile(r"(?<![\w.,/-])\d{1,4}(?:-\d{3,4}){2,}(?:-[A-Z]{2,})?(?![\w-]|[.,]\d)")
+_PHONE_GATE = re.compile(r"\d-\d\d\d")  # in every match of _PHONE_RE
+_FEET_INCHES_GATE = re.compile(r"[1-9]\s?(?:['’′]|[FfZz])")  # in every match of _FEET_INCHES_RE: '5'', '5 ft', '5 Fuß'
 _FEET_INCHES_RE = re.compile(
     r"(?<![\w.,'’′])(?P<f>[1-9])(?:\s?['’′]\s?(?P<i1>1[01]|\d)\s?(?:[\"”″]|''|’’)(?![\w])"
     r"|\s?(?i:ft\.?|feet|foot|fu(?:ß|ss))\s(?:(?i:and|und)\s)?(?P<i2>1[01]|\d)\s?(?i:inch(?:es)?|in\b\.?|zoll)(?![\w]))"
@@ -1420,13 +1422,11 @@ def _word_figures(norm: str, language: str) -> list[_Found]:
     # 'World War II' ~ '2. Weltkrieg', 'Ludwig XIV.' ~ 'Louis XIV'
     for m in _ROMAN_RE.finditer(norm) if _any_in(norm, ("II", "IV", "VI", "IX", "XI", "XV", "XX", "XL")) else ():
         found.append((m.start("r"), m.end(), "ordinal", str(_roman(m.group("r"))), None, (), "code"))
-    for m in (
-        _FEET_INCHES_RE.finditer(norm) if _any_in(lower, ("'", "’", "′", "ft", "feet", "foot", "fuß", "fuss")) else ()
-    ):
+    for m in _FEET_INCHES_RE.finditer(norm) if _FEET_INCHES_GATE.search(norm) else ():
         # a height in feet and inches ('5'5"', '5 ft 6 inches', '5 Fuß 5 Zoll'): one figure, in feet
         feet = Decimal(m.group("f")) + Decimal(m.group("i1") or m.group("i2")) / 12
         found.append((m.start(), m.end(), "quantity", str(feet.quantize(Decimal("0.0001")).normalize()), "ft", (), ""))
-    for m in _PHONE_RE.finditer(norm) if "-" in norm else ():
+    for m in _PHONE_RE.finditer(norm) if "-" in norm and _PHONE_GATE.search(norm) else ():
         found.append((m.start(), m.end(), "code", "".join(c for c in m.group() if c.isdigit()), None, (), "code"))
     for m in _CODE_RE.finditer(norm) if _CODE_GATE.search(norm) else ():
         code = m.group("c")
@@ -1968,7 +1968,7 @@ _EXCEED_RES = {
 }
 
 
-_TOKEN_RE = re.compile(r"(?:[^\s\-–/(\[.…]|\.(?!\.))+")  # 'that..about 1000MW': '..' parts words too
+_TOKEN_RE = re.compile(r"[^\s\-–/(\[]+")
 _TILDE_RE = re.compile(r"~\s*$")
 
 
@@ -2003,6 +2003,9 @@ def _phrase_before(before: str, table: dict[str, str]) -> _Phrase | None:
         return _Phrase(tilde.start(), "~") if tilde else None
     if not before[-1:].isspace():
         return None
+    if "." in before or "…" in before:  # 'that..about 1000MW': dots part words too (same length, same offsets)
+        before = before.replace("..", ". ").replace("…", " ")
+        tail = before.rstrip()
     tail_words = _TOKEN_RE.findall(tail[-24:].lower())[-1:]
     last_word = tail_words[0].lstrip("\"„“'*.") if tail_words else ""
     if last_word not in _LAST_WORDS[id(table)]:
@@ -2035,6 +2038,7 @@ def _threshold(norm: str, start: int, end: int, language: str) -> tuple[str, str
 
 _SENTENCE_END_RE = re.compile(r"[.!?;](?=\s|$)")
 _CLAUSE_END_RE = re.compile(r"[.!?;,:–—-](?=\s|$)")
+_SOMETIMES_HINTS = ("ometimes", "t times", "ccasionally", "some days")  # one in every match of _SOMETIMES_RE
 _SOMETIMES_RE = re.compile(r"(?i)(?<![\w])(?:sometimes|at times|occasionally|on some days)(?![\w])")
 
 
@@ -2134,7 +2138,12 @@ def _qualify(
                 unit in ("degree", "°C", "°F") and not _CHANGE_CUE_RE.search(_sentence_around(norm, start, end))
             )
             return "approximately", um.group("q"), sure, None, ""
-    if language == "en" and kind not in _DATE_KINDS and _SOMETIMES_RE.search(_clause_around(norm, start, end)):
+    if (
+        language == "en"
+        and kind not in _DATE_KINDS
+        and _any_in(norm, _SOMETIMES_HINTS)
+        and _SOMETIMES_RE.search(_clause_around(norm, start, end))
+    ):
         return "at_most", "sometimes", False, None, ""  # 'auch mal 300' (on some days as many as 300) ~ 'sometimes'
     if kind not in _DATE_KINDS and kind != "ordinal":
         window = norm[max(0, start - 40) : min(len(norm), end + 30)]

@@ -942,7 +942,7 @@ _DATE_RES = (
         "month_d",
         "month_day",
         re.compile(
-            rf"(?<![\w])(?P<mn>{_MONTH})\.?\s(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s(?P<y>\d{{4}}))?(?![\w.,]?\d)(?!\s?%|\s?[:\-–]\s?\d)",
+            rf"(?<![\w])(?P<mn>{_MONTH})\.?\s(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:[.,]?\s(?P<y>\d{{4}}))?(?![\w.,]?\d)(?!\s?%|\s?[:\-–]\s?\d)",
             re.IGNORECASE,
         ),
     ),
@@ -1839,9 +1839,14 @@ def _suffixes(norm: str, pos: int, language: str, money: bool) -> tuple[int, int
         bare = low.rstrip(".")
         attached = not m.group("ws")
         hyphen = "-" in m.group("ws")
-        if scale is None and unit is None and currency is None and (not hyphen or _long_scale(bare, language)):
+        if (
+            scale is None
+            and unit is None
+            and currency is None
+            and (not hyphen or _long_scale(bare.split("-")[0], language))
+        ):
             key = low if _scale_of(low, language) is not None else bare
-            if (money or attached) and "-" in bare and _scale_of(bare, language) is None:
+            if (money or attached or hyphen) and "-" in bare and _scale_of(bare, language) is None:
                 key = bare.split("-")[0]  # '£44m-Neuzugang', '4k-Display': the scale heads a compound
             power = _scale_of(key, language)
             short = key in ("m", "k", "b", "mn", "bn", "tn")
@@ -1859,7 +1864,10 @@ def _suffixes(norm: str, pos: int, language: str, money: bool) -> tuple[int, int
                 two = _TWO_WORDS_RE.match(norm, m.start("word"))
                 if two and two.group().lower() in _currencies():
                     code, word = _currencies()[two.group().lower()], two.group()
-            if code is not None and not hyphen:
+            if code is None and hyphen and scale is not None and "-" in bare:
+                word = word.split("-")[0]  # '44-Millionen-Pfund-Verpflichtung': the currency of a compound
+                code = _currencies().get(word.lower())
+            if code is not None and (not hyphen or scale is not None):
                 currency = code
                 end = m.start("word") + len(word.rstrip(".") if word.lower() not in _currencies() else word)
                 continue

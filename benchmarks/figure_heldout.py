@@ -1,7 +1,7 @@
 """Precision of `align check` on held-out translations, judged pair by pair (issue 17).
 
 The texts are WMT23 outputs that the labelled set (`figure_labels.py`) does not use: six more German→English
-systems on the same German source, and the English→German test set (its source, its reference and five systems):
+systems on the same German source, and the English→German test set (its source, its reference and seven systems):
 other documents, and the direction of the notes (an English original, its German translation). They are not in
 ../shared/data. Fetch them from https://github.com/wmt-conference/wmt23-news-systems at commit
 2cb363f1cf77cb7c269c220a3a008316ac900da0 (`txt/system-outputs/` for German→English, `txt-ts/…` for
@@ -10,7 +10,7 @@ and name that folder in ALIGN_HELDOUT_DIR.
 
 Every pair that failed CI on some version of the checker is judged in `data/figure-labels/heldout-judged.jsonl`
 by the guideline (`GUIDELINE.md`): real or not, with the round in which it was first seen (1: the checker of
-a740454; 2: of 86e5fa4; 3: of ed5c29f), before the rules it taught were written. A failing pair with no judgement
+a740454; 2: of 86e5fa4; 3: of ed5c29f; 4: of c7a4731), before the rules it taught were written. A failing pair with no judgement
 is counted as unjudged, never as right.
 
     ALIGN_HELDOUT_DIR=/path/to/files python benchmarks/figure_heldout.py
@@ -33,7 +33,7 @@ from align.compare import compare_pair  # noqa: E402
 WMT = ROOT.parent / "shared" / "data" / "figures" / "wmt23-de-en"
 JUDGED = Path(__file__).resolve().parent / "data" / "figure-labels" / "heldout-judged.jsonl"
 DE_EN_SYSTEMS = ("GPT4-5shot", "ONLINE-A", "AIRC", "ONLINE-Y", "Lan-BridgeMT", "ZengHuiMT")
-EN_DE_SYSTEMS = ("ref", "ONLINE-B", "GPT4-5shot", "ONLINE-A", "NLLB_Greedy", "Lan-BridgeMT")
+EN_DE_SYSTEMS = ("ref", "ONLINE-B", "GPT4-5shot", "ONLINE-A", "NLLB_Greedy", "Lan-BridgeMT", "ZengHuiMT", "ONLINE-Y")
 HELDOUT_FILES = {
     **{("de-en", s): f"generaltest2023.de-en.hyp.{s}.en" for s in DE_EN_SYSTEMS},
     ("en-de", "ref"): "generaltest2023.en-de.ref.refA.de",

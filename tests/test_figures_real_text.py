@@ -868,3 +868,19 @@ def test_a_bound_before_a_hedge_is_the_bound_but_ab_may_only_date():
     assert [f.qualifier for f in extract("Ab etwa 2700 v. Chr. bauten sie.", "de")] == ["approximately"]
     assert errors("Es kostet mindestens etwa 500 Euro.", "It costs about 500 euros.") != []
     assert errors("Ein Viertel der Stimmen ging an ihn.", "A fifth of the votes went to him.") != []
+
+
+def test_a_scale_and_a_currency_that_head_a_german_compound():
+    assert figures("Die 44-Millionen-Pfund-Verpflichtung von Porro", "de") == [("money", "44000000")]
+    assert (
+        errors("Sherwood zerreißt die 44-Millionen-Pfund-Verpflichtung.", "Sherwood tears into the £44m signing.") == []
+    )
+    assert figures("Eine 5-Millionen-Stadt", "de") == [("number", "5000000")]
+    assert figures("Ein 5m-Turm", "de") == [("quantity", "5")]
+
+
+def test_a_month_day_and_year_with_a_dot_after_the_day():
+    assert (
+        errors("Der Tag des Sept. 11. 2001, bei Terroranschlägen.", "The day of the Sept. 11, 2001, terrorist attacks.")
+        == []
+    )

@@ -10,8 +10,8 @@ and name that folder in ALIGN_HELDOUT_DIR.
 
 Every pair that failed CI on some version of the checker is judged in `data/figure-labels/heldout-judged.jsonl`
 by the guideline (`GUIDELINE.md`): real or not, with the round in which it was first seen (1: the checker of
-a740454; 2: of 86e5fa4; 3: of ed5c29f; 4: of c7a4731), before the rules it taught were written. A failing pair with no judgement
-is counted as unjudged, never as right.
+a740454; 2: of 86e5fa4; 3: of ed5c29f; 4: of c7a4731), before the rules it taught were written. A failing pair
+with no judgement is counted as unjudged, never as right.
 
     ALIGN_HELDOUT_DIR=/path/to/files python benchmarks/figure_heldout.py
 """

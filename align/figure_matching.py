@@ -593,10 +593,15 @@ def _unpaired(
     confidence = "low" if reason else "high"
     message = f"{status}: '{_shown(figure)}' ({figure.kind} {figure.value})"
     source, target = (figure, None) if status == "dropped" else (None, figure)
+    # a code the source writes nowhere ('Galaxy S4' for 'Galaxy Buds') names a thing the source does not: no
+    # explicitation adds one, so it has its own severity ('figure.added.code', an error by default); its aspect
+    # stays "value", so that fingerprints accepted before keep matching
+    code_added = sure and status == "added" and figure.kind == "code"
+    key = "figure.added.code" if code_added else f"figure.{status}"
     return Finding(
         status,
         "figure",
-        severity(f"figure.{status}", severities, confidence),
+        severity(key, severities, confidence),
         _uncertain(message, reason) if reason else message,
         bead,
         "value",
@@ -606,11 +611,32 @@ def _unpaired(
     )
 
 
+_ELEMENTS = frozenset(
+    "H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se Br Kr Rb Sr Y Zr Nb"
+    " Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Pm Sm Eu Gd Tb Dy Ho Er Tm Yb Lu Hf Ta W Re Os Ir Pt"
+    " Au Hg Tl Pb Bi Po At Rn Fr Ra Ac Th Pa U Np Pu Am Cm Bk Cf Es Fm Md No Lr".split()
+)
+_FORMULA_PART_RE = re.compile(r"([A-Z][a-z]?)(\d*)")
+
+
+def _substance(code: str) -> bool:
+    """A chemical formula of two elements or more ('CO2', 'H2O', 'CH4') or a particulate class ('PM10', 'PM2.5'):
+    a substance, which the other language may name in words ('Kohlendioxid', 'fine dust')."""
+    if re.fullmatch(r"PM\s?\d+(?:[.,]\d)?", code):
+        return True
+    parts = _FORMULA_PART_RE.findall(code)
+    return (
+        len(parts) >= 2
+        and "".join(symbol + count for symbol, count in parts) == code
+        and all(symbol in _ELEMENTS for symbol, _ in parts)
+    )
+
+
 def _code_gone(figure: Figure, other_text: str) -> bool:
-    """A code or model name ('W1', 'Galaxy S10+') that the other side does not write anywhere: lost for sure,
-    where one only renamed or said in words may be a paraphrase."""
-    if figure.kind != "code" or not other_text:  # a Roman ordinal may be said in words ('Henry the Eighth')
-        return False
+    """A code or model name ('W1', 'Galaxy S10+') that the other side does not write anywhere: lost (or added)
+    for sure, where one only renamed or said in words may be a paraphrase (as a substance may be: 'CO2')."""
+    if figure.kind != "code" or not other_text or _substance(figure.text):
+        return False  # a Roman ordinal, no code, may be said in words ('Henry the Eighth')
     return re.sub(r"\s", "", figure.text).lower() not in re.sub(r"\s", "", other_text).lower()
 
 
@@ -809,7 +835,9 @@ def compare_figures(
     findings += [
         _unpaired("dropped", s, bead, severities, _repeated(s, kept_src), sure=_code_gone(s, tgt_text)) for s in left
     ]
-    findings += [_unpaired("added", t, bead, severities, _repeated(t, kept_tgt)) for t in right]
+    findings += [
+        _unpaired("added", t, bead, severities, _repeated(t, kept_tgt), sure=_code_gone(t, src_text)) for t in right
+    ]
     return findings
 
 

@@ -15,6 +15,7 @@ DEFAULT_SEVERITY: dict[str, str] = {
     "figure.changed": "error",
     "figure.dropped": "error",
     "figure.added": "warning",
+    "figure.added.code": "error",  # a code or model name the source writes nowhere: a hallucinated 'Galaxy S4'
     "name.changed": "warning",
     "name.dropped": "warning",
     "name.added": "warning",

@@ -835,6 +835,34 @@ def test_a_code_the_target_does_not_write_anywhere_is_lost_for_sure():
     assert errors("König Heinrich VIII. heiratete sechsmal.", "King Henry the Eighth married six times.") == []
 
 
+def test_a_code_the_source_does_not_write_anywhere_is_added_for_sure_and_fails():
+    source = "Zubehör wie die Galaxy Buds lädt man nur ohne die Hülle."
+    found = errors(source, "Accessories can only be charged on the Galaxy S4 without the case.")
+    assert [(f.status, f.message) for f in found] == [("added", "added: 'S4' (code 4)")]
+    # written by the source in some form: a repetition, at most a warning
+    assert errors("Ich nutze einen PS4 Controller.", "I use a PS4 controller. I use a PS4 controller.") == []
+    assert errors("Ich nutze einen PS 4 Controller.", "I use a PS4 controller.") == []
+    # its own severity: a user who wants added codes to warn says so
+    lenient = parse_severities(["figure.added.code=warning"])
+    lenient_findings = compare_pair(source, "It charges on the Galaxy S4.", claims=False, severities=lenient)
+    assert [(f.status, f.severity) for f in lenient_findings] == [("added", "warning")]
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Der CO2-Ausstoß stieg um 5 %.", "Carbon dioxide emissions rose by 5%."),
+        ("Der Ausstoß von Kohlendioxid stieg um 5 %.", "CO2 emissions rose by 5%."),
+        ("Methan (CH4) ist ein Treibhausgas.", "Methane is a greenhouse gas."),
+        ("Die PM10-Werte stiegen.", "Fine dust levels rose."),
+        ("Die Feinstaubwerte stiegen.", "PM10 levels rose."),
+    ],
+)
+def test_a_chemical_formula_may_be_named_in_words(source, target):
+    assert errors(source, target) == []
+    assert figure_findings(source, target) != []  # still a warning to look at
+
+
 def test_a_bound_after_the_figure_rules_over_a_hedge_before_it():
     source = "Der Online-Textfluss liegt bei mindestens 2.000."
     assert errors(source, "Online text flow is something around 2 000 at least.") == []

@@ -43,7 +43,7 @@ import numpy as np
 from babel import Locale
 
 from align.documents import PLACEHOLDER_FIRST, PLACEHOLDER_LAST
-from align.figures import currency_code
+from align.figures import NOT_UNTIL, currency_code
 from align.lexicons import CITY_NAME_LENGTH, WordLists, shipped, shipped_digest
 from align.lexicons import WORD_LISTS as WORD_LISTS
 from align.spans import Span
@@ -94,12 +94,12 @@ _NOT_NEGATION = {
         r"\b(?:(?i:(?<!\bif\s)(?:not|\w*n[’']t)\s+(?:only|just|merely)\b)"
         r"|(?i:no)\.?\s*(?=\d)|(?i:without)(?=\s+saying\b)"
         r"|(?i:nothing(?=\s+but\b)|(?<=\bor\s)not(?=\s*(?:[.,;:!?)\"“”]|$)))"
-        r"|(?i:(?:not|\w*n[’']t)\b(?=[^.;:!?]{0,80}?\buntil\b))"
+        rf"|(?={NOT_UNTIL})"
         r"|(?i:(?:no|not)(?=\s+(?:more|less|fewer|later|earlier|longer)\s+than\b|\s+quite\s+\d)))"
     ),
 }
 # 'did not notice until' is German 'erst … bemerkt' as often as 'nicht … bis': a lexical negation, not a negation
-_NOT_UNTIL_RE = re.compile(r"\b(?i:(?:not|\w*n[’']t)\b(?=[^.;:!?]{0,80}?\buntil\b))")
+_NOT_UNTIL_RE = re.compile(NOT_UNTIL)
 # Lexical negation: words that negate without a negation particle ('unable', 'failed to', 'wortlos', 'kaum'),
 # verbs of missing, refusing and forbidding ('verpasste', 'gesperrt', 'prevented'; German verbs in lower case
 # only, as the noun 'das Scheitern' names a failure without negating its clause) and the contrast 'sondern'

@@ -1934,10 +1934,14 @@ _NUMBER_BEFORE_RE = re.compile(
     r"|\w*tausend|\w*mal|\w+fach))\s+$"
 )
 # 'not … until November', 'it wasn't until 2019 that': a point in time ('erst im November'), not a time bound
-_NOT_UNTIL_RE = re.compile(
-    r"(?i)(?:(?<![\w])(?:not|never)|n['’]t)(?![\w])(?:(?!\b(?:which|who|that|and|but)\b)[^.;:!?,]){0,60}"
-    r"(?<![\w])(?:until|till)\s+$"
+# 'did not take over until November' = only in November: a negation with 'until' later in its clause (not past a
+# comma or a relative clause: '… contract, which was to run until 2024' keeps its bound), read by figures as no
+# time bound and by claims (`align.claims`) as a negation said in words ('erst im November')
+NOT_UNTIL = (
+    r"(?i:(?:(?<![\w])(?:not|never)|\w*n['’]t)(?![\w])(?:(?!\b(?:which|who|that|and|but)\b)[^.;:!?,]){0,60}"
+    r"(?<![\w])(?:until|till)(?![\w]))"
 )
+_NOT_UNTIL_RE = re.compile(NOT_UNTIL + r"\s+$")
 # 'not worth more than 10 €' = 'nicht mehr wert als 10 €': at most (at least). A negated verb is not read ("you
 # shouldn't pay more than 2 euros" renders 'mehr als 2 Euro dürfte man nicht geben', whose negation comes last).
 _NOT_BEFORE_RE = re.compile(r"(?i)(?:(?<![\w])not|n['’]t)\s+worth\s+$")

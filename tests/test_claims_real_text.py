@@ -205,6 +205,19 @@ def test_negation_kept_through_contractions_and_lexical_negation(source, target)
     assert warned(source, target, "negation") == []
 
 
+def test_not_until_is_one_idiom_for_figures_and_claims():
+    """'not … until' (= 'erst') reaches as far for the claims as for the figures: not past a comma, so the
+    negation of a clause that a later clause ends with 'until' stays a negation."""
+    assert warned("Ich habe es erst am Montag bemerkt.", "I never noticed it until Monday.", "negation") == []
+    source = "Der Vertrag wurde nicht unterzeichnet, die Gespräche laufen bis Mai."
+    assert warned(source, "The deal was not signed, talks go on until May.", "negation") == []
+    assert warned(
+        "Der Vertrag wurde unterzeichnet, die Gespräche laufen bis Mai.",
+        "The deal was not signed, talks go on until May.",
+        "negation",
+    ) == ["negation added: 'not'"]
+
+
 def test_negation_added_or_dropped_is_flagged():
     assert warned("Er kam.", "He didn't come.", "negation") == ["negation added: 'didn't'"]
     assert warned("Er kam nicht.", "He came.", "negation") == ["negation dropped: 'nicht'"]

@@ -39,6 +39,8 @@ _SCALE_NAMES = {
     ("de", 6): "Millionen",
     ("de", 9): "Milliarden",
     ("de", 12): "Billion",
+    ("de", 15): "Billiarden",
+    ("de", 18): "Trillionen",
     ("en", 3): "thousand",
     ("en", 6): "million",
     ("en", 9): "billion",

@@ -137,6 +137,10 @@ _SCALES = {
         "billion": 12,
         "billionen": 12,
         "bio.": 12,
+        "billiarde": 15,
+        "billiarden": 15,
+        "trillion": 18,
+        "trillionen": 18,
     },
     "en": {
         "thousand": 3,
@@ -155,7 +159,9 @@ _SCALES = {
         "tn": 12,
     },
 }
-_CURRENCY_CODES = ("USD", "EUR", "CNY", "HKD", "JPY", "GBP", "CHF", "RUB", "INR", "KRW", "TWD", "SGD", "CAD", "AUD")
+_CURRENCY_CODES = (
+    *("USD", "EUR", "CNY", "HKD", "JPY", "GBP", "CHF", "RUB", "INR", "KRW", "TWD", "SGD", "CAD", "AUD", "NGN"),
+)
 _CURRENCY_EXTRA = {
     "dollar": "USD",
     "dollars": "USD",
@@ -163,6 +169,8 @@ _CURRENCY_EXTRA = {
     "us dollar": "USD",
     "us-dollars": "USD",
     "yuan": "CNY",
+    "naira": "NGN",
+    "₦": "NGN",
     "rmb": "CNY",
     "renminbi": "CNY",
     "euro": "EUR",
@@ -601,6 +609,8 @@ _QUALIFIERS = {
         "bis zu": "at_most",
         "höchstens": "at_most",
         "maximal": "at_most",
+        "maximum von": "at_most",
+        "minimum von": "at_least",
         "max.": "at_most",
         "nicht mehr als": "at_most",
         "auch mal": "at_most",
@@ -668,6 +678,7 @@ _QUALIFIERS = {
         "up to": "at_most",
         "at most": "at_most",
         "a maximum of": "at_most",
+        "a max of": "at_most",
         "no more than": "at_most",
         "not more than": "at_most",
         "as high as": "at_most",
@@ -786,6 +797,13 @@ _BOUNDS = {
         "prior to": "before",
         "after": "after",
         "by": "until",
+        "ending on": "until",
+        "ends on": "until",
+        "expiring on": "until",
+        "expires on": "until",
+        "runs until": "until",
+        "to": "until",
+        "to the": "until",
         "since the year": "since",
         "until the year": "until",
         "by the year": "until",
@@ -793,10 +811,13 @@ _BOUNDS = {
         "after the year": "after",
     },
 }
-_UNSURE_BOUNDS = {"by", "from", "vom", "von"}
+# 'extend the deadline to the February 2 due date', 'the act ending on 31 March' (~ 'mit dem Ende am 31. März')
+_UNSURE_BOUNDS = {"by", "from", "vom", "von", "to", "to the", "ending on", "ends on", "expiring on", "expires on"}
 # Qualifier words that may only place the figure ('so dicht an 99 gesetzt' = set close to 99)
 # 'bis 100 zählen' (count to 100), 'ab 18 Jahren' (18 and over), 'as many as 300' (emphasis): maybe a bound
 _UNSURE_QUALIFIERS = {
+    "an estimated",  # 'an estimated $16 billion' ~ 'voraussichtlich … 16 Milliarden Dollar', said apart
+    "estimated",
     "dicht an",
     "nahe an",
     "nah an",
@@ -981,10 +1002,12 @@ _MULTIWORD_RE = re.compile(r"[^\s\d.,;:()]+(?: [^\s\d.,;:()]+){1,2}")
 _MULTIWORD_UNITS = {k for k in _UNITS if " " in k}
 _UNIT_SPACE_RE = re.compile(r"[ \u00a0]")
 _PREFIX_RE = re.compile(
-    r"(?:(?<![\w])(?P<cur>US\$|HK\$|CN¥|C\$|A\$|R\$|[$€£¥]|USD|EUR|CNY|HKD|GBP|CHF|JPY|RMB|R)"
+    r"(?:(?<![\w])(?P<cur>US\$|HK\$|CN¥|C\$|A\$|R\$|[$€£¥₦]|USD|EUR|CNY|HKD|GBP|CHF|JPY|RMB|NGN|R)"
     r"[ \u00a0\u202f]?)$"
 )
-_RANGE_JOIN_RE = re.compile(r"^(?:\s?[-–—]\s?|\s(?:bis|to|through)\s|\s?(?:und|and)\s)$")
+_NAIRA_GATE = re.compile(r"N\d")  # in every match of _NAIRA_RE
+_NAIRA_RE = re.compile(r"(?<![\w.,/$€£¥-])N(?=\d[\d.,]*\s?(?i:million|billion|trillion|bn|m)(?![\w]))")
+_RANGE_JOIN_RE = re.compile(r"^(?:\s?[-–—]\s?|\s(?:bis(?: zu)?|to|through)\s|\s?(?:und|and)\s)$")
 _BETWEEN_RE = re.compile(r"(?:zwischen|between)\s+$", re.IGNORECASE)
 _NUMBER_WORD_HINT = re.compile(  # where a word starts, as _MONTH_HINT_LOWER: searched in " " + lower-cased text
     r"\W(?:zw[eö]|drei|dritt|vier|fünf|sechs|sieb|acht|neun|zehn|elf|zwanzig|dreißig|hundert|tausend|"
@@ -1014,8 +1037,10 @@ _HALF_NUMBERS = {
 }  # fmt: skip
 _GERMAN_ORDINAL_RE = re.compile(r"(?:te[nrsm]?)(?![A-Za-zÄÖÜäöüß])")
 _ONE_BEFORE_RE = re.compile(  # 'one' as a number, not an article: 'one and a half hours', 'one to three times'
-    r"(?i)\s(?:and a half|(?:to|or|-|–)\s(?:two|three|four|five|six|seven|eight|nine|ten|\d))(?![\w])"
+    r"(?i)\s(?:and a half|(?:to|or|bis(?: zu)?|-|–)\s(?:two|three|four|five|six|seven|eight|nine|ten"
+    r"|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|\d))(?![\w])"
 )
+_ONE_WORDS = {"one", "ein", "eins", "eine", "einem", "einer"}  # 'von ein bis vier Schlafzimmern' = from one to four
 _AND_A_HALF_RE = re.compile(r"(?i)\s(?:and a half|und einhalb)(?![\w])")
 _ARTICLES = {"ein", "eine", "einer", "eines", "einem", "einen", "eins", "one", "a", "an"}
 _DOZEN = {"dozen": 12, "dutzend": 12}
@@ -1169,6 +1194,9 @@ def _word_atoms(text: str, norm: str, language: str, taken: list[tuple[int, int]
         if not any(s < m.end() and m.start() < e for s, e in taken):
             whole = _HALF_NUMBERS[m.group("n").lower()] if m.group("n") else 1
             atoms.append(_Atom(m.start(), m.end(), Decimal(whole) + Decimal("0.5"), word=True))
+    for tok in tokens if language == "de" and "ine" in lower else ():
+        if tok.word.lower() in ("eine", "einem", "einer") and not tok.barrier and _ONE_BEFORE_RE.match(norm, tok.end):
+            atoms.append(_Atom(tok.start, tok.end, Decimal(1), word=True))  # 'von einem bis vier Zimmern'
     halves = {(a.start, a.end) for a in atoms}
     for occ in find_numbers(tokens, "de" if language == "de" else "en", threshold=0):
         span = tokens[occ.start : occ.end]
@@ -1176,10 +1204,11 @@ def _word_atoms(text: str, norm: str, language: str, taken: list[tuple[int, int]
             continue
         if span[-1].word.lower() in ("und", "and"):
             span = span[:-1]
-        if len(span) > 1 and span[0].word.lower() in _ARTICLES:
+        article = span[0] if len(span) > 1 and span[0].word.lower() in _ARTICLES else None
+        if article is not None:
             span = span[1:]
         if not span or (len(span) == 1 and span[0].word.lower() in _ARTICLES):
-            if span and span[0].word.lower() == "one" and _ONE_BEFORE_RE.match(norm, span[0].end):
+            if span and span[0].word.lower() in _ONE_WORDS and _ONE_BEFORE_RE.match(norm, span[0].end):
                 atoms.append(_Atom(span[0].start, span[0].end, Decimal(1), word=True))
             continue
         last = span[-1].word.lower()
@@ -1205,7 +1234,10 @@ def _word_atoms(text: str, norm: str, language: str, taken: list[tuple[int, int]
             continue
         if _scale_of(span[0].word.lower(), language) is not None and span[0].word != "tausend":
             # 'a thousand', 'eine Million': a scale word counts with its article; German 'tausend' alone is 1,000
-            previous = tokens[occ.start - 1] if occ.start > 0 else None
+            previous = article or (tokens[occ.start - 1] if occ.start > 0 else None)  # 'one million', 'a million'
+            if previous is not None and not previous.barrier and previous.word.lower() in ("per", "pro"):
+                atoms.append(_Atom(span[0].start, span[-1].end, Decimal(str(occ.value)).normalize(), word=True))
+                continue  # 'per million departures' = 'pro einer Million Abflüge'
             if previous is None or previous.barrier or previous.word.lower() not in _ARTICLES:
                 continue
             span = [previous, *span]
@@ -1221,7 +1253,7 @@ _VAGUE_RES = {
     "de": re.compile(
         r"(?<![\w-])(?P<v>(?:[Zz]ehn|[Hh]undert)?[Tt]ausende[n]?|[Hh]underte[n]?|[Dd]utzende[n]?"
         r"|(?:vielen?|einigen?|mehreren?|ein paar) (?:[Tt]ausend|[Hh]undert)"
-        r"|[Aa]bermillionen|[Mm]illionen(?= von\b| [A-ZÄÖÜ])|[Mm]illiarden(?= von\b| [A-ZÄÖÜ]))(?![\w-])"
+        r"|[Aa]bermillionen|(?<!pro )(?:[Mm]illionen|[Mm]illiarden)(?= von\b| [A-ZÄÖÜ]))(?![\w-])"
     ),
 }
 _VAGUE_VALUES = {
@@ -1281,7 +1313,7 @@ _FRACTION_RES = {
         r"(?i)(?<![\w-])(?:(?:one|1)\s(?:in|out of)\s(?P<in>\d+|two|three|four|five|six|seven|eight|nine|ten|hundred)"
         r"|every\s(?P<every>second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)"
         r"|(?P<n>an?|one|two|three|four|nine)[\s-](?P<d>thirds?|quarters?|fourths?|fifths?|sixths?|eighths?|tenths?)"
-        r"(?=\sof\b|\s?[.,;:!?)](?!\w)|$)|(?P<half>half)(?=\s(?:of|the|a|an|their|its|his|her)\b))(?![\w-])"
+        r"(?=\sof\b|\s(?:to|from)\s|\s?[.,;:!?)](?!\w)|$)|(?P<half>half)(?=\s(?:of|the|a|an|their|its|his|her)\b))(?![\w-])"
     ),
 }
 _QUARTER_HOUR_RE = re.compile(
@@ -1930,7 +1962,7 @@ _BOUND_RES = {
     for language, table in _BOUNDS.items()
 }
 _NUMBER_BEFORE_RE = re.compile(
-    r"(?i)(?:\d[.,)]?|\b(?:ein|eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|\w+zig|\w*hundert"
+    r"(?i)(?:\d[.,)]?|\b(?:eine[mr]?|ein|eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|\w+zig|\w*hundert"
     r"|\w*tausend|\w*mal|\w+fach))\s+$"
 )
 # 'not … until November', 'it wasn't until 2019 that': a point in time ('erst im November'), not a time bound
@@ -1954,6 +1986,29 @@ _COMPARATIVES = {"mehr": "more_than", "weniger": "less_than"}
 _NEGATED_COMPARATIVES = {"mehr": "at_most", "weniger": "at_least"}  # 'nicht mehr wert als 10 €' = at most 10 €
 _ARTICLE_BEFORE_RE = re.compile(r"(?i)(?<![\w])(?:die|der|den|dem|das|the)\s+$")
 _UM_RE = re.compile(r"(?<![\w])(?P<q>[Uu]m)\s+$")
+# 'um die 12 Abkommen verabschiedet zu bekommen': 'um' opens an infinitive clause (in order to), no 'about'
+_UM_ZU_RE = re.compile(r"[^.;:!?,]{0,80}?(?<![\w])zu\s+[a-zäöüß]+(?:en|ern|eln)(?![\w])")
+# a target value in the clause of a year: 'bis 2040 auf 40 % steigen', 'rising to 40% by 2040': 'bis' is 'by'
+_TARGET_RES = {
+    "de": re.compile(r"(?i)(?<![\w])auf\s+(?:über\s+|unter\s+|rund\s+|etwa\s+|knapp\s+)?\d"),
+    "en": re.compile(
+        r"(?i)(?<![\w])(?:rise|rising|rose|risen|grow|growing|grew|fall|falling|fell|drop\w*|increas\w*"
+        r"|decreas\w*|reach\w*|climb\w*)\s+to\s+(?:about\s+|around\s+|over\s+)?[$€£]?\d"
+    ),
+}
+# 'since' before the start of an event that holds the year: 'seit Beginn des Militärkonflikts mit Russland 2022'
+_EVENT_BOUND_RE = re.compile(
+    r"(?i)(?<![\w])(?P<b>seit|since)\s+(?:de[mnrs]\s+|the\s+)?"
+    r"(?:beginn|anfang|ausbruch|start|beginning|outbreak)\s+(?:des|der|von|vom|of)(?![\w])[^.;:!?,]{0,60}$"
+)
+# 'von 11,7 Prozent für Einzimmerwohnungen bis zu 14,3 Prozent', 'von einem bis zu vier Zimmern': a range's start
+_RANGE_START_RE = re.compile(
+    r"(?i)(?<![\w])(?:von|vom|from)\s+(?:\d|(?:eine[mr]?|ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn)"
+    r"(?![\w]))[^.;:!?]*$"
+)
+_FURTHER_RE = re.compile(r"(?i)(?<![\w])(?:another|a further|weitere[n]?|zusätzliche[n]?)\s+$")
+_LIMIT_OF_RE = re.compile(r"(?i)(?<![\w])(?:a|the)\s+(?P<q>maximum|minimum)\s+[a-z]+\s+of\s+$")
+_LIMIT_OF = {"maximum": "at_most", "minimum": "at_least"}
 _NOUN_BEFORE_RE = re.compile(r"(?<=[a-zäöüß,] )[A-ZÄÖÜ][a-zäöüß]+\s+$")
 _CHANGE_CUE_RE = re.compile(
     r"(?i)(?<!\w)\w{0,5}?(?:nahm|nimm|nehm|nomm|stieg|steig|fiel|fall|fäll|sank|sink|wuchs|wachs|wächs|erhöh|verringer|reduzier|senk|anheb"
@@ -2092,11 +2147,20 @@ def _qualify(
             bound = _BOUNDS[language][word.lower()]
             if bound == "until" and language == "en" and _NOT_UNTIL_RE.search(norm, max(0, start - 100), start):
                 return None, "", True, None, ""  # 'did not take over until November' = only in November
+            if bound == "until" and kind == "year" and _TARGET_RES[language].search(_clause_around(norm, start, end)):
+                return None, "", True, None, ""  # 'soll bis 2040 auf 40 % steigen' = 'rising to 40% in 2040': by
             return None, "", True, bound, word
+        event = _EVENT_BOUND_RE.search(norm, max(0, start - 80), start)
+        if event:  # 'seit Beginn des Konflikts mit Russland 2022' = since 2022
+            word = event.group("b")
+            return None, "", True, _BOUNDS[language].get(word.lower()), word
     q = _phrase_before(before, _QUALIFIERS[language])
     article = _ARTICLE_BEFORE_RE.search(before) if q is None and kind == "fraction" else None
     if article:  # 'ungefähr die Hälfte', 'more than the half'
         q = _phrase_before(before[: article.start()], _QUALIFIERS[language])
+    further = _FURTHER_RE.search(before) if q is None and before.endswith(("r ", "e ", "n ")) else None
+    if further:  # 'up to another 160 stores' = 'bis zu 160 weitere'
+        q = _phrase_before(before[: further.start()], _QUALIFIERS[language])
     if q:
         word = q.group()
         low = word.lower()
@@ -2105,6 +2169,10 @@ def _qualify(
             return "approximately", word, False, None, ""  # 'gegen 500 Menschen' = about 500; '3:1 gegen 2' = against
         if low in ("um die", "an die") and kind == "year":
             return None, "", True, None, ""  # 'um die 2024 republikanische Nominierung wetteifern': for the
+        if low in ("over", "über") and kind == "year":
+            return None, "", True, None, ""  # 'opened 220 shops over 2023': during
+        if low.startswith("um") and _UM_ZU_RE.match(norm, end):
+            return None, "", True, None, ""  # 'um die 12 Abkommen verabschiedet zu bekommen': in order to
         if _QUALIFIERS[language][low] == "approximately":
             bound = _sure_bound_before(norm[max(0, q_start - 32) : q_start], language)
             if bound:  # 'mindestens (bei) etwa 2 000' = at least about 2,000: the bound is what the figure asserts
@@ -2118,6 +2186,8 @@ def _qualify(
             return None, "", True, None, ""  # 'rufen Sie unter 101 an', 'erreichbar unter 0800 …': a number to call
         elif low == "bis" and _NUMBER_BEFORE_RE.search(norm, max(0, q_start - 24), q_start):
             return None, "", True, None, ""  # 'einmal bis dreimal', 'zwei bis drei': a range, not 'up to'
+        elif low in ("bis", "bis zu") and _RANGE_START_RE.search(norm, max(0, q_start - 80), q_start):
+            return None, "", True, None, ""  # 'von 11,7 Prozent für … bis zu 14,3 Prozent': a range's end
         elif low in _UNSURE_QUALIFIERS:
             sure = False
         negation = (
@@ -2126,6 +2196,9 @@ def _qualify(
         if negation:  # 'not worth more than 10 €' = at most 10 €
             return _NEGATED[low], norm[negation.start() : q_start] + word, True, None, ""
         return _QUALIFIERS[language][low], word, sure, None, ""
+    limit_of = _LIMIT_OF_RE.search(before) if language == "en" and before.endswith("of ") else None
+    if limit_of:  # 'a maximum height of 150 feet' ~ 'eine Höhe von maximal 150 Fuß'; may also only name the limit
+        return _LIMIT_OF[limit_of.group("q").lower()], limit_of.group().strip(), False, None, ""
     threshold = _threshold(norm, start, end, language)
     if threshold is not None:
         return threshold[0], threshold[1], True, None, ""
@@ -2198,6 +2271,11 @@ def _make(
         qualifier, qualifier_text, sure, bound, bound_text = None, "", True, None, ""
     elif plus or (end < len(norm) and norm[end] == "+" and (end + 1 == len(norm) or not norm[end + 1].isalnum())):
         qualifier, qualifier_text, sure = "more_than", "+", True
+    elif norm[end : end + 5].lower() == "-plus" and not norm[end + 5 : end + 6].isalnum():
+        qualifier, qualifier_text, sure = "more_than", "-plus", True  # 'a £6 million-plus expansion'
+    elif norm[end : end + 4].lower() == "-ish" and not norm[end + 4 : end + 5].isalnum():
+        qualifier, qualifier_text, sure = "approximately", "-ish", True  # 'being 40-ish' = 'mit etwa vierzig'
+
     elif (qualifier is None or qualifier == "approximately") and kind not in _DATE_KINDS:
         # a bound after the figure rules over a hedge before it: 'around 2 000 at least' = at least 2,000
         post = _POSTFIX_RE.match(norm[end : end + 16])
@@ -2304,6 +2382,8 @@ def extract(
     """
     language = "de" if language.lower().startswith("de") else "en"
     norm = normalize_digits(text)
+    if "N" in norm and _NAIRA_GATE.search(norm):  # 'N585 million': naira as Nigerian papers write them (not 'N95')
+        norm = _NAIRA_RE.sub("₦", norm)  # one character for one: the offsets stay
     skip = [(s - offset, e - offset) for s, e in protected] + protected_spans(norm)
     where = _Text(text=text, norm=norm, language=language, offset=offset, segment=segment)
     figures: list[Figure] = []
@@ -2424,7 +2504,14 @@ def _single(norm: str, atom: _Atom, language: str) -> _Reading:
         return _Reading(start=start, end=end, kind="year", value=value, alternatives=alts)
     if atom.plain and end == atom.end and norm[end : end + 1] == "." and not atom.word:
         rest = norm[end + 1 : end + 3]
-        if len(rest) == 2 and rest[0] == " " and rest[1].isalpha() and value < 1000:
+        opener = _WORD_AT_RE.match(norm, end + 2)
+        if (
+            len(rest) == 2
+            and rest[0] == " "
+            and rest[1].isalpha()
+            and value < 1000
+            and not (opener and opener.group() in _SENTENCE_OPENERS)
+        ):  # 'am 16. März'; not 'um den Faktor 16. Damit …', where a sentence ends
             return _Reading(start=start, end=end + 1, kind="ordinal", value=value, alternatives=alts)
     if atom.plain and norm[end : end + 2] in ("th", "st", "nd", "rd") and not norm[end + 2 : end + 3].isalpha():
         return _Reading(start=start, end=end + 2, kind="ordinal", value=value, alternatives=alts)
@@ -2434,6 +2521,13 @@ def _single(norm: str, atom: _Atom, language: str) -> _Reading:
     return _Reading(start=start, end=end, kind="number", value=value, alternatives=alts, scale=scale)
 
 
+_WORD_AT_RE = re.compile(r"\w+")
+# Capitalized words that open a sentence and never follow an ordinal: a number before them ends its sentence
+_SENTENCE_OPENERS = frozenset(
+    "Damit Dabei Dadurch Dafür Dagegen Daher Danach Dann Darum Deshalb Doch Aber Und Oder Auch Außerdem Zudem"
+    " Jedoch Nun Jetzt Heute So Somit Trotzdem Allerdings Es Er Sie Wir Ich Man Dies Diese Dieser Dieses Wenn Weil"
+    " Als Während Laut The This That It He She They We There But However Then When While".split()
+)
 _CLOCK_LIKE_RE = re.compile(r"(?P<h>[01]?\d|2[0-3])\.(?P<m>[0-5]\d)")
 
 
@@ -2476,7 +2570,7 @@ def _compose(where: _Text, atoms: list[_Atom]) -> list[Figure]:
             )
         )
         i += 1
-    return _mark_list_numbers(norm, figures, where.offset)
+    return _mark_list_numbers(norm, _without_stutters(norm, figures, where.offset), where.offset)
 
 
 def _joined(where: _Text, atom: _Atom, reading: _Reading, nxt: _Atom, following: _Reading) -> Figure | None:
@@ -2545,6 +2639,18 @@ _LIST_LEAD_RE = re.compile(r"(?:^|\n|[.!?:;]\s)[ \t>*-]*\(?$")
 
 
 _LIST_ITEM_RE = re.compile(r"\s+[A-ZÄÖÜ\d(]")
+
+
+def _without_stutters(norm: str, figures: list[Figure], offset: int) -> list[Figure]:
+    """A figure said twice in a row ('die vier vier Ausgaben', 'nur 95 95 von'): a machine translation's stutter,
+    one figure."""
+    kept: list[Figure] = []
+    for f in figures:
+        last = kept[-1] if kept else None
+        if last is not None and last.text == f.text and not norm[last.end - offset : f.start - offset].strip():
+            continue
+        kept.append(f)
+    return kept
 
 
 def _mark_list_numbers(norm: str, figures: list[Figure], offset: int) -> list[Figure]:

@@ -6,12 +6,18 @@ other documents, and the direction of the notes (an English original, its German
 ../shared/data. Fetch them from https://github.com/wmt-conference/wmt23-news-systems at commit
 2cb363f1cf77cb7c269c220a3a008316ac900da0 (`txt/system-outputs/` for German→English, `txt-ts/…` for
 English→German, whose first 490 lines are the general test set) into one folder, under the names of HELDOUT_FILES,
-and name that folder in ALIGN_HELDOUT_DIR.
+and name that folder in ALIGN_HELDOUT_DIR. Next to them, WMT24 English→German (another year's documents: news and
+social posts) from https://github.com/wmt-conference/wmt24-news-systems at commit
+5700af1fe59b1cde97d34c9fab22f92caf53c4d2: the first 64,000 characters of `txt-ts/references/en-de.refA.txt`,
+`en-de.refB.txt` and `txt-ts/system-outputs/en-de/{Gemini-1.5-Pro,Mistral-Large,Phi-3-Medium,TSU-HITs}.txt`, and the
+English source as the first 96,000 characters of `txt-ts/sources/en-es.txt` (the English of every en-X pair; its
+first 491 lines are those of en-de, as `txt-ts/metadata/` shows); the lines judged are those of WMT24_LINES.
 
 Every pair that failed CI on some version of the checker is judged in `data/figure-labels/heldout-judged.jsonl`
 by the guideline (`GUIDELINE.md`): real or not, with the round in which it was first seen (1: the checker of
-a740454; 2: of 86e5fa4; 3: of ed5c29f; 4: of c7a4731), before the rules it taught were written. A failing pair
-with no judgement is counted as unjudged, never as right.
+a740454; 2: of 86e5fa4; 3: of ed5c29f; 4: of c7a4731; 5: the pairs that a new rule of 945d611 made fail; 6: WMT24
+refA, refB and Gemini with the checker of fdc2655; 7: the other WMT24 systems, with the rules of round 6), before
+the rules it taught were written. A failing pair with no judgement is counted as unjudged, never as right.
 
     ALIGN_HELDOUT_DIR=/path/to/files python benchmarks/figure_heldout.py
 """
@@ -34,11 +40,23 @@ WMT = ROOT.parent / "shared" / "data" / "figures" / "wmt23-de-en"
 JUDGED = Path(__file__).resolve().parent / "data" / "figure-labels" / "heldout-judged.jsonl"
 DE_EN_SYSTEMS = ("GPT4-5shot", "ONLINE-A", "AIRC", "ONLINE-Y", "Lan-BridgeMT", "ZengHuiMT")
 EN_DE_SYSTEMS = ("ref", "ONLINE-B", "GPT4-5shot", "ONLINE-A", "NLLB_Greedy", "Lan-BridgeMT", "ZengHuiMT", "ONLINE-Y")
+WMT24_SYSTEMS = ("refA", "refB", "Gemini-1.5-Pro", "Mistral-Large", "Phi-3-Medium", "TSU-HITs")
+# the complete lines in the first 64,000 characters of each WMT24 file: the lines judged
+WMT24_LINES = {
+    "refA": 178,
+    "refB": 154,
+    "Gemini-1.5-Pro": 170,
+    "Mistral-Large": 171,
+    "Phi-3-Medium": 178,
+    "TSU-HITs": 423,
+}
 HELDOUT_FILES = {
     **{("de-en", s): f"generaltest2023.de-en.hyp.{s}.en" for s in DE_EN_SYSTEMS},
     ("en-de", "ref"): "generaltest2023.en-de.ref.refA.de",
     **{("en-de", s): f"generaltest2023.en-de.hyp.{s}.de" for s in EN_DE_SYSTEMS if s != "ref"},
     ("en-de", "source"): "generaltest2023.en-de.src.en",
+    **{("en-de-wmt24", s): f"wmt24.en-de.{s}.de" for s in WMT24_SYSTEMS},
+    ("en-de-wmt24", "source"): "wmt24.en-de.src.en",
 }
 _DIGIT = re.compile(r"\d")
 
@@ -57,9 +75,10 @@ def pairs(folder: Path, direction: str, system: str) -> list[tuple[int, str, str
     else:
         german, english = (
             _lines(folder / HELDOUT_FILES[direction, system]),
-            _lines(folder / HELDOUT_FILES["en-de", "source"]),
+            _lines(folder / HELDOUT_FILES[direction, "source"]),
         )
     count = min(len(german), len(english)) - 1  # a copy may end inside a line
+    count = min(count, WMT24_LINES.get(system, count)) if direction == "en-de-wmt24" else count
     return [(i + 1, german[i], english[i]) for i in range(count) if _DIGIT.search(german[i] + english[i])]
 
 
@@ -72,7 +91,7 @@ def score(folder: Path) -> dict[str, float | int]:
     judged = judgements()
     totals: Counter[str] = Counter()
     print(f"held-out precision (issue 17): {folder}, judgements {JUDGED.name}")
-    print(f"  {'set':22s} {'pairs':>5s} {'fail':>5s} {'real':>5s} {'false':>5s} {'unjudged':>8s} {'precision':>9s}")
+    print(f"  {'set':28s} {'pairs':>5s} {'fail':>5s} {'real':>5s} {'false':>5s} {'unjudged':>8s} {'precision':>9s}")
     for (direction, system), name in HELDOUT_FILES.items():
         if system == "source":
             continue
@@ -87,7 +106,7 @@ def score(folder: Path) -> dict[str, float | int]:
         precision = real / (real + false) if real + false else 1.0
         totals.update(pairs=len(rows), fail=len(failing), real=real, false=false, unjudged=unjudged)
         print(
-            f"  {direction + '/' + system:22s} {len(rows):5d} {len(failing):5d} {real:5d} {false:5d} {unjudged:8d}"
+            f"  {direction + '/' + system:28s} {len(rows):5d} {len(failing):5d} {real:5d} {false:5d} {unjudged:8d}"
             f" {precision:9.1%}"
         )
     judged_total = totals["real"] + totals["false"]

@@ -912,3 +912,93 @@ def test_a_month_day_and_year_with_a_dot_after_the_day():
         errors("Der Tag des Sept. 11. 2001, bei Terroranschlägen.", "The day of the Sept. 11, 2001, terrorist attacks.")
         == []
     )
+
+
+# --- held-out WMT24 English→German (rounds 6 and 7): paraphrases of qualifiers, bounds and number words ----------
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Die Stadt hatte eine Höhe von maximal 150 Fuß.", "The city had a maximum height of 150 feet."),
+        ("Zwischen 6 Prozent und einem Maximum von 15 Prozent.", "Between 6 per cent and a maximum of 15 per cent."),
+        ("Es liefert 12 Volt bei einem Maximum von 1,2 A.", "It should output 12V at a max of 1.2A."),
+        ("Greggs plant bis zu 160 weitere Filialen.", "Greggs plans up to another 160 stores."),
+        ("Greggs plant bis zu weitere 160 Filialen.", "Greggs plans up to another 160 stores."),
+        (
+            "Im Rahmen einer mehr als sechs Millionen Pfund umfassenden Expansion.",
+            "As part of a £6 million-plus expansion.",
+        ),
+        ("Mit etwa vierzig Jahren war ich besorgt.", "Being 40-ish, I was concerned."),
+        ("Johnson kürzt voraussichtlich Ausgaben von 16 Milliarden Dollar.", "Johnson cuts an estimated $16 billion."),
+        ("Die Gruppe eröffnete im Laufe des Jahres 2023 neue Filialen.", "The group opened new shops over 2023."),
+        (
+            "Das soll helfen, um die 12 Abkommen verabschiedet zu bekommen.",
+            "That is to help get 12 separate bills done.",
+        ),
+    ],
+)
+def test_qualifiers_said_apart_from_the_figure_or_in_other_words(source, target):
+    assert errors(source, target) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Der Anteil soll bis 2040 auf 40 % ansteigen.", "The share is rising to 40% in 2040."),
+        (
+            "Er will die Frist bis zum 2. Februar verlängern.",
+            "He wants to extend the deadline to the February 2 due date.",
+        ),
+        (
+            "Da das Gesetz nur noch bis zum 31. März 2024 gilt, wird beraten.",
+            "With the act ending on 31 March 2024, it is.",
+        ),
+        ("Mit dem Ende des Gesetzes am 31. März 2024 wird beraten.", "With the act ending on 31 March 2024, it is."),
+        ("Seit Beginn des Konflikts mit Russland 2022 strebt die Ukraine danach.", "Since 2022, Ukraine has done so."),
+        ("Bis Anfang März soll es eine Einigung geben.", "They hope for a deal by early March."),
+        (
+            "Er sorgt sich, was nach dem Ende von Title 42 im Mai passiert.",
+            "He worries what happens when Title 42 ends in May.",
+        ),
+    ],
+)
+def test_time_bounds_said_in_other_words(source, target):
+    assert errors(source, target) == []
+
+
+def test_a_time_bound_lost_still_fails():
+    assert errors("Er war bis März 1990 Präsident.", "He was president in March 1990.") != []
+    assert errors("Seit Beginn des Konflikts 2022 kämpfen sie.", "Until 2022 they fought.") != []
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("Es wurden mehr als eine Million Tonnen erschaffen.", "It has created more than one million tonnes."),
+        ("Die Raten sind pro einer Million Abflüge.", "The rates are per million departures."),
+        ("Jede Immobilienart (von ein bis vier Schlafzimmern) stieg.", "Every type (from one to four bedroom) rose."),
+        ("Jede Art (von einem bis zu vier Zimmern) stieg.", "Every type (from one to four bedroom) rose."),
+        (
+            "Der Anstieg reicht von 11,7 Prozent für kleine bis zu 14,3 Prozent für große.",
+            "It ranges from 11.7 per cent for small to 14.3 per cent for large.",
+        ),
+        ("Der Umsatz stieg um ein Fünftel auf 1,8 Milliarden Pfund.", "Sales were up by a fifth to £1.8 billion."),
+        ("Es ging um einen Fonds von 585 Millionen Naira.", "It was about a N585 million fund."),
+        (
+            "Der Anstieg übertrifft den Schnitt um den Faktor 16. Damit führt Washington.",
+            "An increase 16 times the average. Washington leads.",
+        ),
+        ("Die Frist für die vier vier Ausgaben endet.", "The deadline for the four bills ends."),
+        ("Ich war vor ein oder zwei Jahren dort.", "I was there one or two years ago."),
+    ],
+)
+def test_number_words_sums_and_stutters_read_as_the_same_figure(source, target):
+    assert errors(source, target) == []
+
+
+def test_german_scales_above_billion_and_naira():
+    assert [f.message for f in errors("Die Schulden betragen 34 Trillionen $.", "The debt is $34 trillion.")] == [
+        "scale: 10¹⁸ (Trillionen) → 10¹² (trillion) ('34 Trillionen $' → '$34 trillion')"
+    ]
+    assert figures("Er zahlte N2.5bn, trug aber eine N95-Maske.", "en") == [("money", "2500000000"), ("code", "95")]

@@ -2510,8 +2510,8 @@ def _single(norm: str, atom: _Atom, language: str) -> _Reading:
             and rest[0] == " "
             and rest[1].isalpha()
             and value < 1000
-            and not (opener and opener.group() in _SENTENCE_OPENERS)
-        ):  # 'am 16. März'; not 'um den Faktor 16. Damit …', where a sentence ends
+            and not (opener and opener.group() in _SENTENCE_OPENERS and _inside_sentence(norm, start))
+        ):  # 'am 16. März', a list's '2. Die'; not 'um den Faktor 16. Damit …', where a sentence ends
             return _Reading(start=start, end=end + 1, kind="ordinal", value=value, alternatives=alts)
     if atom.plain and norm[end : end + 2] in ("th", "st", "nd", "rd") and not norm[end + 2 : end + 3].isalpha():
         return _Reading(start=start, end=end + 2, kind="ordinal", value=value, alternatives=alts)
@@ -2522,6 +2522,14 @@ def _single(norm: str, atom: _Atom, language: str) -> _Reading:
 
 
 _WORD_AT_RE = re.compile(r"\w+")
+
+
+def _inside_sentence(norm: str, start: int) -> bool:
+    """Words of its sentence stand before `start` on its line: no list number ('2. Die …') starts there."""
+    head = norm[max(0, start - 80) : start].rstrip(" \t>*-(")
+    return bool(head) and head[-1] not in ".!?:;\n"
+
+
 # Capitalized words that open a sentence and never follow an ordinal: a number before them ends its sentence
 _SENTENCE_OPENERS = frozenset(
     "Damit Dabei Dadurch Dafür Dagegen Daher Danach Dann Darum Deshalb Doch Aber Und Oder Auch Außerdem Zudem"

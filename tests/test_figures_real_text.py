@@ -1002,3 +1002,9 @@ def test_german_scales_above_billion_and_naira():
         "scale: 10¹⁸ (Trillionen) → 10¹² (trillion) ('34 Trillionen $' → '$34 trillion')"
     ]
     assert figures("Er zahlte N2.5bn, trug aber eine N95-Maske.", "en") == [("money", "2500000000"), ("code", "95")]
+
+
+def test_a_number_ends_its_sentence_but_a_list_number_stays_an_ordinal():
+    assert figures("Es stieg um den Faktor 16. Damit führt es.", "de") == [("number", "16")]
+    assert figures("Einleitung. 2. Die Regel gilt.", "de") == [("ordinal", "2")]
+    assert figures("2. The plan is good.", "en") == [("ordinal", "2")]

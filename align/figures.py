@@ -159,8 +159,24 @@ _SCALES = {
         "tn": 12,
     },
 }
-_CURRENCY_CODES = ("USD", "EUR", "CNY", "HKD", "JPY", "GBP", "CHF", "RUB", "INR", "KRW", "TWD", "SGD", "CAD", "AUD")
-_CURRENCY_CODES += ("NGN",)  # 'N585 million', '585 Millionen Naira'
+# NGN: 'N585 million', '585 Millionen Naira'
+_CURRENCY_CODES = (
+    "USD",
+    "EUR",
+    "CNY",
+    "HKD",
+    "JPY",
+    "GBP",
+    "CHF",
+    "RUB",
+    "INR",
+    "KRW",
+    "TWD",
+    "SGD",
+    "CAD",
+    "AUD",
+    "NGN",
+)
 
 _CURRENCY_EXTRA = {
     "dollar": "USD",

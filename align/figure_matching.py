@@ -621,6 +621,11 @@ _ELEMENTS = frozenset(
 _FORMULA_PART_RE = re.compile(r"([A-Z][a-z]?)(\d*)")
 
 
+# a model name or number ends in its digits ('W1', 'S4', 'A350', 'A319neo', 'S10+'); a code with letters after its
+# digits may abbreviate words ('E2EE' = 'Ende-zu-Ende-Verschlüsselung', 'B2B')
+_MODEL_CODE_RE = re.compile(r"\d(?:\+|[a-z]{1,3})?$")
+
+
 def _substance(code: str) -> bool:
     """A chemical formula of two elements or more ('CO2', 'H2O', 'CH4') or a particulate class ('PM10', 'PM2.5'):
     a substance, which the other language may name in words ('Kohlendioxid', 'fine dust')."""
@@ -637,8 +642,8 @@ def _substance(code: str) -> bool:
 def _code_gone(figure: Figure, other_text: str) -> bool:
     """A code or model name ('W1', 'Galaxy S10+') that the other side does not write anywhere: lost (or added)
     for sure, where one only renamed or said in words may be a paraphrase (as a substance may be: 'CO2')."""
-    if figure.kind != "code" or not other_text or _substance(figure.text):
-        return False  # a Roman ordinal, no code, may be said in words ('Henry the Eighth')
+    if figure.kind != "code" or not other_text or _substance(figure.text) or not _MODEL_CODE_RE.search(figure.text):
+        return False  # a Roman ordinal, no code, may be said in words ('Henry the Eighth'), as 'E2EE' may be
     return re.sub(r"\s", "", figure.text).lower() not in re.sub(r"\s", "", other_text).lower()
 
 

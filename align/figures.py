@@ -181,6 +181,7 @@ _CURRENCY_CODES = (
 _CURRENCY_EXTRA = {
     "dollar": "USD",
     "dollars": "USD",
+    "bucks": "USD",
     "us-dollar": "USD",
     "us dollar": "USD",
     "us-dollars": "USD",
@@ -583,6 +584,8 @@ _QUALIFIERS = {
     "de": {
         "rund": "approximately",
         "etwa": "approximately",
+        "anfang": "approximately",  # 'Mit Anfang 40' ~ 'being 40-ish', 'in her early 40s': unsure
+        "mitte": "approximately",
         "ca.": "approximately",
         "ca": "approximately",
         "circa": "approximately",
@@ -628,6 +631,8 @@ _QUALIFIERS = {
         "maximum von": "at_most",
         "minimum von": "at_least",
         "max.": "at_most",
+        "max": "at_most",  # 'bei max 1,2 A'
+        "min.": "at_least",
         "nicht mehr als": "at_most",
         "auch mal": "at_most",
         "fast": "nearly",
@@ -695,6 +700,7 @@ _QUALIFIERS = {
         "at most": "at_most",
         "a maximum of": "at_most",
         "a max of": "at_most",
+        "max": "at_most",
         "no more than": "at_most",
         "not more than": "at_most",
         "as high as": "at_most",
@@ -832,6 +838,8 @@ _UNSURE_BOUNDS = {"by", "from", "vom", "von", "to", "to the", "ending on", "ends
 # Qualifier words that may only place the figure ('so dicht an 99 gesetzt' = set close to 99)
 # 'bis 100 zählen' (count to 100), 'ab 18 Jahren' (18 and over), 'as many as 300' (emphasis): maybe a bound
 _UNSURE_QUALIFIERS = {
+    "anfang",
+    "mitte",
     "an estimated",  # 'an estimated $16 billion' ~ 'voraussichtlich … 16 Milliarden Dollar', said apart
     "estimated",
     "dicht an",
@@ -1589,12 +1597,12 @@ _YEAR_SPAN_RE = re.compile(
 _YEAR_SPAN_GATE = re.compile(r"[0-9]\s?[/–-]\s?[0-9][0-9]")  # in every match of _YEAR_SPAN_RE, as _DATE_GATES
 _DECADE_RES = {
     "de": re.compile(
-        r"(?<![\w.,])(?P<d>(?:1\d|20)\d0|[1-9]0)er(?:n|-?[Jj]ahren?|\b)"
+        r"(?<![\w.,])(?P<d>(?:1\d|20)\d0|[1-9]0|00)er(?:n|-?[Jj]ahren?|\b)"
         r"|(?i:(?<![\w])(?P<w>zwanziger|dreißiger|vierziger|fünfziger|sechziger|siebziger|achtziger|neunziger)"
         r"(?:n|-?[Jj]ahren?|\b))"
     ),
     "en": re.compile(
-        r"(?<![\w.,])['’]?(?P<d>(?:1\d|20)\d0|[1-9]0)['’]?s\b"
+        r"(?<![\w.,])['’]?(?P<d>(?:1\d|20)\d0|[1-9]0|00)['’]?s\b"
         r"|(?i:(?<![\w])(?P<w>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)\b)"
     ),
 }
@@ -2023,8 +2031,11 @@ _RANGE_START_RE = re.compile(
     r"(?![\w]))[^.;:!?]*$"
 )
 _FURTHER_RE = re.compile(r"(?i)(?<![\w])(?:another|a further|weitere[n]?|zusätzliche[n]?)\s+$")
-_LIMIT_OF_RE = re.compile(r"(?i)(?<![\w])(?:a|the)\s+(?P<q>maximum|minimum)\s+[a-z]+\s+of\s+$")
-_LIMIT_OF = {"maximum": "at_most", "minimum": "at_least"}
+_LIMIT_OF_RES = {
+    "en": re.compile(r"(?i)(?<![\w])(?:a|the)\s+(?P<q>maximum|minimum)\s+[a-z]+\s+of\s+$"),
+    "de": re.compile(r"(?<![\w])(?P<q>[Mm]aximal|[Mm]inimal)(?:e[mnrs]?)?\s+[A-ZÄÖÜ][a-zäöüß]+\s+von\s+$"),
+}
+_LIMIT_OF = {"maximum": "at_most", "minimum": "at_least", "maximal": "at_most", "minimal": "at_least"}
 _NOUN_BEFORE_RE = re.compile(r"(?<=[a-zäöüß,] )[A-ZÄÖÜ][a-zäöüß]+\s+$")
 _CHANGE_CUE_RE = re.compile(
     r"(?i)(?<!\w)\w{0,5}?(?:nahm|nimm|nehm|nomm|stieg|steig|fiel|fall|fäll|sank|sink|wuchs|wachs|wächs|erhöh|verringer|reduzier|senk|anheb"
@@ -2185,6 +2196,8 @@ def _qualify(
             return "approximately", word, False, None, ""  # 'gegen 500 Menschen' = about 500; '3:1 gegen 2' = against
         if low in ("um die", "an die") and kind == "year":
             return None, "", True, None, ""  # 'um die 2024 republikanische Nominierung wetteifern': for the
+        if low in ("anfang", "mitte") and kind in _DATE_KINDS:
+            return None, "", True, None, ""  # 'Anfang 2023' = 'early 2023': a part of the year, no hedge
         if low in ("over", "über") and kind == "year":
             return None, "", True, None, ""  # 'opened 220 shops over 2023': during
         if low.startswith("um") and _UM_ZU_RE.match(norm, end):
@@ -2212,8 +2225,8 @@ def _qualify(
         if negation:  # 'not worth more than 10 €' = at most 10 €
             return _NEGATED[low], norm[negation.start() : q_start] + word, True, None, ""
         return _QUALIFIERS[language][low], word, sure, None, ""
-    limit_of = _LIMIT_OF_RE.search(before) if language == "en" and before.endswith("of ") else None
-    if limit_of:  # 'a maximum height of 150 feet' ~ 'eine Höhe von maximal 150 Fuß'; may also only name the limit
+    limit_of = _LIMIT_OF_RES[language].search(before) if before.endswith(("of ", "von ")) else None
+    if limit_of:  # 'a maximum height of 150 feet', 'einer maximalen Stromstärke von 1,2 A'; may only name the limit
         return _LIMIT_OF[limit_of.group("q").lower()], limit_of.group().strip(), False, None, ""
     threshold = _threshold(norm, start, end, language)
     if threshold is not None:

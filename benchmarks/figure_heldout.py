@@ -8,16 +8,18 @@ other documents, and the direction of the notes (an English original, its German
 English→German, whose first 490 lines are the general test set) into one folder, under the names of HELDOUT_FILES,
 and name that folder in ALIGN_HELDOUT_DIR. Next to them, WMT24 English→German (another year's documents: news and
 social posts) from https://github.com/wmt-conference/wmt24-news-systems at commit
-5700af1fe59b1cde97d34c9fab22f92caf53c4d2: the first 64,000 characters of `txt-ts/references/en-de.refA.txt`,
-`en-de.refB.txt` and `txt-ts/system-outputs/en-de/{Gemini-1.5-Pro,Mistral-Large,Phi-3-Medium,TSU-HITs}.txt`, and the
-English source as the first 96,000 characters of `txt-ts/sources/en-es.txt` (the English of every en-X pair; its
-first 491 lines are those of en-de, as `txt-ts/metadata/` shows); the lines judged are those of WMT24_LINES.
+5700af1fe59b1cde97d34c9fab22f92caf53c4d2: the first 128,000 characters of `txt-ts/references/en-de.refA.txt`,
+`en-de.refB.txt` and `txt-ts/system-outputs/en-de/{Gemini-1.5-Pro,Mistral-Large}.txt`, the first 64,000 of
+`…/{Phi-3-Medium,TSU-HITs}.txt`, and the English source as the first 96,000 characters of `txt-ts/sources/en-es.txt`
+(the English of every en-X pair; its first 491 lines are those of en-de, as `txt-ts/metadata/` shows); the lines
+judged are those of WMT24_LINES.
 
 Every pair that failed CI on some version of the checker is judged in `data/figure-labels/heldout-judged.jsonl`
 by the guideline (`GUIDELINE.md`): real or not, with the round in which it was first seen (1: the checker of
 a740454; 2: of 86e5fa4; 3: of ed5c29f; 4: of c7a4731; 5: the pairs that a new rule of 945d611 made fail; 6: WMT24
-refA, refB and Gemini with the checker of fdc2655; 7: the other WMT24 systems, with the rules of round 6), before
-the rules it taught were written. A failing pair with no judgement is counted as unjudged, never as right.
+refA, refB and Gemini with the checker of fdc2655; 7: the other WMT24 systems, with the rules of round 6; 8: WMT24
+lines 155-491 of refA, refB, Gemini and Mistral with the checker of 97d1e1e), before the rules it taught were
+written. A failing pair with no judgement is counted as unjudged, never as right.
 
     ALIGN_HELDOUT_DIR=/path/to/files python benchmarks/figure_heldout.py
 """
@@ -41,12 +43,12 @@ JUDGED = Path(__file__).resolve().parent / "data" / "figure-labels" / "heldout-j
 DE_EN_SYSTEMS = ("GPT4-5shot", "ONLINE-A", "AIRC", "ONLINE-Y", "Lan-BridgeMT", "ZengHuiMT")
 EN_DE_SYSTEMS = ("ref", "ONLINE-B", "GPT4-5shot", "ONLINE-A", "NLLB_Greedy", "Lan-BridgeMT", "ZengHuiMT", "ONLINE-Y")
 WMT24_SYSTEMS = ("refA", "refB", "Gemini-1.5-Pro", "Mistral-Large", "Phi-3-Medium", "TSU-HITs")
-# the complete lines in the first 64,000 characters of each WMT24 file: the lines judged
+# the lines judged: the complete lines of the characters fetched, up to 491 (where en-es and en-de share their English)
 WMT24_LINES = {
-    "refA": 178,
-    "refB": 154,
-    "Gemini-1.5-Pro": 170,
-    "Mistral-Large": 171,
+    "refA": 491,
+    "refB": 491,
+    "Gemini-1.5-Pro": 491,
+    "Mistral-Large": 491,
     "Phi-3-Medium": 178,
     "TSU-HITs": 423,
 }

@@ -1008,3 +1008,28 @@ def test_a_number_ends_its_sentence_but_a_list_number_stays_an_ordinal():
     assert figures("Es stieg um den Faktor 16. Damit führt es.", "de") == [("number", "16")]
     assert figures("Einleitung. 2. Die Regel gilt.", "de") == [("ordinal", "2")]
     assert figures("2. The plan is good.", "en") == [("ordinal", "2")]
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("So wie in den 2000er Jahren gab es Bionicles.", "Like back in the 00s you had bionicles."),
+        ("Mit Anfang 40 hatte ich Angst.", "Being 40-ish, I was afraid."),
+        ("Ich glaube, es waren 18 Dollar.", "I think it was 18bucks."),
+        ("Es liefert 12V mit einer maximalen Stromstärke von 1,2A.", "It should output 12V at a max of 1.2A."),
+        ("Sie sollte 12V bei max 1,2 A ausgeben.", "It should output 12V at a max of 1.2A."),
+        ("Ich empfehle es. Ende-zu-Ende-Verschlüsselung, Open Source.", "I recommend it. E2EE, open source."),
+        ("Anfang 2023 kam er.", "He came in early 2023."),
+    ],
+)
+def test_wmt24_round_8_paraphrases(source, target):
+    assert errors(source, target) == []
+
+
+def test_dollars_said_as_bucks_and_a_model_code_still_count():
+    assert [f.message for f in errors("Es waren 18 Euro.", "It was 18bucks.")] == [
+        "currency: EUR → USD ('18 Euro' → '18bucks')"
+    ]
+    assert [f.message for f in errors("Ich nutze das Board.", "I use the A319neo board.")] == [
+        "added: 'A319neo' (code 319)"
+    ]

@@ -1692,7 +1692,7 @@ def _dates_and_times(norm: str, language: str = "de") -> list[_Found]:
     words = ("mitternacht",) if language == "de" else ("noon", "midday", "midnight")
     for m in _TIME_WORDS[language].finditer(norm) if _any_in(lower, words) else ():
         add(m.start(), m.end(), "time", _TIME_WORD_VALUES[m.group("w").lower()])
-    decades = ("0er", "ziger") if language == "de" else ("0s", "0's", "0’s", "ties")
+    decades = ("0er", "ziger", "ßiger") if language == "de" else ("0s", "0's", "0’s", "ties")
     for m in _DECADE_RES[language].finditer(norm) if _any_in(lower, decades) else ():
         if free(m.start(), m.end()):
             raw = m.group("d") or str(_DECADE_WORDS[m.group("w").lower()])

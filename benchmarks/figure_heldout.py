@@ -9,17 +9,18 @@ English→German, whose first 490 lines are the general test set) into one folde
 and name that folder in ALIGN_HELDOUT_DIR. Next to them, WMT24 English→German (another year's documents: news and
 social posts) from https://github.com/wmt-conference/wmt24-news-systems at commit
 5700af1fe59b1cde97d34c9fab22f92caf53c4d2: the first 128,000 characters of `txt-ts/references/en-de.refA.txt`,
-`en-de.refB.txt` and `txt-ts/system-outputs/en-de/{Gemini-1.5-Pro,Mistral-Large}.txt`, the first 64,000 of
-`…/{Phi-3-Medium,TSU-HITs}.txt`, and the English source as the first 96,000 characters of `txt-ts/sources/en-es.txt`
+`en-de.refB.txt` and `txt-ts/system-outputs/en-de/{Gemini-1.5-Pro,Mistral-Large,Phi-3-Medium}.txt`, the first 80,000 of
+`…/TSU-HITs.txt`, and the English source as the first 96,000 characters of `txt-ts/sources/en-es.txt`
 (the English of every en-X pair; its first 491 lines are those of en-de, as `txt-ts/metadata/` shows); the lines
 judged are those of WMT24_LINES.
 
-Every pair that failed CI on some version of the checker is judged in `data/figure-labels/heldout-judged.jsonl`
-by the guideline (`GUIDELINE.md`): real or not, with the round in which it was first seen (1: the checker of
-a740454; 2: of 86e5fa4; 3: of ed5c29f; 4: of c7a4731; 5: the pairs that a new rule of 945d611 made fail; 6: WMT24
-refA, refB and Gemini with the checker of fdc2655; 7: the other WMT24 systems, with the rules of round 6; 8: WMT24
-lines 155-491 of refA, refB, Gemini and Mistral with the checker of 97d1e1e), before the rules it taught were
-written. A failing pair with no judgement is counted as unjudged, never as right.
+Every pair that failed CI on some version of the checker is judged in `data/figure-labels/heldout-judged.jsonl` by
+the guideline (`GUIDELINE.md`): real or not, with the round in which it was first seen (1: the checker of a740454;
+2: of 86e5fa4; 3: of ed5c29f; 4: of c7a4731; 5: the pairs that a new rule of 945d611 made fail; 6: WMT24 refA, refB
+and Gemini with the checker of fdc2655; 7: the other WMT24 systems, with the rules of round 6; 8: WMT24 lines
+155-491 of refA, refB, Gemini and Mistral with the checker of 97d1e1e; 9: WMT24 lines 179-491 of Phi-3 and 424-491
+of TSU-HITs with the checker of 4b33241), before the rules it taught were written. A failing pair with no judgement
+is counted as unjudged, never as right.
 
     ALIGN_HELDOUT_DIR=/path/to/files python benchmarks/figure_heldout.py
 """
@@ -49,8 +50,8 @@ WMT24_LINES = {
     "refB": 491,
     "Gemini-1.5-Pro": 491,
     "Mistral-Large": 491,
-    "Phi-3-Medium": 178,
-    "TSU-HITs": 423,
+    "Phi-3-Medium": 491,
+    "TSU-HITs": 491,
 }
 HELDOUT_FILES = {
     **{("de-en", s): f"generaltest2023.de-en.hyp.{s}.en" for s in DE_EN_SYSTEMS},

@@ -1033,3 +1033,8 @@ def test_dollars_said_as_bucks_and_a_model_code_still_count():
     assert [f.message for f in errors("Ich nutze das Board.", "I use the A319neo board.")] == [
         "added: 'A319neo' (code 319)"
     ]
+
+
+def test_the_thirties_in_german_are_a_decade():
+    assert figures("Sie ist in ihren Dreißigern.", "de") == [("decade", "30s")]
+    assert figure_findings("Sie ist in ihren Dreißigern.", "She is in her thirties.") == []

@@ -632,7 +632,6 @@ _QUALIFIERS = {
         "minimum von": "at_least",
         "max.": "at_most",
         "max": "at_most",  # 'bei max 1,2 A'
-        "min.": "at_least",
         "nicht mehr als": "at_most",
         "auch mal": "at_most",
         "fast": "nearly",
